@@ -1,0 +1,26 @@
+# rio console: the two front doors.
+#   make run    install what is missing, then serve the console on http://127.0.0.1:8080
+#   make test   install what is missing, then run every check (what CI runs)
+
+TOOLS_DIR ?= $(HOME)/.cache/rio-console/tools
+export RIO_TOOLS_DIR := $(TOOLS_DIR)
+# npm's wasm-opt goes first on PATH so Trunk never picks up another one.
+export PATH := $(TOOLS_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: run test setup-run setup-test build
+.DEFAULT_GOAL := run
+
+run: setup-run
+	trunk serve --release --address 127.0.0.1 --port 8080
+
+test: setup-test
+	scripts/test.sh
+
+build: setup-run
+	trunk build --release
+
+setup-run:
+	scripts/setup.sh run
+
+setup-test:
+	scripts/setup.sh test

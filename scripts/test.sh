@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Every check, in order, stopping at the first red one. `make test` runs this after setup.
+#   scripts/test.sh [STEP...]   run only the named steps (fmt clippy native component build e2e size)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver || echo /usr/bin/chromedriver)}"
+export CHROMIUM="${CHROMIUM:-$(command -v chromium || echo /usr/bin/chromium)}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-always}"
+WASM=wasm32-unknown-unknown
+
+step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+
+run_step() {
+  case "$1" in
+    fmt)
+      step "format (cargo fmt --check)"
+      cargo fmt --all -- --check ;;
+    clippy)
+      step "lint, host (cargo clippy -D warnings)"
+      cargo clippy --workspace --all-targets --locked -- -D warnings
+      step "lint, wasm32 (cargo clippy -D warnings)"
+      cargo clippy -p rio-console --all-targets --target "$WASM" --locked -- -D warnings ;;
+    native)
+      step "native tests (cargo test)"
+      cargo test --workspace --exclude rio-e2e --locked
+      cargo test -p rio-e2e --lib --bins --locked ;;
+    component)
+      step "component tests in headless Chromium (wasm-bindgen-test)"
+      cargo test -p rio-console --target "$WASM" --locked ;;
+    build)
+      step "release build (trunk build --release)"
+      trunk build --release ;;
+    e2e)
+      step "end-to-end tests in Chromium against the release build"
+      cargo test -p rio-e2e --test '*' --locked -- --test-threads=2 ;;
+    size)
+      step "bundle size"
+      cargo run -q -p rio-e2e --bin size-report --locked -- dist ;;
+    *)
+      echo "unknown step: $1 (fmt clippy native component build e2e size)" >&2
+      exit 2 ;;
+  esac
+}
+
+steps=("$@")
+[ ${#steps[@]} -gt 0 ] || steps=(fmt clippy native component build e2e size)
+for s in "${steps[@]}"; do run_step "$s"; done
+printf '\n\033[1;32mall checks passed:\033[0m %s\n' "${steps[*]}"

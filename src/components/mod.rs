@@ -1,0 +1,8 @@
+//! Reusable views: they take data and signals and emit callbacks; they never fetch.
+
+pub mod empty_state;
+pub mod icons;
+pub mod layout;
+pub mod mode_badge;
+pub mod notice;
+pub mod page_header;

@@ -1,0 +1,76 @@
+//! rio console: a deployment console for a cloud robotics platform.
+//!
+//! `App` loads the runtime config, provides it, and routes between the screens. Everything is in
+//! the library so the browser component tests can mount it.
+
+pub mod components;
+pub mod config;
+pub mod hooks;
+pub mod ids;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_router::{
+    NavigateOptions,
+    components::{Redirect, Route, Router, Routes},
+    path,
+};
+
+use crate::components::layout::Shell;
+use crate::config::{Settings, demo_forced_by_query, load_runtime_config};
+use crate::pages::{
+    catalog::{CatalogPage, PackagePage},
+    deployments::{DeploymentPage, DeploymentsPage},
+    not_found::NotFound,
+};
+
+/// How long the console waits for `config.json` before falling back to demo mode.
+const CONFIG_TIMEOUT_SECS: u32 = 8;
+
+/// The whole console: config loading, layout and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    // Read before any route renders: a redirect would drop the query.
+    let demo_forced = window()
+        .location()
+        .search()
+        .map(|search| demo_forced_by_query(&search))
+        .unwrap_or(false);
+    let settings = LocalResource::new(move || async move {
+        Settings::resolve(load_runtime_config(CONFIG_TIMEOUT_SECS).await, demo_forced)
+    });
+    view! {
+        <Router>
+            <Shell settings=Signal::derive(move || settings.get())>
+                <AppRoutes />
+            </Shell>
+        </Router>
+    }
+}
+
+/// The console's routes; `/` opens the catalog.
+#[component]
+pub fn AppRoutes() -> impl IntoView {
+    view! {
+        <Routes fallback=NotFound>
+            <Route
+                path=path!("/")
+                view=|| {
+                    view! {
+                        <Redirect
+                            path="/catalog"
+                            options=NavigateOptions {
+                                replace: true,
+                                ..Default::default()
+                            }
+                        />
+                    }
+                }
+            />
+            <Route path=path!("/catalog") view=CatalogPage />
+            <Route path=path!("/catalog/:id") view=PackagePage />
+            <Route path=path!("/deployments") view=DeploymentsPage />
+            <Route path=path!("/deployments/:id") view=DeploymentPage />
+        </Routes>
+    }
+}

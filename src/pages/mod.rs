@@ -1,0 +1,5 @@
+//! One file per screen. Pages own their resources and actions.
+
+pub mod catalog;
+pub mod deployments;
+pub mod not_found;
