@@ -1,6 +1,7 @@
 # rio console: the two front doors.
 #   make run    install what is missing, then serve the console on http://127.0.0.1:8080
 #   make test   install what is missing, then run every check (what CI runs)
+#   make test STEPS="native e2e"   only some steps: fmt clippy native component build e2e size
 
 TOOLS_DIR ?= $(HOME)/.cache/rio-console/tools
 export RIO_TOOLS_DIR := $(TOOLS_DIR)
@@ -14,7 +15,7 @@ run: setup-run
 	trunk serve --release --address 127.0.0.1 --port 8080
 
 test: setup-test
-	scripts/test.sh
+	scripts/test.sh $(STEPS)
 
 build: setup-run
 	trunk build --release

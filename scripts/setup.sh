@@ -62,7 +62,7 @@ if [ "$what" = test ]; then
     fi
   fi
   chromium --version >/dev/null 2>&1 || die "chromium is installed but does not start: $(chromium --version 2>&1 | head -1)"
-  [ "$(chromium --version | grep -oE '[0-9]+' | head -1)" = "$(chromedriver --version | grep -oE '[0-9]+' | head -1)" ] \
+  [ "$(chromium --version 2>/dev/null | grep -oE '[0-9]+' | head -1)" = "$(chromedriver --version | grep -oE '[0-9]+' | head -1)" ] \
     || die "chromium and chromedriver major versions differ: $(chromium --version) / $(chromedriver --version)"
 fi
 say "tools ready"

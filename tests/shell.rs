@@ -4,7 +4,10 @@
 
 use leptos::prelude::*;
 use leptos_router::components::Router;
-use rio_console::components::{layout::Shell, page_header::PageHeader};
+use rio_console::components::{
+    layout::Shell,
+    page_header::{Crumb, PageHeader},
+};
 use rio_console::config::{Mode, Settings};
 use rio_console::ids;
 use wasm_bindgen::JsCast;
@@ -138,8 +141,16 @@ async fn pages_wait_for_settings_behind_a_placeholder() {
 #[wasm_bindgen_test]
 async fn page_header_names_the_page_in_heading_breadcrumb_and_tab() {
     let (root, _handle) = mount(|| {
-        view! { <PageHeader title="Deployments" trail=vec!["Development"] description="All of them." /> }
-            .into_any()
+        view! {
+            <Router>
+                <PageHeader
+                    title="Deployment"
+                    trail=vec![Crumb::DEVELOPMENT, Crumb::DEPLOYMENTS]
+                    description="All of it."
+                />
+            </Router>
+        }
+        .into_any()
     });
     leptos::task::tick().await;
     let title = find(&root, ids::PAGE_TITLE).expect("title");

@@ -1,6 +1,7 @@
 //! The top of every page: breadcrumb, title, and an optional one-line description.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::hooks::use_document_title;
 use crate::ids;
@@ -11,9 +12,9 @@ pub fn PageHeader(
     /// The page title, shown as the `<h1>` and in the browser tab.
     #[prop(into)]
     title: String,
-    /// The trail above the title, outermost first (e.g. `["Development"]`).
+    /// The trail above the title, outermost first.
     #[prop(optional)]
-    trail: Vec<&'static str>,
+    trail: Vec<Crumb>,
     /// One sentence under the title.
     #[prop(optional, into)]
     description: Option<String>,
@@ -23,7 +24,18 @@ pub fn PageHeader(
         view! {
             <nav class="breadcrumb" aria-label="Breadcrumb">
                 <ol>
-                    {trail.into_iter().map(|crumb| view! { <li>{crumb}</li> }).collect_view()}
+                    {trail
+                        .into_iter()
+                        .map(|crumb| match crumb.href {
+                            Some(href) => view! {
+                                <li>
+                                    <A href=href>{crumb.label}</A>
+                                </li>
+                            }
+                            .into_any(),
+                            None => view! { <li>{crumb.label}</li> }.into_any(),
+                        })
+                        .collect_view()}
                     <li aria-current="page">{title.clone()}</li>
                 </ol>
             </nav>
@@ -36,4 +48,31 @@ pub fn PageHeader(
             {description.map(|text| view! { <p class="page-description">{text}</p> })}
         </header>
     }
+}
+
+/// One step of a breadcrumb trail: a section name, or a link to a parent page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Crumb {
+    /// The words shown.
+    pub label: &'static str,
+    /// Where it leads, if it is a page.
+    pub href: Option<&'static str>,
+}
+
+impl Crumb {
+    /// The "Development" section, which is a group, not a page.
+    pub const DEVELOPMENT: Crumb = Crumb {
+        label: "Development",
+        href: None,
+    };
+    /// The catalog page.
+    pub const CATALOG: Crumb = Crumb {
+        label: "Catalog",
+        href: Some("/catalog"),
+    };
+    /// The deployments list.
+    pub const DEPLOYMENTS: Crumb = Crumb {
+        label: "Deployments",
+        href: Some("/deployments"),
+    };
 }

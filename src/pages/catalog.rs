@@ -3,7 +3,11 @@
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 
-use crate::components::{empty_state::EmptyState, icons::PackageIcon, page_header::PageHeader};
+use crate::components::{
+    empty_state::EmptyState,
+    icons::PackageIcon,
+    page_header::{Crumb, PageHeader},
+};
 
 /// The package catalog (the table arrives with the catalog work).
 #[component]
@@ -11,7 +15,7 @@ pub fn CatalogPage() -> impl IntoView {
     view! {
         <PageHeader
             title="Catalog"
-            trail=vec!["Development"]
+            trail=vec![Crumb::DEVELOPMENT]
             description="Packages you can deploy to the cloud and to your devices."
         />
         <EmptyState
@@ -32,7 +36,7 @@ pub fn PackagePage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     view! {
-        <PageHeader title="Package" trail=vec!["Development", "Catalog"] />
+        <PageHeader title="Package" trail=vec![Crumb::DEVELOPMENT, Crumb::CATALOG] />
         <section class="panel">
             <dl class="facts">
                 <dt>"Package ID"</dt>

@@ -3,7 +3,11 @@
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 
-use crate::components::{empty_state::EmptyState, icons::DeployIcon, page_header::PageHeader};
+use crate::components::{
+    empty_state::EmptyState,
+    icons::DeployIcon,
+    page_header::{Crumb, PageHeader},
+};
 
 /// The deployments list (the table arrives with the deployments work).
 #[component]
@@ -11,7 +15,7 @@ pub fn DeploymentsPage() -> impl IntoView {
     view! {
         <PageHeader
             title="Deployments"
-            trail=vec!["Development"]
+            trail=vec![Crumb::DEVELOPMENT]
             description="Packages running on the cloud and on your devices, with their phase and status."
         />
         <EmptyState
@@ -32,7 +36,7 @@ pub fn DeploymentPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     view! {
-        <PageHeader title="Deployment" trail=vec!["Development", "Deployments"] />
+        <PageHeader title="Deployment" trail=vec![Crumb::DEVELOPMENT, Crumb::DEPLOYMENTS] />
         <section class="panel">
             <dl class="facts">
                 <dt>"Deployment ID"</dt>

@@ -125,7 +125,8 @@ impl Browser {
             .unwrap_or_else(|e| panic!("waiting for `{css}`: {e}"))
     }
 
-    /// Waits until the element matching `css` has exactly `text` (trimmed).
+    /// Waits until the element matching `css` reads exactly `text`, with runs of whitespace
+    /// (line breaks included) counted as one space.
     pub async fn wait_text(&self, css: &str, text: &str) {
         let deadline = tokio::time::Instant::now() + WAIT;
         let mut seen = String::new();
@@ -133,7 +134,7 @@ impl Browser {
             if let Ok(element) = self.client.find(Locator::Css(css)).await
                 && let Ok(current) = element.text().await
             {
-                if current.trim() == text {
+                if current.split_whitespace().collect::<Vec<_>>().join(" ") == text {
                     return;
                 }
                 seen = current;

@@ -19,18 +19,21 @@ pub struct FileSize {
     pub gzip: usize,
 }
 
-/// The files `index.html` loads (wasm, JS, CSS), plus `index.html` itself and `config.json`,
-/// which the console fetches at start.
+/// The files `index.html` loads (wasm, JS, CSS: any file of `dist/` it names), plus
+/// `index.html` itself and `config.json`, which the console fetches at start.
 pub fn initial_files(dist: &Path) -> std::io::Result<Vec<PathBuf>> {
     let index = fs::read_to_string(dist.join("index.html"))?;
+    let mut assets = Vec::new();
+    collect_assets(dist, dist, &mut assets)?;
+    assets.sort();
     let mut files = vec![dist.join("index.html")];
-    for reference in quoted_strings(&index) {
-        let relative = reference.trim_start_matches("./").trim_start_matches('/');
-        let is_asset = [".wasm", ".js", ".css"]
-            .iter()
-            .any(|ext| relative.ends_with(ext));
-        let path = dist.join(relative);
-        if is_asset && path.is_file() && !files.contains(&path) {
+    for path in assets {
+        let relative = path
+            .strip_prefix(dist)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
+        if index.contains(&relative) {
             files.push(path);
         }
     }
@@ -41,22 +44,19 @@ pub fn initial_files(dist: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Every single- or double-quoted string in `text`.
-fn quoted_strings(text: &str) -> Vec<&str> {
-    let mut found = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find(['"', '\'']) {
-        let quote = rest[start..].chars().next().unwrap_or('"');
-        let after = &rest[start + 1..];
-        match after.find(quote) {
-            Some(end) => {
-                found.push(&after[..end]);
-                rest = &after[end + 1..];
-            }
-            None => break,
+fn collect_assets(dist: &Path, dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_assets(dist, &path, found)?;
+        } else if ["wasm", "js", "css"]
+            .iter()
+            .any(|ext| path.extension().is_some_and(|e| e == *ext))
+        {
+            found.push(path);
         }
     }
-    found
+    Ok(())
 }
 
 /// Raw and gzip sizes of `files`, named relative to `dist`.
@@ -113,7 +113,7 @@ mod tests {
         let dist = dir.path();
         fs::write(
             dist.join("index.html"),
-            r#"<link rel="modulepreload" href="/app-1.js"><link rel="stylesheet" href="/style-2.css">
+            r#"<link rel=modulepreload href=/app-1.js><link rel="stylesheet" href="/style-2.css">
                <script type="module">import init from '/app-1.js'; init({module_or_path: '/app-1_bg.wasm'});</script>
                <link rel="icon" href="/favicon-3.svg">"#,
         )
@@ -138,8 +138,8 @@ mod tests {
             [
                 "index.html",
                 "app-1.js",
-                "style-2.css",
                 "app-1_bg.wasm",
+                "style-2.css",
                 "config.json"
             ]
         );
