@@ -24,7 +24,7 @@ pub struct FileSize {
 pub fn initial_files(dist: &Path) -> std::io::Result<Vec<PathBuf>> {
     let index = fs::read_to_string(dist.join("index.html"))?;
     let mut assets = Vec::new();
-    collect_assets(dist, dist, &mut assets)?;
+    collect_assets(dist, &mut assets)?;
     assets.sort();
     let mut files = vec![dist.join("index.html")];
     for path in assets {
@@ -44,11 +44,11 @@ pub fn initial_files(dist: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn collect_assets(dist: &Path, dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
+fn collect_assets(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in fs::read_dir(dir)? {
         let path = entry?.path();
         if path.is_dir() {
-            collect_assets(dist, &path, found)?;
+            collect_assets(&path, found)?;
         } else if ["wasm", "js", "css"]
             .iter()
             .any(|ext| path.extension().is_some_and(|e| e == *ext))
