@@ -155,14 +155,27 @@ async fn page_header_names_the_page_in_heading_breadcrumb_and_tab() {
     leptos::task::tick().await;
     let title = find(&root, ids::PAGE_TITLE).expect("title");
     assert_eq!(title.tag_name(), "H1");
-    assert_eq!(title.text_content().as_deref(), Some("Deployments"));
+    assert_eq!(title.text_content().as_deref(), Some("Deployment"));
     let crumbs = root
         .query_selector(".breadcrumb")
         .unwrap()
         .expect("breadcrumb");
     assert_eq!(
         crumbs.text_content().as_deref(),
-        Some("DevelopmentDeployments")
+        Some("DevelopmentDeploymentsDeployment")
     );
-    assert_eq!(document().title(), "Deployments · rio console");
+    let parent = crumbs
+        .query_selector("a")
+        .unwrap()
+        .expect("a link to the parent page");
+    assert_eq!(
+        parent.get_attribute("href").as_deref(),
+        Some("/deployments")
+    );
+    let current = crumbs
+        .query_selector("[aria-current=page]")
+        .unwrap()
+        .expect("current crumb");
+    assert_eq!(current.text_content().as_deref(), Some("Deployment"));
+    assert_eq!(document().title(), "Deployment · rio console");
 }
