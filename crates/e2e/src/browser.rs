@@ -144,6 +144,15 @@ impl Browser {
         panic!("`{css}` never read {text:?}; last seen {seen:?}");
     }
 
+    /// Waits until the page's `<h1>` reads `title`.
+    pub async fn wait_title(&self, title: &str) {
+        self.wait_text(
+            &format!("[data-testid=\"{}\"]", rio_console::ids::PAGE_TITLE),
+            title,
+        )
+        .await;
+    }
+
     /// Waits until the current path equals `path`.
     pub async fn wait_path(&self, path: &str) {
         let deadline = tokio::time::Instant::now() + WAIT;
@@ -246,6 +255,12 @@ impl Browser {
             "the browser console has errors:\n{}",
             errors.join("\n")
         );
+    }
+
+    /// Checks the console for errors (see `assert_no_console_errors`), then closes the session.
+    pub async fn finish(self, allowed: &[&str]) {
+        self.assert_no_console_errors(allowed).await;
+        self.close().await;
     }
 
     /// Saves a PNG of the viewport as `target/screenshots/{name}.png`.

@@ -26,3 +26,11 @@ pub fn dist_dir() -> PathBuf {
 pub fn screenshot_dir() -> PathBuf {
     workspace_root().join("target/screenshots")
 }
+
+/// Serves the release build with `config`, starts a browser and opens `path`.
+pub async fn open(config: ConfigJson, path: &str) -> (Site, Browser) {
+    let site = Site::start(config).await;
+    let browser = Browser::start().await;
+    browser.goto(&site.url(path)).await;
+    (site, browser)
+}

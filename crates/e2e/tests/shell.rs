@@ -3,131 +3,100 @@
 
 use fantoccini::key::Key;
 use rio_console::ids;
-use rio_e2e::{Browser, ConfigJson, Site};
+use rio_e2e::{ConfigJson, open};
 
 fn test_id(id: &str) -> String {
     format!("[data-testid=\"{id}\"]")
 }
 
+const CURRENT_NAV: &str =
+    "return document.querySelector('.app-nav [aria-current=page]').textContent.trim()";
+
 #[tokio::test]
 async fn shell_loads_without_console_errors_and_opens_the_catalog() {
-    let site = Site::start(ConfigJson::FromDist).await;
-    let browser = Browser::start().await;
-    browser.goto(&site.url("/")).await;
+    let (_site, browser) = open(ConfigJson::FromDist, "/").await;
     browser.wait_path("/catalog").await;
-    browser
-        .wait_text(&test_id(ids::PAGE_TITLE), "Catalog")
-        .await;
+    browser.wait_title("Catalog").await;
     browser.wait_test_id(ids::HEADER).await;
     browser.wait_test_id(ids::NAV).await;
     let title = browser.eval("return document.title").await;
     assert_eq!(title.as_str(), Some("Catalog · rio console"));
     // The shipped config.json has no apiBase: demo mode, without a warning.
     browser.wait_text(&test_id(ids::MODE_BADGE), "Demo").await;
-    let notices = browser
-        .eval(&format!(
-            "return document.querySelectorAll('{}').length",
-            test_id(ids::CONFIG_NOTICE)
-        ))
-        .await;
-    assert_eq!(notices.as_u64(), Some(0));
+    let script = format!(
+        "return document.querySelectorAll('{}').length",
+        test_id(ids::CONFIG_NOTICE)
+    );
+    assert_eq!(browser.eval(&script).await.as_u64(), Some(0));
     browser.screenshot("catalog").await;
-    browser.assert_no_console_errors(&[]).await;
-    browser.close().await;
+    browser.finish(&[]).await;
 }
 
 #[tokio::test]
 async fn each_nav_link_routes_to_its_page() {
-    let site = Site::start(ConfigJson::FromDist).await;
-    let browser = Browser::start().await;
-    browser.goto(&site.url("/catalog")).await;
-    browser
-        .wait_text(&test_id(ids::PAGE_TITLE), "Catalog")
-        .await;
+    let (site, browser) = open(ConfigJson::FromDist, "/catalog").await;
+    browser.wait_title("Catalog").await;
 
-    browser
-        .wait_css(".app-nav a[href='/deployments']")
-        .await
-        .click()
-        .await
-        .expect("click Deployments");
+    let link = browser.wait_css(".app-nav a[href='/deployments']").await;
+    link.click().await.expect("click Deployments");
     browser.wait_path("/deployments").await;
-    browser
-        .wait_text(&test_id(ids::PAGE_TITLE), "Deployments")
-        .await;
-    let current = browser
-        .eval("return document.querySelector('.app-nav [aria-current=page]').textContent")
-        .await;
-    assert_eq!(current.as_str().map(str::trim), Some("Deployments"));
+    browser.wait_title("Deployments").await;
+    assert_eq!(
+        browser.eval(CURRENT_NAV).await.as_str(),
+        Some("Deployments")
+    );
     browser.screenshot("deployments").await;
 
-    browser
-        .wait_css(".app-nav a[href='/catalog']")
-        .await
-        .click()
-        .await
-        .expect("click Catalog");
+    let link = browser.wait_css(".app-nav a[href='/catalog']").await;
+    link.click().await.expect("click Catalog");
     browser.wait_path("/catalog").await;
-    browser
-        .wait_text(&test_id(ids::PAGE_TITLE), "Catalog")
-        .await;
+    browser.wait_title("Catalog").await;
 
     // Deep links to the detail routes render their page with the id from the URL, as text.
     browser.goto(&site.url("/deployments/dep-%3Cb%3E42")).await;
-    browser
-        .wait_text(&test_id(ids::PAGE_TITLE), "Deployment")
-        .await;
+    browser.wait_title("Deployment").await;
     browser.wait_text(".facts dd code", "dep-<b>42").await;
-    let current = browser
-        .eval("return document.querySelector('.app-nav [aria-current=page]').textContent")
-        .await;
     assert_eq!(
-        current.as_str().map(str::trim),
+        browser.eval(CURRENT_NAV).await.as_str(),
         Some("Deployments"),
         "the section stays highlighted"
     );
     browser.screenshot("deployment-details").await;
 
+    // The breadcrumb leads back to the list.
+    let crumb = browser.wait_css(".breadcrumb a[href='/deployments']").await;
+    crumb.click().await.expect("click the breadcrumb");
+    browser.wait_path("/deployments").await;
+
     browser.goto(&site.url("/catalog/pkg-talker")).await;
-    browser
-        .wait_text(&test_id(ids::PAGE_TITLE), "Package")
-        .await;
+    browser.wait_title("Package").await;
     browser.wait_text(".facts dd code", "pkg-talker").await;
     browser.screenshot("package-details").await;
-    browser.assert_no_console_errors(&[]).await;
-    browser.close().await;
+    browser.finish(&[]).await;
 }
 
 #[tokio::test]
 async fn unknown_path_shows_the_not_found_page() {
-    let site = Site::start(ConfigJson::FromDist).await;
-    let browser = Browser::start().await;
+    let (site, browser) = open(ConfigJson::FromDist, "/no/such/page").await;
     for path in ["/no/such/page", "/catalog/pkg-1/extra"] {
         browser.goto(&site.url(path)).await;
         browser.wait_test_id(ids::NOT_FOUND).await;
-        browser
-            .wait_text(&test_id(ids::PAGE_TITLE), "Page not found")
-            .await;
+        browser.wait_title("Page not found").await;
         browser.wait_text(".path", path).await;
     }
     browser.screenshot("not-found").await;
-    browser
+    let back = browser
         .wait_css("[data-testid=not-found] a[href='/catalog']")
-        .await
-        .click()
-        .await
-        .expect("click back");
+        .await;
+    back.click().await.expect("click back");
     browser.wait_path("/catalog").await;
-    browser.assert_no_console_errors(&[]).await;
-    browser.close().await;
+    browser.finish(&[]).await;
 }
 
 #[tokio::test]
 async fn api_base_selects_http_mode_and_demo_query_forces_demo() {
     let config = r#"{"apiBase": "http://127.0.0.1:9/api/v1", "embed": {"allowedOrigins": []}}"#;
-    let site = Site::start(ConfigJson::Body(config.into())).await;
-    let browser = Browser::start().await;
-    browser.goto(&site.url("/deployments")).await;
+    let (site, browser) = open(ConfigJson::Body(config.into()), "/deployments").await;
     let badge = browser.wait_test_id(ids::MODE_BADGE).await;
     assert_eq!(
         badge.attr("data-mode").await.expect("data-mode").as_deref(),
@@ -145,15 +114,12 @@ async fn api_base_selects_http_mode_and_demo_query_forces_demo() {
         Some("demo")
     );
     browser.screenshot("demo-badge").await;
-    browser.assert_no_console_errors(&[]).await;
-    browser.close().await;
+    browser.finish(&[]).await;
 }
 
 #[tokio::test]
 async fn missing_config_falls_back_to_demo_with_a_notice() {
-    let site = Site::start(ConfigJson::Missing).await;
-    let browser = Browser::start().await;
-    browser.goto(&site.url("/catalog")).await;
+    let (_site, browser) = open(ConfigJson::Missing, "/catalog").await;
     let notice = browser.wait_test_id(ids::CONFIG_NOTICE).await;
     let text = notice.text().await.expect("notice text");
     assert!(
@@ -161,25 +127,18 @@ async fn missing_config_falls_back_to_demo_with_a_notice() {
         "{text}"
     );
     browser.wait_text(&test_id(ids::MODE_BADGE), "Demo").await;
-    browser
-        .wait_text(&test_id(ids::PAGE_TITLE), "Catalog")
-        .await;
+    browser.wait_title("Catalog").await;
     browser.screenshot("config-missing").await;
     // The browser itself logs the failed request; nothing else may be logged as an error.
     browser
-        .assert_no_console_errors(&["config.json - Failed to load resource"])
+        .finish(&["config.json - Failed to load resource"])
         .await;
-    browser.close().await;
 }
 
 #[tokio::test]
 async fn malformed_config_falls_back_to_demo_with_a_notice() {
-    let site = Site::start(ConfigJson::Body(
-        r#"{"apiBase": <script>alert(1)</script>"#.into(),
-    ))
-    .await;
-    let browser = Browser::start().await;
-    browser.goto(&site.url("/deployments")).await;
+    let body = r#"{"apiBase": <script>alert(1)</script>"#;
+    let (_site, browser) = open(ConfigJson::Body(body.into()), "/deployments").await;
     let notice = browser.wait_test_id(ids::CONFIG_NOTICE).await;
     let text = notice.text().await.expect("notice text");
     assert!(
@@ -187,25 +146,18 @@ async fn malformed_config_falls_back_to_demo_with_a_notice() {
         "{text}"
     );
     browser.wait_text(&test_id(ids::MODE_BADGE), "Demo").await;
-    browser
-        .wait_text(&test_id(ids::PAGE_TITLE), "Deployments")
-        .await;
+    browser.wait_title("Deployments").await;
     let scripts = browser
         .eval("return document.querySelectorAll('main script').length")
         .await;
     assert_eq!(scripts.as_u64(), Some(0), "config text must render as text");
-    browser.assert_no_console_errors(&[]).await;
-    browser.close().await;
+    browser.finish(&[]).await;
 }
 
 #[tokio::test]
 async fn keyboard_reaches_skip_link_and_navigation() {
-    let site = Site::start(ConfigJson::FromDist).await;
-    let browser = Browser::start().await;
-    browser.goto(&site.url("/catalog")).await;
-    browser
-        .wait_text(&test_id(ids::PAGE_TITLE), "Catalog")
-        .await;
+    let (site, browser) = open(ConfigJson::FromDist, "/catalog").await;
+    browser.wait_title("Catalog").await;
 
     browser.press(Key::Tab.into()).await;
     let focused = browser
@@ -224,14 +176,9 @@ async fn keyboard_reaches_skip_link_and_navigation() {
     let focused = browser.eval("return document.activeElement.id").await;
     assert_eq!(focused.as_str(), Some(ids::MAIN_DOM_ID));
 
-    // From the top: skip link, brand, Catalog, Deployments.
-    browser
-        .eval("document.activeElement.blur(); document.body.focus(); return null")
-        .await;
+    // From the top of a fresh page: skip link, brand, Catalog, Deployments.
     browser.goto(&site.url("/catalog")).await;
-    browser
-        .wait_text(&test_id(ids::PAGE_TITLE), "Catalog")
-        .await;
+    browser.wait_title("Catalog").await;
     for _ in 0..4 {
         browser.press(Key::Tab.into()).await;
     }
@@ -246,19 +193,15 @@ async fn keyboard_reaches_skip_link_and_navigation() {
     browser.screenshot("keyboard-focus").await;
     browser.press(Key::Enter.into()).await;
     browser.wait_path("/deployments").await;
-    browser.assert_no_console_errors(&[]).await;
-    browser.close().await;
+    browser.finish(&[]).await;
 }
 
 #[tokio::test]
 async fn narrow_screens_and_dark_scheme_are_followed() {
-    let site = Site::start(ConfigJson::FromDist).await;
-    let browser = Browser::start().await;
+    let (site, browser) = open(ConfigJson::FromDist, "/catalog").await;
     browser.resize(390, 844).await;
     browser.goto(&site.url("/deployments")).await;
-    browser
-        .wait_text(&test_id(ids::PAGE_TITLE), "Deployments")
-        .await;
+    browser.wait_title("Deployments").await;
     let fits = browser
         .eval("return document.documentElement.scrollWidth <= window.innerWidth")
         .await;
@@ -284,6 +227,5 @@ async fn narrow_screens_and_dark_scheme_are_followed() {
     let dark = browser.eval(luminance).await.as_f64().expect("a colour");
     assert!(light > 200.0 && dark < 60.0, "light {light}, dark {dark}");
     browser.screenshot("deployments-dark").await;
-    browser.assert_no_console_errors(&[]).await;
-    browser.close().await;
+    browser.finish(&[]).await;
 }
