@@ -20,8 +20,15 @@ run_step() {
       step "lint, host (cargo clippy -D warnings)"
       cargo clippy --workspace --all-targets --locked -- -D warnings
       step "lint, wasm32 (cargo clippy -D warnings)"
-      cargo clippy -p rio-console --all-targets --target "$WASM" --locked -- -D warnings ;;
+      cargo clippy -p rio-console --all-targets --target "$WASM" --locked -- -D warnings
+      # The platform library runs in the browser too (its tests use proptest, native only).
+      cargo clippy -p platform --lib --target "$WASM" --locked -- -D warnings ;;
     native)
+      step "platform crate stays free of UI and runtime crates"
+      if cargo tree -p platform -e normal --prefix none --locked | grep -E '^(leptos|web-sys|tokio|wasm-bindgen|js-sys) '; then
+        echo "crates/platform must not depend on the crates above" >&2
+        exit 1
+      fi
       step "native tests (cargo test)"
       cargo test --workspace --exclude rio-e2e --locked
       cargo test -p rio-e2e --lib --bins --locked ;;

@@ -1,0 +1,326 @@
+//! Compatibility and eligibility: devices for a component, routed networks, dependencies and
+//! volumes. Every refusal is a reason with a sentence (`Display`).
+
+use std::fmt;
+
+use crate::phase::{Phase, Status};
+use crate::rules::VOLUME_PACKAGE_NAME;
+use crate::wire::{
+    Architecture, Component, Deployment, Device, DeviceRuntime, RoutedNetwork, Runtime,
+};
+
+/// What a component's executables need from a device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuntimeNeed {
+    /// Docker images or builds: a docker device.
+    Docker,
+    /// Bare commands: a preinstalled device.
+    Preinstalled,
+    /// Both kinds mixed in one component: no device can run it.
+    Conflicting,
+    /// No executables: any runtime.
+    Any,
+}
+
+impl RuntimeNeed {
+    /// What `component`'s executables need.
+    pub fn of(component: &Component) -> RuntimeNeed {
+        let docker = component
+            .executables
+            .iter()
+            .filter(|e| e.needs_docker())
+            .count();
+        let bare = component.executables.len() - docker;
+        match (docker > 0, bare > 0) {
+            (true, true) => RuntimeNeed::Conflicting,
+            (true, false) => RuntimeNeed::Docker,
+            (false, true) => RuntimeNeed::Preinstalled,
+            (false, false) => RuntimeNeed::Any,
+        }
+    }
+}
+
+/// Why a device cannot run a component.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Incompatibility {
+    /// The component runs in the cloud.
+    CloudComponent,
+    /// The device is not online.
+    Offline {
+        /// Its status.
+        status: String,
+    },
+    /// Its CPU differs from the component's.
+    Architecture {
+        /// The device's architecture (or "unknown").
+        device: String,
+        /// The component's.
+        needed: Architecture,
+    },
+    /// Docker images need a docker device.
+    NeedsDocker,
+    /// Bare commands need a preinstalled device.
+    NeedsPreinstalled,
+    /// The component mixes images and bare commands.
+    ConflictingExecutables,
+    /// The device does not say which runtime it has.
+    UnknownRuntime,
+    /// A preinstalled device needs `ros_workspace`.
+    MissingRosWorkspace,
+    /// A preinstalled device running a ROS component needs `ros_distro`.
+    MissingRosDistro,
+    /// The device's ROS distro differs from the component's.
+    RosDistroMismatch {
+        /// The device's distro.
+        device: String,
+        /// The component's.
+        needed: String,
+    },
+}
+
+impl fmt::Display for Incompatibility {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Incompatibility::CloudComponent => {
+                write!(f, "This component runs in the cloud, not on a device.")
+            }
+            Incompatibility::Offline { status } => write!(
+                f,
+                "The device is {} (it must be online).",
+                status.to_lowercase()
+            ),
+            Incompatibility::Architecture { device, needed } => {
+                write!(
+                    f,
+                    "The device is {device}; this component is built for {needed}."
+                )
+            }
+            Incompatibility::NeedsDocker => {
+                write!(
+                    f,
+                    "The device runs preinstalled software; this component's images need a docker device."
+                )
+            }
+            Incompatibility::NeedsPreinstalled => {
+                write!(
+                    f,
+                    "The device runs docker; this component's bare commands need a preinstalled device."
+                )
+            }
+            Incompatibility::ConflictingExecutables => write!(
+                f,
+                "This component mixes docker images and bare commands, which no device can run together."
+            ),
+            Incompatibility::UnknownRuntime => {
+                write!(
+                    f,
+                    "The device does not say which runtime it has (its runtime config variable is missing)."
+                )
+            }
+            Incompatibility::MissingRosWorkspace => {
+                write!(
+                    f,
+                    "The device has no ros_workspace config variable, which preinstalled devices need."
+                )
+            }
+            Incompatibility::MissingRosDistro => {
+                write!(
+                    f,
+                    "The device has no ros_distro config variable, which ROS components need on preinstalled devices."
+                )
+            }
+            Incompatibility::RosDistroMismatch { device, needed } => {
+                write!(
+                    f,
+                    "The device has ROS {device}; this component needs ROS {needed}."
+                )
+            }
+        }
+    }
+}
+
+/// Every reason `device` cannot run `component` (empty: it can).
+pub fn device_incompatibilities(component: &Component, device: &Device) -> Vec<Incompatibility> {
+    let mut reasons = Vec::new();
+    if component.required_runtime != Runtime::Device {
+        reasons.push(Incompatibility::CloudComponent);
+        return reasons;
+    }
+    if !device.is_online() {
+        reasons.push(Incompatibility::Offline {
+            status: device.status.to_string(),
+        });
+    }
+    if let Some(needed) = &component.architecture
+        && device.architecture.as_ref() != Some(needed)
+    {
+        reasons.push(Incompatibility::Architecture {
+            device: device
+                .architecture
+                .as_ref()
+                .map_or("of unknown architecture".into(), |a| a.to_string()),
+            needed: needed.clone(),
+        });
+    }
+    let runtime = device.runtime();
+    match (RuntimeNeed::of(component), &runtime) {
+        (RuntimeNeed::Conflicting, _) => reasons.push(Incompatibility::ConflictingExecutables),
+        (_, None) => reasons.push(Incompatibility::UnknownRuntime),
+        (RuntimeNeed::Docker, Some(rt)) if *rt != DeviceRuntime::Docker => {
+            reasons.push(Incompatibility::NeedsDocker)
+        }
+        (RuntimeNeed::Preinstalled, Some(rt)) if *rt != DeviceRuntime::Preinstalled => {
+            reasons.push(Incompatibility::NeedsPreinstalled)
+        }
+        _ => {}
+    }
+    if runtime == Some(DeviceRuntime::Preinstalled) {
+        if device.config("ros_workspace").is_none() {
+            reasons.push(Incompatibility::MissingRosWorkspace);
+        }
+        if component.ros.is_ros {
+            match (
+                device.config("ros_distro"),
+                component.ros.ros_distro.as_deref(),
+            ) {
+                (None, _) => reasons.push(Incompatibility::MissingRosDistro),
+                (Some(have), Some(needed)) if !have.eq_ignore_ascii_case(needed.trim()) => reasons
+                    .push(Incompatibility::RosDistroMismatch {
+                        device: have.into(),
+                        needed: needed.into(),
+                    }),
+                _ => {}
+            }
+        }
+    }
+    reasons
+}
+
+/// Why a routed network cannot be picked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NetworkIneligible {
+    /// It is not Succeeded/Running.
+    NotRunning {
+        /// Its phase.
+        phase: Phase,
+        /// Its status.
+        status: Status,
+    },
+    /// A device network for a package with a cloud component.
+    DeviceNetworkForCloudPackage,
+}
+
+impl fmt::Display for NetworkIneligible {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NetworkIneligible::NotRunning { phase, status } => write!(
+                f,
+                "The network is {} / {}; only networks that are Succeeded and Running can be used.",
+                phase.label(),
+                status.label()
+            ),
+            NetworkIneligible::DeviceNetworkForCloudPackage => write!(
+                f,
+                "This package has a cloud component, so it needs a cloud routed network."
+            ),
+        }
+    }
+}
+
+/// Whether `network` can be picked for a package (`has_cloud_component` from its plan).
+pub fn network_eligibility(
+    network: &RoutedNetwork,
+    has_cloud_component: bool,
+) -> Result<(), NetworkIneligible> {
+    let state = &network.internal_deployment_status;
+    if state.phase != Phase::Succeeded || state.status != Status::Running {
+        return Err(NetworkIneligible::NotRunning {
+            phase: state.phase.clone(),
+            status: state.status.clone(),
+        });
+    }
+    if has_cloud_component && network.runtime != Runtime::Cloud {
+        return Err(NetworkIneligible::DeviceNetworkForCloudPackage);
+    }
+    Ok(())
+}
+
+/// Why a deployment cannot be picked as a dependency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DependencyIneligible {
+    /// It is not Succeeded.
+    NotSucceeded {
+        /// Its phase.
+        phase: Phase,
+    },
+}
+
+impl fmt::Display for DependencyIneligible {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DependencyIneligible::NotSucceeded { phase } => {
+                write!(
+                    f,
+                    "It is {}; only Succeeded deployments can be dependencies.",
+                    phase.label()
+                )
+            }
+        }
+    }
+}
+
+/// Whether `deployment` can be picked as a dependency.
+pub fn dependency_eligibility(deployment: &Deployment) -> Result<(), DependencyIneligible> {
+    if deployment.phase == Phase::Succeeded {
+        Ok(())
+    } else {
+        Err(DependencyIneligible::NotSucceeded {
+            phase: deployment.phase.clone(),
+        })
+    }
+}
+
+/// Why a deployment cannot be mounted as a volume.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VolumeIneligible {
+    /// It is not a deployment of the storage package.
+    NotAVolume,
+    /// It is not Succeeded.
+    NotRunning {
+        /// Its phase.
+        phase: Phase,
+    },
+}
+
+impl fmt::Display for VolumeIneligible {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VolumeIneligible::NotAVolume => {
+                write!(
+                    f,
+                    "It is not a volume (a deployment of {VOLUME_PACKAGE_NAME})."
+                )
+            }
+            VolumeIneligible::NotRunning { phase } => {
+                write!(
+                    f,
+                    "The volume is {}; only Succeeded volumes can be mounted.",
+                    phase.label()
+                )
+            }
+        }
+    }
+}
+
+/// Whether `deployment` can be mounted as a volume.
+pub fn volume_eligibility(deployment: &Deployment) -> Result<(), VolumeIneligible> {
+    if deployment.package_name != VOLUME_PACKAGE_NAME {
+        return Err(VolumeIneligible::NotAVolume);
+    }
+    if deployment.phase != Phase::Succeeded {
+        return Err(VolumeIneligible::NotRunning {
+            phase: deployment.phase.clone(),
+        });
+    }
+    Ok(())
+}

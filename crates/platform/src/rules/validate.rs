@@ -1,0 +1,354 @@
+//! Validation of a provision request against its package and the current world (PRODUCT §3.2).
+//! Every problem is a field error keyed by its request path, so the form can show it at the
+//! field. The single-field checks are public so the form can run them as the user types.
+
+use std::collections::BTreeSet;
+
+use crate::errors::FieldError;
+use crate::rules::World;
+use crate::rules::compat::{
+    dependency_eligibility, device_incompatibilities, network_eligibility, volume_eligibility,
+};
+use crate::wire::{Package, ProvisionRequest, RestartPolicy, Runtime};
+
+/// Longest deployment name.
+pub const NAME_MAX: usize = 64;
+/// Shortest deployment name.
+pub const NAME_MIN: usize = 3;
+/// Longest label key.
+pub const LABEL_KEY_MAX: usize = 63;
+/// Longest label value.
+pub const LABEL_VALUE_MAX: usize = 253;
+
+/// What is wrong with a deployment name (checked after trimming), if anything.
+pub fn name_error(name: &str) -> Option<String> {
+    let name = name.trim();
+    let length = name.chars().count();
+    if name.is_empty() {
+        return Some("Enter a name for the deployment.".into());
+    }
+    if length < NAME_MIN {
+        return Some(format!(
+            "Use at least {NAME_MIN} characters (this has {length})."
+        ));
+    }
+    if length > NAME_MAX {
+        return Some(format!(
+            "Use at most {NAME_MAX} characters (this has {length})."
+        ));
+    }
+    if !name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+    {
+        return Some("Start the name with a letter or a digit.".into());
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.')))
+    {
+        return Some(format!(
+            "\"{bad}\" is not allowed: use letters, digits, spaces, -, _ and ."
+        ));
+    }
+    None
+}
+
+/// What is wrong with a label key, if anything.
+pub fn label_key_error(key: &str) -> Option<String> {
+    let length = key.chars().count();
+    if key.is_empty() {
+        return Some("Enter a key.".into());
+    }
+    if length > LABEL_KEY_MAX {
+        return Some(format!(
+            "Use at most {LABEL_KEY_MAX} characters (this has {length})."
+        ));
+    }
+    if let Some(bad) = key
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+    {
+        return Some(format!(
+            "\"{bad}\" is not allowed in a key: use letters, digits, _, . and -."
+        ));
+    }
+    let edges_ok = key
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+        && key
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+    if !edges_ok {
+        return Some("Start and end the key with a letter or a digit.".into());
+    }
+    None
+}
+
+/// What is wrong with a label value, if anything.
+pub fn label_value_error(value: &str) -> Option<String> {
+    let length = value.chars().count();
+    if value.trim().is_empty() {
+        return Some("Enter a value.".into());
+    }
+    if length > LABEL_VALUE_MAX {
+        return Some(format!(
+            "Use at most {LABEL_VALUE_MAX} characters (this has {length})."
+        ));
+    }
+    None
+}
+
+/// What is wrong with a volume mount path, if anything.
+pub fn mount_path_error(path: &str) -> Option<String> {
+    if path.trim().is_empty() {
+        return Some("Enter the path to mount the volume at.".into());
+    }
+    if !path.starts_with('/') {
+        return Some("Use an absolute path, starting with /.".into());
+    }
+    if path == "/" {
+        return Some("Mounting over / is not allowed; choose a directory such as /data.".into());
+    }
+    if path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some("Paths cannot contain spaces or control characters.".into());
+    }
+    if path.split('/').any(|segment| segment == "..") {
+        return Some("Paths cannot contain \"..\".".into());
+    }
+    None
+}
+
+/// Every problem with `request` for `package` in `world` (empty: it can be deployed).
+pub fn validate_provision(
+    request: &ProvisionRequest,
+    package: &Package,
+    world: &World<'_>,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let mut fail = |field: String, message: String| errors.push(FieldError::new(field, message));
+
+    if let Some(message) = name_error(&request.name) {
+        fail("name".into(), message);
+    }
+    if request.package_id != package.summary.guid {
+        fail(
+            "packageId".into(),
+            format!(
+                "This request is for package {}, not {}.",
+                request.package_id, package.summary.guid
+            ),
+        );
+    }
+    let Some(plan) = package.plan(&request.plan_id) else {
+        fail(
+            "planId".into(),
+            format!("The package has no plan {}.", request.plan_id),
+        );
+        return errors;
+    };
+
+    // Labels.
+    let mut keys = BTreeSet::new();
+    for (i, label) in request.labels.iter().enumerate() {
+        if let Some(message) = label_key_error(&label.key) {
+            fail(format!("labels[{i}].key"), message);
+        } else if !keys.insert(label.key.as_str()) {
+            fail(
+                format!("labels[{i}].key"),
+                format!(
+                    "The key \"{}\" is used twice; keys must be unique.",
+                    label.key
+                ),
+            );
+        }
+        if let Some(message) = label_value_error(&label.value) {
+            fail(format!("labels[{i}].value"), message);
+        }
+    }
+
+    // Component context: devices, restart policies, parameters.
+    for id in request.component_context.keys() {
+        if plan.component(id).is_none() {
+            fail(
+                format!("componentContext.{id}"),
+                "The package has no such component.".into(),
+            );
+        }
+    }
+    for component in &plan.components {
+        let id = &component.component_id;
+        let context = request.component_context.get(id);
+        let path = |leaf: &str| format!("componentContext.{id}.{leaf}");
+        let device_id = context
+            .and_then(|c| c.device_id.as_deref())
+            .map(str::trim)
+            .filter(|d| !d.is_empty());
+        match component.required_runtime {
+            Runtime::Device => match device_id.map(|uuid| (uuid, world.device(uuid))) {
+                None => fail(
+                    path("deviceId"),
+                    format!("Select a device for {}.", component.name),
+                ),
+                Some((uuid, None)) => fail(
+                    path("deviceId"),
+                    format!("No device with ID {uuid} exists."),
+                ),
+                Some((_, Some(device))) => {
+                    let reasons = device_incompatibilities(component, device);
+                    if !reasons.is_empty() {
+                        let text: Vec<String> = reasons.iter().map(ToString::to_string).collect();
+                        fail(
+                            path("deviceId"),
+                            format!(
+                                "{} cannot run {}: {}",
+                                device.name,
+                                component.name,
+                                text.join(" ")
+                            ),
+                        );
+                    }
+                }
+            },
+            _ => {
+                if device_id.is_some() {
+                    fail(
+                        path("deviceId"),
+                        format!("{} runs in the cloud; it takes no device.", component.name),
+                    );
+                }
+                if context.and_then(|c| c.restart_policy.as_ref()).is_some() {
+                    fail(
+                        path("restartPolicy"),
+                        format!(
+                            "{} runs in the cloud; it has no restart policy.",
+                            component.name
+                        ),
+                    );
+                }
+            }
+        }
+        if let Some(RestartPolicy::Unknown(raw)) = context.and_then(|c| c.restart_policy.as_ref()) {
+            fail(
+                path("restartPolicy"),
+                format!("\"{raw}\" is not a restart policy: choose Always, On-failure or Never."),
+            );
+        }
+        for name in context.map(|c| c.parameters.keys()).into_iter().flatten() {
+            if !component.parameters.iter().any(|p| &p.name == name) {
+                fail(
+                    path(&format!("parameters.{name}")),
+                    format!("{} has no parameter {name}.", component.name),
+                );
+            }
+        }
+        for parameter in &component.parameters {
+            let value = context
+                .and_then(|c| c.parameters.get(&parameter.name))
+                .unwrap_or(&parameter.default);
+            if value.trim().is_empty() {
+                fail(
+                    path(&format!("parameters.{}", parameter.name)),
+                    format!("Enter a value for {}.", parameter.name),
+                );
+            }
+        }
+    }
+
+    // Routed networks.
+    let has_cloud = plan.has_cloud_component();
+    if plan.uses_ros() && request.routed_networks.is_empty() {
+        let usable = world
+            .networks
+            .iter()
+            .any(|n| network_eligibility(n, has_cloud).is_ok());
+        let message = if usable {
+            "This package uses ROS: select a routed network."
+        } else if has_cloud {
+            "This package uses ROS and needs a cloud routed network that is Succeeded and Running; there is none. Create one first."
+        } else {
+            "This package uses ROS and needs a routed network that is Succeeded and Running; there is none. Create one first."
+        };
+        fail("routedNetworks".into(), message.into());
+    }
+    let mut seen = BTreeSet::new();
+    for (i, reference) in request.routed_networks.iter().enumerate() {
+        let field = format!("routedNetworks[{i}]");
+        match world.network(&reference.guid) {
+            None => fail(
+                field,
+                format!("No routed network with ID {} exists.", reference.guid),
+            ),
+            Some(_) if !seen.insert(reference.guid.as_str()) => {
+                fail(field, "This network is selected twice.".into())
+            }
+            Some(network) => {
+                if let Err(reason) = network_eligibility(network, has_cloud) {
+                    fail(field, format!("{}: {reason}", network.name));
+                }
+            }
+        }
+    }
+
+    // Dependencies.
+    let mut seen = BTreeSet::new();
+    for (i, reference) in request.dependent_deployments.iter().enumerate() {
+        let field = format!("dependentDeployments[{i}]");
+        let id = reference.dependent_deployment_id.as_str();
+        match world.deployment(id) {
+            None => fail(field, format!("No deployment with ID {id} exists.")),
+            Some(_) if !seen.insert(id) => fail(field, "This dependency is selected twice.".into()),
+            Some(dependency) => {
+                if let Err(reason) = dependency_eligibility(dependency) {
+                    fail(field, format!("{}: {reason}", dependency.name));
+                }
+            }
+        }
+    }
+
+    // Volumes.
+    let mut mounts = BTreeSet::new();
+    for (i, volume) in request.volumes.iter().enumerate() {
+        let field = |leaf: &str| format!("volumes[{i}].{leaf}");
+        match world.deployment(&volume.deployment_id) {
+            None if volume.deployment_id.trim().is_empty() => {
+                fail(field("deploymentId"), "Select a volume.".into())
+            }
+            None => fail(
+                field("deploymentId"),
+                format!("No deployment with ID {} exists.", volume.deployment_id),
+            ),
+            Some(deployment) => {
+                if let Err(reason) = volume_eligibility(deployment) {
+                    fail(
+                        field("deploymentId"),
+                        format!("{}: {reason}", deployment.name),
+                    );
+                }
+            }
+        }
+        if plan.component(&volume.component_id).is_none() {
+            let message = if volume.component_id.trim().is_empty() {
+                "Select the component to mount the volume into.".to_string()
+            } else {
+                format!("The package has no component {}.", volume.component_id)
+            };
+            fail(field("componentId"), message);
+        }
+        if let Some(message) = mount_path_error(&volume.mount_path) {
+            fail(field("mountPath"), message);
+        } else if !mounts.insert((
+            volume.component_id.as_str(),
+            volume.mount_path.trim_end_matches('/'),
+        )) {
+            fail(
+                field("mountPath"),
+                "Another volume is already mounted at this path in this component.".into(),
+            );
+        }
+    }
+    errors
+}

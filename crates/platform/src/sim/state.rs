@@ -1,0 +1,439 @@
+//! One deployment inside the simulator: its public view plus what the simulator needs to move
+//! it along (when the current stage began, whether the running update will fail).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::phase::{Phase, Status};
+use crate::sim::SimConfig;
+use crate::time::Millis;
+use crate::wire::{
+    ComponentInfo, Deployment, Device, ExecutableStatus, HistoryEntry, HistoryStatus, LogLine,
+    NetworkRef, Package, PhaseAt, ProvisionRequest, RestartPolicy, RoutedNetwork, Runtime,
+    UpdateRequest,
+};
+
+/// Device offline or unreachable.
+pub const DEVICE_OFFLINE: &str = "DEP_E151";
+/// Device executables exited early or failed to start.
+pub const DEVICE_EXEC_FAILED: &str = "DEP_E152";
+/// Cloud image could not be pulled.
+pub const IMAGE_PULL_FAILED: &str = "DEP_E153";
+/// Cloud executables failed.
+pub const CLOUD_EXEC_FAILED: &str = "DEP_E155";
+/// A dependency is in error.
+pub const DEPENDENCY_ERROR: &str = "DEP_E156";
+
+/// A deployment and the simulator's bookkeeping for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// The public view.
+    pub deployment: Deployment,
+    /// Generations, oldest first.
+    pub history: Vec<HistoryEntry>,
+    /// Log lines with their sequence numbers, oldest first.
+    pub logs: Vec<(u64, LogLine)>,
+    /// When it was created.
+    pub created: Millis,
+    /// When the current transient stage began.
+    pub stage_started: Millis,
+    /// Components being (re)created by the current generation.
+    pub applying: Vec<String>,
+    /// The running update was told to fail.
+    pub failing: bool,
+    /// When logs were last written.
+    pub last_log: Millis,
+    /// Docker images of each component, for pull failures.
+    pub images: BTreeMap<String, Vec<String>>,
+}
+
+impl Record {
+    /// A new deployment, In progress, generation 1.
+    pub fn new(
+        id: String,
+        request: &ProvisionRequest,
+        package: &Package,
+        networks: &[RoutedNetwork],
+        user: &str,
+        now: Millis,
+    ) -> Record {
+        let plan = package.plan(&request.plan_id);
+        let components: Vec<ComponentInfo> = plan
+            .map(|plan| plan.components.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .map(|component| {
+                let context = request.component_context.get(&component.component_id);
+                let is_device = component.required_runtime == Runtime::Device;
+                let mut parameters: BTreeMap<String, String> = component
+                    .parameters
+                    .iter()
+                    .map(|p| (p.name.clone(), p.default.clone()))
+                    .collect();
+                if let Some(context) = context {
+                    for (name, value) in &context.parameters {
+                        parameters.insert(name.clone(), value.clone());
+                    }
+                }
+                ComponentInfo {
+                    component_id: component.component_id.clone(),
+                    name: component.name.clone(),
+                    runtime: component.required_runtime.clone(),
+                    device_id: context
+                        .and_then(|c| c.device_id.clone())
+                        .filter(|_| is_device),
+                    restart_policy: is_device.then(|| {
+                        context
+                            .and_then(|c| c.restart_policy.clone())
+                            .or_else(|| component.restart_policy.clone())
+                            .unwrap_or(RestartPolicy::Always)
+                    }),
+                    status: Status::Pending,
+                    error_code: Vec::new(),
+                    parameters,
+                    executables_status_info: component
+                        .executables
+                        .iter()
+                        .map(|e| ExecutableStatus {
+                            id: e.id.clone(),
+                            name: e.name.clone(),
+                            status: Status::Pending,
+                            reason: "ContainerCreating".into(),
+                            restart_count: 0,
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let images = plan
+            .map(|plan| {
+                plan.components
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.component_id.clone(),
+                            c.executables
+                                .iter()
+                                .filter_map(|e| e.docker.clone())
+                                .collect(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let at = now.to_rfc3339();
+        let all: Vec<String> = components.iter().map(|c| c.component_id.clone()).collect();
+        let deployment = Deployment {
+            deployment_id: id,
+            name: request.name.trim().to_string(),
+            package_id: package.summary.guid.clone(),
+            package_name: package.summary.package_name.clone(),
+            package_version: package.summary.package_version.clone(),
+            plan_id: request.plan_id.clone(),
+            phase: Phase::InProgress,
+            status: Status::Pending,
+            errors: Vec::new(),
+            current_generation: 1,
+            creator: user.to_string(),
+            created_at: at.clone(),
+            last_status_update_time: at.clone(),
+            labels: request.labels.clone(),
+            dependent_deployments: request.dependent_deployments.clone(),
+            dependent_deployment_status: BTreeMap::new(),
+            routed_networks: request
+                .routed_networks
+                .iter()
+                .map(|r| NetworkRef {
+                    guid: r.guid.clone(),
+                    name: networks
+                        .iter()
+                        .find(|n| n.guid == r.guid)
+                        .map(|n| n.name.clone()),
+                })
+                .collect(),
+            volumes: request.volumes.clone(),
+            component_info: components,
+            phase_timeline: vec![PhaseAt {
+                phase: Phase::InProgress,
+                at: at.clone(),
+            }],
+        };
+        Record {
+            deployment,
+            history: vec![HistoryEntry {
+                generation: 1,
+                time: at,
+                user: user.to_string(),
+                status: HistoryStatus::InProgress,
+                components: all.clone(),
+                errors: Vec::new(),
+            }],
+            logs: Vec::new(),
+            created: now,
+            stage_started: now,
+            applying: all,
+            failing: false,
+            last_log: now,
+            images,
+        }
+    }
+
+    fn enter(&mut self, phase: Phase, status: Status, at: Millis) {
+        let deployment = &mut self.deployment;
+        if deployment.phase != phase {
+            deployment.phase_timeline.push(PhaseAt {
+                phase: phase.clone(),
+                at: at.to_rfc3339(),
+            });
+            deployment.phase = phase;
+        }
+        if deployment.status != status {
+            deployment.status = status;
+        }
+        deployment.last_status_update_time = at.to_rfc3339();
+        self.stage_started = at;
+    }
+
+    /// Starts an update: generation + 1, Provisioning, the chosen components Pending.
+    pub fn start_update(&mut self, request: &UpdateRequest, user: &str, fail: bool, now: Millis) {
+        let generation = self.deployment.current_generation + 1;
+        self.deployment.current_generation = generation;
+        self.deployment.errors.clear();
+        self.applying = request.components.clone();
+        self.failing = fail;
+        for component in &mut self.deployment.component_info {
+            if self.applying.contains(&component.component_id) {
+                component.status = Status::Pending;
+                component.error_code.clear();
+                for executable in &mut component.executables_status_info {
+                    executable.status = Status::Pending;
+                    executable.reason = "ContainerCreating".into();
+                    executable.restart_count = 0;
+                }
+            }
+        }
+        self.history.push(HistoryEntry {
+            generation,
+            time: now.to_rfc3339(),
+            user: user.to_string(),
+            status: HistoryStatus::InProgress,
+            components: request.components.clone(),
+            errors: Vec::new(),
+        });
+        self.enter(Phase::Provisioning, Status::Pending, now);
+    }
+
+    /// Stops every component; components on offline devices cannot be stopped yet.
+    pub fn deprovision(&mut self, devices: &[Device], now: Millis) {
+        let retry = self.deployment.phase == Phase::PartiallyDeprovisioned;
+        let mut stuck = false;
+        for component in &mut self.deployment.component_info {
+            let offline = component.runtime == Runtime::Device
+                && !device_online(devices, component.device_id.as_deref());
+            if offline && !retry {
+                stuck = true;
+                component.status = Status::Error;
+                component.error_code = vec![DEVICE_OFFLINE.into()];
+            } else {
+                component.status = Status::Stopped;
+                component.error_code.clear();
+                for executable in &mut component.executables_status_info {
+                    executable.status = Status::Stopped;
+                    executable.reason.clear();
+                }
+            }
+        }
+        if let Some(entry) = self.history.last_mut()
+            && entry.status == HistoryStatus::InProgress
+        {
+            entry.status = HistoryStatus::Failed;
+        }
+        self.applying.clear();
+        self.failing = false;
+        if stuck {
+            self.deployment.errors = vec![DEVICE_OFFLINE.into()];
+            self.enter(Phase::PartiallyDeprovisioned, Status::Error, now);
+        } else {
+            self.deployment.errors.clear();
+            self.enter(Phase::DeploymentStopped, Status::Stopped, now);
+        }
+    }
+
+    /// Moves through the stages whose time has come, in order, at the times they were due.
+    pub fn advance_phases(
+        &mut self,
+        config: &SimConfig,
+        devices: &[Device],
+        unpullable: &BTreeSet<String>,
+        now: Millis,
+    ) {
+        loop {
+            match self.deployment.phase {
+                Phase::InProgress => {
+                    let due = self.stage_started.plus(config.in_progress_ms);
+                    if now < due {
+                        return;
+                    }
+                    self.enter(Phase::Provisioning, Status::Pending, due);
+                }
+                Phase::Provisioning => {
+                    let due = self.stage_started.plus(config.provisioning_ms);
+                    if now < due {
+                        return;
+                    }
+                    self.finish_provisioning(devices, unpullable, due);
+                }
+                _ => return,
+            }
+        }
+    }
+
+    fn finish_provisioning(
+        &mut self,
+        devices: &[Device],
+        unpullable: &BTreeSet<String>,
+        at: Millis,
+    ) {
+        let first_start = self.deployment.current_generation == 1;
+        let mut codes: Vec<String> = Vec::new();
+        let failing = self.failing;
+        let first_applying = self.applying.first().cloned();
+        for component in &mut self.deployment.component_info {
+            if !self.applying.contains(&component.component_id) {
+                continue;
+            }
+            let mut code = None;
+            let mut reason = "";
+            if component.runtime == Runtime::Device
+                && !device_online(devices, component.device_id.as_deref())
+            {
+                code = Some(DEVICE_OFFLINE);
+                reason = "DeviceOffline";
+            } else if self
+                .images
+                .get(&component.component_id)
+                .is_some_and(|images| images.iter().any(|image| unpullable.contains(image)))
+            {
+                code = Some(IMAGE_PULL_FAILED);
+                reason = "ErrImagePull";
+            } else if failing && first_applying.as_ref() == Some(&component.component_id) {
+                code = Some(if component.runtime == Runtime::Device {
+                    DEVICE_EXEC_FAILED
+                } else {
+                    CLOUD_EXEC_FAILED
+                });
+                reason = "CrashLoopBackOff";
+            }
+            match code {
+                Some(code) => {
+                    component.status = Status::Error;
+                    component.error_code = vec![code.to_string()];
+                    for executable in &mut component.executables_status_info {
+                        executable.status = Status::Error;
+                        executable.reason = reason.to_string();
+                    }
+                    if !codes.iter().any(|c| c == code) {
+                        codes.push(code.to_string());
+                    }
+                }
+                None => {
+                    component.status = Status::Running;
+                    component.error_code.clear();
+                    for executable in &mut component.executables_status_info {
+                        executable.status = Status::Running;
+                        executable.reason.clear();
+                    }
+                }
+            }
+        }
+        let succeeded = codes.is_empty();
+        if let Some(entry) = self.history.last_mut() {
+            entry.status = if succeeded {
+                HistoryStatus::Succeeded
+            } else {
+                HistoryStatus::Failed
+            };
+            entry.errors = codes.clone();
+        }
+        self.deployment.errors = codes;
+        self.applying.clear();
+        self.failing = false;
+        let phase = match (succeeded, first_start) {
+            (true, _) => Phase::Succeeded,
+            (false, true) => Phase::FailedToStart,
+            (false, false) => Phase::FailedToUpdate,
+        };
+        let status = if succeeded {
+            Status::Running
+        } else {
+            Status::Error
+        };
+        self.enter(phase, status, at);
+        self.last_log = at;
+    }
+
+    /// For a Succeeded deployment: components on offline devices are in Error (DEP_E151), a
+    /// dependency that is not running puts it in Error (DEP_E156); otherwise it runs. Returns
+    /// whether the deployment's status or errors changed.
+    pub fn refresh_runtime_status(
+        &mut self,
+        devices: &[Device],
+        views: &BTreeMap<String, (Phase, Status)>,
+        now: Millis,
+    ) -> bool {
+        if self.deployment.phase != Phase::Succeeded {
+            return false;
+        }
+        let mut codes: Vec<String> = Vec::new();
+        for component in &mut self.deployment.component_info {
+            let offline = component.runtime == Runtime::Device
+                && !device_online(devices, component.device_id.as_deref());
+            let (status, reason) = if offline {
+                (Status::Error, "DeviceOffline")
+            } else {
+                (Status::Running, "")
+            };
+            if offline {
+                component.error_code = vec![DEVICE_OFFLINE.into()];
+                if !codes.iter().any(|c| c == DEVICE_OFFLINE) {
+                    codes.push(DEVICE_OFFLINE.into());
+                }
+            } else {
+                component.error_code.clear();
+            }
+            component.status = status.clone();
+            for executable in &mut component.executables_status_info {
+                executable.status = status.clone();
+                executable.reason = reason.into();
+            }
+        }
+        let dependency_down = self.deployment.dependent_deployments.iter().any(|d| {
+            views
+                .get(&d.dependent_deployment_id)
+                .is_none_or(|(phase, status)| {
+                    *phase != Phase::Succeeded || *status != Status::Running
+                })
+        });
+        if dependency_down {
+            codes.push(DEPENDENCY_ERROR.into());
+        }
+        let status = if codes.is_empty() {
+            Status::Running
+        } else {
+            Status::Error
+        };
+        if self.deployment.status == status && self.deployment.errors == codes {
+            return false;
+        }
+        self.deployment.status = status;
+        self.deployment.errors = codes;
+        self.deployment.last_status_update_time = now.to_rfc3339();
+        true
+    }
+}
+
+fn device_online(devices: &[Device], uuid: Option<&str>) -> bool {
+    uuid.and_then(|uuid| devices.iter().find(|d| d.uuid == uuid))
+        .is_some_and(Device::is_online)
+}
