@@ -534,40 +534,33 @@ pub fn seeded(seed: u64, now: Millis, config: SimConfig) -> Platform {
             None,
         )
         .ok();
-    let dashboard = platform
-        .provision(
-            &request(
-                "fleet-dashboard-prod",
-                "pkg-fleet-dashboard",
-                &[("env", "prod"), ("team", "ops")],
-            ),
-            SEED_USER,
-            step(1),
-            None,
-        )
-        .ok();
-    if let (Some(dashboard), Some(volume)) = (&dashboard, &volume) {
+    let mut dashboard = request(
+        "fleet-dashboard-prod",
+        "pkg-fleet-dashboard",
+        &[("env", "prod"), ("team", "ops")],
+    );
+    if let Some(volume) = &volume {
+        dashboard.volumes = vec![VolumeMount {
+            deployment_id: volume.deployment_id.clone(),
+            component_id: text("comp-dashboard-web"),
+            mount_path: text("/data"),
+        }];
+    }
+    if let Ok(dashboard) = platform.provision(&dashboard, SEED_USER, step(1), None) {
         // Generation 2 fails, generation 3 fixes it: three generations of history.
-        let _ = platform.fail_next_update(Some(&dashboard.deployment_id));
-        let _ = platform.update(
-            &dashboard.deployment_id,
-            &UpdateRequest {
-                expected_generation: 1,
-                components: vec![text("comp-dashboard-web")],
-            },
-            SEED_USER,
-            step(20),
-        );
-        let _ = platform.update(
-            &dashboard.deployment_id,
-            &UpdateRequest {
-                expected_generation: 2,
-                components: vec![text("comp-dashboard-web")],
-            },
-            "ops@rio.dev",
-            step(2),
-        );
-        let _ = volume;
+        let id = &dashboard.deployment_id;
+        let web = || vec![text("comp-dashboard-web")];
+        let _ = platform.fail_next_update(Some(id));
+        let gen2 = UpdateRequest {
+            expected_generation: 1,
+            components: web(),
+        };
+        let _ = platform.update(id, &gen2, SEED_USER, step(20));
+        let gen3 = UpdateRequest {
+            expected_generation: 2,
+            components: web(),
+        };
+        let _ = platform.update(id, &gen3, "ops@rio.dev", step(2));
     }
     let mut nav = request("amr-nav-tokyo", "pkg-amr-navigation", &[("site", "tokyo")]);
     on_device(&mut nav, "comp-amr-nav", "dev-amr-01");
