@@ -65,6 +65,11 @@ pub enum Incompatibility {
     ConflictingExecutables,
     /// The device does not say which runtime it has.
     UnknownRuntime,
+    /// The device has a runtime the platform cannot deploy to.
+    UnsupportedRuntime {
+        /// The runtime it reports.
+        runtime: String,
+    },
     /// A preinstalled device needs `ros_workspace`.
     MissingRosWorkspace,
     /// A preinstalled device running a ROS component needs `ros_distro`.
@@ -117,6 +122,10 @@ impl fmt::Display for Incompatibility {
                     "The device does not say which runtime it has (its runtime config variable is missing)."
                 )
             }
+            Incompatibility::UnsupportedRuntime { runtime } => write!(
+                f,
+                "The device's runtime \"{runtime}\" is not one the platform deploys to (dockercompose or preinstalled)."
+            ),
             Incompatibility::MissingRosWorkspace => {
                 write!(
                     f,
@@ -166,6 +175,11 @@ pub fn device_incompatibilities(component: &Component, device: &Device) -> Vec<I
     match (RuntimeNeed::of(component), &runtime) {
         (RuntimeNeed::Conflicting, _) => reasons.push(Incompatibility::ConflictingExecutables),
         (_, None) => reasons.push(Incompatibility::UnknownRuntime),
+        (_, Some(DeviceRuntime::Unknown(raw))) => {
+            reasons.push(Incompatibility::UnsupportedRuntime {
+                runtime: raw.clone(),
+            })
+        }
         (RuntimeNeed::Docker, Some(rt)) if *rt != DeviceRuntime::Docker => {
             reasons.push(Incompatibility::NeedsDocker)
         }

@@ -110,7 +110,10 @@ pub fn mount_path_error(path: &str) -> Option<String> {
     if !path.starts_with('/') {
         return Some("Use an absolute path, starting with /.".into());
     }
-    if path == "/" {
+    if path
+        .split('/')
+        .all(|segment| segment.is_empty() || segment == ".")
+    {
         return Some("Mounting over / is not allowed; choose a directory such as /data.".into());
     }
     if path.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -231,7 +234,10 @@ pub fn validate_provision(
                 }
             }
         }
-        if let Some(RestartPolicy::Unknown(raw)) = context.and_then(|c| c.restart_policy.as_ref()) {
+        if let (Runtime::Device, Some(RestartPolicy::Unknown(raw))) = (
+            &component.required_runtime,
+            context.and_then(|c| c.restart_policy.as_ref()),
+        ) {
             fail(
                 path("restartPolicy"),
                 format!("\"{raw}\" is not a restart policy: choose Always, On-failure or Never."),
