@@ -1,5 +1,7 @@
 # rio console: the two front doors.
 #   make run    install what is missing, then serve the console on http://127.0.0.1:8080
+#               against the reference backend on 127.0.0.1:8081
+#   make demo   the same console in demo mode (no backend)
 #   make test   install what is missing, then run every check (what CI runs)
 #   make test STEPS="native e2e"   only some steps: fmt clippy native component build e2e size
 
@@ -8,11 +10,14 @@ export RIO_TOOLS_DIR := $(TOOLS_DIR)
 # npm's wasm-opt goes first on PATH so Trunk never picks up another one.
 export PATH := $(TOOLS_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test setup-run setup-test build
+.PHONY: run demo test setup-run setup-test build
 .DEFAULT_GOAL := run
 
 run: setup-run
-	trunk serve --release --address 127.0.0.1 --port 8080
+	scripts/run.sh
+
+demo: setup-run
+	scripts/run.sh demo
 
 test: setup-test
 	scripts/test.sh $(STEPS)

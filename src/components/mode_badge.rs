@@ -33,7 +33,7 @@ pub fn ModeBadge(
                     title=title
                 >
                     <span class="visually-hidden">"Backend: "</span>
-                    {backend_label(&api_base)}
+                    {backend_label(&api_base, &window().location().host().unwrap_or_default())}
                 </span>
             }
             .into_any()
@@ -41,11 +41,12 @@ pub fn ModeBadge(
     }
 }
 
-/// The host of an absolute base URL, or "same origin" for a path.
-fn backend_label(api_base: &str) -> String {
+/// The host of an absolute base URL; for a path, the host serving the page (`page_host`).
+fn backend_label(api_base: &str, page_host: &str) -> String {
     match api_base.split_once("://") {
         Some((_, rest)) => rest.split('/').next().unwrap_or(rest).to_string(),
-        None => "same origin".to_string(),
+        None if !page_host.is_empty() => page_host.to_string(),
+        None => "this server".to_string(),
     }
 }
 
@@ -56,10 +57,11 @@ mod tests {
     #[test]
     fn backend_label_is_the_host_or_same_origin() {
         assert_eq!(
-            backend_label("https://api.example.com/api/v1"),
+            backend_label("https://api.example.com/api/v1", "console.example.com"),
             "api.example.com"
         );
-        assert_eq!(backend_label("http://127.0.0.1:3000"), "127.0.0.1:3000");
-        assert_eq!(backend_label("/api/v1"), "same origin");
+        assert_eq!(backend_label("http://127.0.0.1:3000", ""), "127.0.0.1:3000");
+        assert_eq!(backend_label("/api/v1", "127.0.0.1:8080"), "127.0.0.1:8080");
+        assert_eq!(backend_label("/api/v1", ""), "this server");
     }
 }

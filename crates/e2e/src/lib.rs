@@ -1,12 +1,14 @@
 //! End-to-end harness for rio console: a static server for the release build, and a headless
 //! Chromium driven over WebDriver. Both are started by the tests and stopped when dropped.
 
+pub mod backend_site;
 pub mod browser;
 pub mod site;
 pub mod size;
 
 use std::path::PathBuf;
 
+pub use backend_site::BackendSite;
 pub use browser::Browser;
 pub use site::{ConfigJson, Site};
 

@@ -1,0 +1,63 @@
+//! `rio-backend`: the reference JSON backend. See `--help`.
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    let options = backend::Options::parse();
+    let listen = options.listen;
+    let state = match backend::AppState::new(options) {
+        Ok(state) => state,
+        Err(error) => {
+            tracing::error!("cannot start: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(listen).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            tracing::error!("cannot listen on {listen}: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    tracing::info!("rio-backend listening on http://{listen}");
+    match backend::serve(state, listener, shutdown_signal()).await {
+        Ok(()) => {
+            tracing::info!("stopped; state saved");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(error) => {
+            tracing::error!("{error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,251 @@
+//! Simulation controls and injected faults: absent by default, each kind working when enabled.
+
+mod common;
+
+use common::{Server, dashboard};
+use reqwest::Method;
+use serde_json::json;
+
+#[tokio::test]
+async fn control_endpoints_do_not_exist_without_the_flag() {
+    let server = Server::start(&[]).await;
+    for path in [
+        "/__control/faults",
+        "/__control/fail-next-update",
+        "/__control/devices/dev-amr-01/offline",
+        "/__control/reset",
+    ] {
+        let (status, _) = server
+            .send(
+                Method::POST,
+                path,
+                &json!({"path": "/api/v1/packages", "kind": "status"}),
+            )
+            .await;
+        assert_eq!(status, 404, "{path}");
+    }
+    assert_eq!(server.get("/api/v1/packages").await.0, 200);
+}
+
+async fn add(server: &Server, fault: serde_json::Value) {
+    assert_eq!(
+        server
+            .send(Method::POST, "/__control/faults", &fault)
+            .await
+            .0,
+        201
+    );
+}
+
+#[tokio::test]
+async fn a_status_fault_answers_with_its_code_and_retry_after() {
+    let server = Server::start(&["--enable-faults"]).await;
+    add(&server, json!({"method": "GET", "path": "/api/v1/deployments/*", "kind": "status", "status": 429, "retryAfter": 7, "times": 1})).await;
+    let id = server.deployment_id("amr-nav-tokyo").await;
+    let response = server
+        .client
+        .get(server.url(&format!("/api/v1/deployments/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 429);
+    assert_eq!(response.headers()["retry-after"], "7");
+    assert_eq!(
+        server.get(&format!("/api/v1/deployments/{id}")).await.0,
+        200,
+        "used up after one request"
+    );
+}
+
+#[tokio::test]
+async fn html_malformed_and_truncated_bodies() {
+    let server = Server::start(&["--enable-faults"]).await;
+    add(
+        &server,
+        json!({"path": "/api/v1/packages", "kind": "html", "times": 1}),
+    )
+    .await;
+    let html = server
+        .client
+        .get(server.url("/api/v1/packages"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(html.status(), 200);
+    assert!(
+        html.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(html.text().await.unwrap().contains("<html>"));
+
+    add(
+        &server,
+        json!({"path": "/api/v1/packages", "kind": "malformed", "times": 1}),
+    )
+    .await;
+    let text = server
+        .client
+        .get(server.url("/api/v1/packages"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&text).is_err(),
+        "{text}"
+    );
+
+    let full = server
+        .client
+        .get(server.url("/api/v1/packages"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    add(
+        &server,
+        json!({"path": "/api/v1/packages", "kind": "truncated", "times": 1}),
+    )
+    .await;
+    let cut = server
+        .client
+        .get(server.url("/api/v1/packages"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        cut.len() < full.len()
+            && full.starts_with(&cut)
+            && serde_json::from_str::<serde_json::Value>(&cut).is_err()
+    );
+}
+
+#[tokio::test]
+async fn a_dropped_connection_still_commits_the_change() {
+    let server = Server::start(&["--enable-faults"]).await;
+    add(
+        &server,
+        json!({"method": "POST", "path": "/api/v1/deployments", "kind": "drop", "times": 1}),
+    )
+    .await;
+    let lost = server
+        .client
+        .post(server.url("/api/v1/deployments"))
+        .header("idempotency-key", "lost-1")
+        .body(dashboard("web-lost").to_string())
+        .send()
+        .await;
+    let failed = match lost {
+        Err(_) => true,
+        Ok(response) => response.bytes().await.is_err(),
+    };
+    assert!(failed, "the answer never arrives");
+    let retry = server
+        .client
+        .post(server.url("/api/v1/deployments"))
+        .header("idempotency-key", "lost-1")
+        .body(dashboard("web-lost").to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(retry.status(), 201);
+    let (_, named) = server.get("/api/v1/deployments?search=web-lost").await;
+    assert_eq!(
+        named["items"].as_array().unwrap().len(),
+        1,
+        "the retry created nothing new"
+    );
+}
+
+#[tokio::test]
+async fn a_delay_holds_the_answer() {
+    let server = Server::start(&["--enable-faults"]).await;
+    add(
+        &server,
+        json!({"path": "/api/v1/networks", "kind": "delay", "delayMs": 400, "times": 1}),
+    )
+    .await;
+    let started = std::time::Instant::now();
+    assert_eq!(server.get("/api/v1/networks").await.0, 200);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(400));
+}
+
+#[tokio::test]
+async fn controls_take_a_device_offline_and_fail_the_next_update() {
+    let server = Server::start(&["--enable-faults"]).await;
+    let id = server.deployment_id("amr-nav-tokyo").await;
+    let (status, device) = server
+        .send(
+            Method::POST,
+            "/__control/devices/dev-amr-01/offline",
+            &json!({}),
+        )
+        .await;
+    assert_eq!((status, device["status"].as_str()), (200, Some("OFFLINE")));
+    let (_, deployment) = server.get(&format!("/api/v1/deployments/{id}")).await;
+    assert_eq!(
+        (
+            deployment["status"].as_str(),
+            deployment["errors"][0].as_str()
+        ),
+        (Some("Error"), Some("DEP_E151"))
+    );
+    server
+        .send(
+            Method::POST,
+            "/__control/devices/dev-amr-01/online",
+            &json!({}),
+        )
+        .await;
+
+    let dashboard_id = server.deployment_id("fleet-dashboard-prod").await;
+    assert_eq!(
+        server
+            .send(
+                Method::POST,
+                &format!("/__control/deployments/{dashboard_id}/fail-next-update"),
+                &json!({})
+            )
+            .await
+            .0,
+        204
+    );
+    let request = json!({"expectedGeneration": 3, "components": ["comp-dashboard-web"]});
+    assert_eq!(
+        server
+            .send(
+                Method::PATCH,
+                &format!("/api/v1/deployments/{dashboard_id}"),
+                &request
+            )
+            .await
+            .0,
+        202
+    );
+    let failed = server.wait_phase(&dashboard_id, "Failed to update").await;
+    assert_eq!(failed["currentGeneration"], 4);
+
+    assert_eq!(
+        server
+            .send(Method::POST, "/__control/reset", &json!({}))
+            .await
+            .0,
+        204
+    );
+    let (_, reset) = server
+        .get(&format!(
+            "/api/v1/deployments/{}",
+            server.deployment_id("fleet-dashboard-prod").await
+        ))
+        .await;
+    assert_eq!(reset["currentGeneration"], 3, "reset brings back the seed");
+}
