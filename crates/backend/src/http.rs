@@ -234,3 +234,19 @@ fn add_cors(headers: &mut HeaderMap, origin: Option<HeaderValue>) {
 pub fn empty(status: StatusCode) -> Response {
     (status, Body::empty()).into_response()
 }
+
+/// Logs every request with its status and duration (structured fields, via tracing).
+pub async fn log_request(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    let status = response.status().as_u16();
+    let ms = started.elapsed().as_millis() as u64;
+    if status >= 500 {
+        tracing::warn!(%method, path, status, ms, "request failed");
+    } else {
+        tracing::info!(%method, path, status, ms, "request");
+    }
+    response
+}

@@ -136,7 +136,8 @@ pub fn router(state: AppState) -> Router {
         }
         None => app.fallback(api::not_found),
     };
-    app.with_state(state)
+    app.layer(middleware::from_fn(http::log_request))
+        .with_state(state)
 }
 
 /// Serves until `shutdown` resolves, then saves the state.

@@ -154,9 +154,11 @@ impl ApiErrorBody {
     /// `{"response": {"error": "<message>"}}`. `None` when the text is none of them.
     pub fn decode(text: &str) -> Option<ApiErrorBody> {
         let value: serde_json::Value = serde_json::from_str(text).ok()?;
+        let present = |v: &&serde_json::Value| !v.is_null();
         let error = value
             .get("error")
-            .or_else(|| value.get("response")?.get("error"))?;
+            .filter(present)
+            .or_else(|| value.get("response")?.get("error").filter(present))?;
         match error {
             serde_json::Value::String(message) => Some(ApiErrorBody {
                 message: message.clone(),

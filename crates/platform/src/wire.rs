@@ -758,6 +758,33 @@ pub struct LogPage {
     pub next: String,
 }
 
+/// Why a JSON answer could not be read as the object expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct DecodeError(pub String);
+
+/// Decodes an API answer. On top of serde's tolerance, an explicit `null` counts as a missing
+/// field (the platform sends both), so only a missing or null id, name or phase fails.
+pub fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, DecodeError> {
+    let mut value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| DecodeError(format!("the answer is not valid JSON ({e})")))?;
+    drop_nulls(&mut value);
+    serde_json::from_value(value)
+        .map_err(|e| DecodeError(format!("the answer is not the expected object ({e})")))
+}
+
+/// Removes object members whose value is `null`, at every depth.
+fn drop_nulls(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(members) => {
+            members.retain(|_, member| !member.is_null());
+            members.values_mut().for_each(drop_nulls);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
+}
+
 /// `null`, a string, or a list of strings → a list of non-empty codes.
 fn codes<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]

@@ -386,7 +386,7 @@ impl Platform {
                 },
             );
         }
-        self.refresh_dependency_views();
+        self.settle();
         self.deployment(&id)
     }
 
@@ -404,7 +404,7 @@ impl Platform {
         let fail =
             self.fail_next_update.remove(id) || std::mem::take(&mut self.fail_next_any_update);
         self.records[index].start_update(request, user, fail, self.now);
-        self.refresh_dependency_views();
+        self.settle();
         self.deployment(id)
     }
 
@@ -433,7 +433,7 @@ impl Platform {
         }
         let devices = self.devices.clone();
         self.records[index].deprovision(&devices, self.now);
-        self.refresh_dependency_views();
+        self.settle();
         self.deployment(id)
     }
 
@@ -487,34 +487,42 @@ impl Platform {
         for record in &mut self.records {
             record.advance_phases(&config, &devices, &unpullable, now);
         }
-        // Statuses flow along dependency chains: repeat until nothing changes (at most one
-        // round per deployment, since a chain is no longer than that).
-        for _ in 0..=self.records.len() {
-            let views: BTreeMap<String, (Phase, Status)> = self
-                .records
-                .iter()
-                .map(|r| {
-                    (
-                        r.deployment.deployment_id.clone(),
-                        (r.deployment.phase.clone(), r.deployment.status.clone()),
-                    )
-                })
-                .collect();
-            let mut changed = false;
-            for record in &mut self.records {
-                changed |= record.refresh_runtime_status(&devices, &views, now);
-            }
-            if !changed {
-                break;
-            }
-        }
-        self.refresh_dependency_views();
+        self.refresh_statuses(&devices, now);
         for record in &mut self.records {
             logs::write_logs(record, &config, &mut self.rng, &mut self.log_seq, now);
         }
         self.idempotency
             .retain(|_, entry| now.since(entry.at) < IDEMPOTENCY_TTL_MS);
         self.now = now;
+    }
+
+    /// Statuses follow devices and dependencies, along whole dependency chains: repeated until
+    /// nothing changes (at most one round per deployment, since no chain is longer than that).
+    fn refresh_statuses(&mut self, devices: &[Device], now: Millis) {
+        for _ in 0..=self.records.len() {
+            let views: BTreeMap<String, (Phase, Status)> = self
+                .records
+                .iter()
+                .map(|r| {
+                    let d = &r.deployment;
+                    (d.deployment_id.clone(), (d.phase.clone(), d.status.clone()))
+                })
+                .collect();
+            let mut changed = false;
+            for record in &mut self.records {
+                changed |= record.refresh_runtime_status(devices, &views, now);
+            }
+            if !changed {
+                break;
+            }
+        }
+        self.refresh_dependency_views();
+    }
+
+    /// After an operation: dependants see the change at once, not at the next `advance`.
+    fn settle(&mut self) {
+        let devices = self.devices.clone();
+        self.refresh_statuses(&devices, self.now);
     }
 
     fn refresh_dependency_views(&mut self) {
