@@ -1,7 +1,7 @@
 //! The `/api/v1` endpoints over the simulator.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::{
     Router,
@@ -35,25 +35,23 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/deployments/{id}/history", get(history))
         .route("/deployments/{id}/logs", get(logs))
-        .fallback(|| async {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "There is no such endpoint.",
-            )
-        })
+        .fallback(|| async { ApiError::not_found("There is no such endpoint.") })
 }
 
 async fn list_packages(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, ApiError> {
     let pairs = query_pairs(query.as_deref());
     let search = query_value(&pairs, "search").unwrap_or_default();
     let category = query_value(&pairs, "category");
-    let items = state.store.read(|p| p.packages(search, category)).await;
-    json(StatusCode::OK, &List { items }, &headers)
+    let items = state
+        .store
+        .read(|p| p.packages(search, category))
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(json(StatusCode::OK, &List { items }, &headers))
 }
 
 async fn get_package(
@@ -61,7 +59,11 @@ async fn get_package(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let package = state.store.read(|p| p.package(&id)).await?;
+    let package = state
+        .store
+        .read(|p| p.package(&id))
+        .await
+        .map_err(ApiError::internal)??;
     Ok(json(StatusCode::OK, &package, &headers))
 }
 
@@ -69,7 +71,7 @@ async fn list_devices(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, ApiError> {
     let pairs = query_pairs(query.as_deref());
     let status = query_value(&pairs, "status")
         .filter(|s| !s.is_empty())
@@ -80,20 +82,28 @@ async fn list_devices(
     let items = state
         .store
         .read(|p| p.devices(status.as_ref(), architecture.as_ref()))
-        .await;
-    json(StatusCode::OK, &List { items }, &headers)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(json(StatusCode::OK, &List { items }, &headers))
 }
 
-async fn list_networks(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let items = state.store.read(|p| p.networks()).await;
-    json(StatusCode::OK, &List { items }, &headers)
+async fn list_networks(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let items = state
+        .store
+        .read(|p| p.networks())
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(json(StatusCode::OK, &List { items }, &headers))
 }
 
 async fn list_deployments(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, ApiError> {
     let pairs = query_pairs(query.as_deref());
     let phases: Vec<Phase> = pairs
         .iter()
@@ -105,8 +115,9 @@ async fn list_deployments(
     let items = state
         .store
         .read(|p| p.deployments(&phases, search, package_id))
-        .await;
-    json(StatusCode::OK, &List { items }, &headers)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(json(StatusCode::OK, &List { items }, &headers))
 }
 
 async fn get_deployment(
@@ -114,7 +125,11 @@ async fn get_deployment(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let deployment = state.store.read(|p| p.deployment(&id)).await?;
+    let deployment = state
+        .store
+        .read(|p| p.deployment(&id))
+        .await
+        .map_err(ApiError::internal)??;
     Ok(json(StatusCode::OK, &deployment, &headers))
 }
 
@@ -123,7 +138,11 @@ async fn history(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let items = state.store.read(|p| p.history(&id)).await?;
+    let items = state
+        .store
+        .read(|p| p.history(&id))
+        .await
+        .map_err(ApiError::internal)??;
     Ok(json(StatusCode::OK, &List { items }, &headers))
 }
 
@@ -149,7 +168,8 @@ async fn logs(
     let page = state
         .store
         .read(|p| p.logs(&id, component, after, limit))
-        .await?;
+        .await
+        .map_err(ApiError::internal)??;
     Ok(json(StatusCode::OK, &page, &headers))
 }
 
@@ -162,11 +182,16 @@ struct InFlightGuard {
     key: String,
 }
 
+impl InFlight {
+    /// The set; a panic elsewhere while it was held leaves it usable.
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
 impl Drop for InFlightGuard {
     fn drop(&mut self) {
-        if let Ok(mut set) = self.set.0.lock() {
-            set.remove(&self.key);
-        }
+        self.set.lock().remove(&self.key);
     }
 }
 
@@ -204,10 +229,7 @@ pub async fn idempotency_in_flight(
         Err(error) => return error.into_response(),
     };
     let _guard = {
-        let Ok(mut set) = state.in_flight.0.lock() else {
-            return ApiError::internal("The request tracker failed.").into_response();
-        };
-        if !set.insert(key.clone()) {
+        if !state.in_flight.lock().insert(key.clone()) {
             return ApiError::from(platform::PlatformError::IdempotencyInFlight).into_response();
         }
         InFlightGuard {
@@ -264,10 +286,6 @@ async fn deprovision(
 }
 
 /// 404 with the error body, for unknown paths outside the API and the site.
-pub async fn not_found() -> impl IntoResponse {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        "There is nothing at this address.",
-    )
+pub async fn not_found() -> ApiError {
+    ApiError::not_found("There is nothing at this address.")
 }

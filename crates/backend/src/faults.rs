@@ -8,13 +8,15 @@
 //! - `malformed`: the real answer's status with a body that is not JSON;
 //! - `truncated`: the real answer cut in half;
 //! - `drop`: run the handler (the change is committed), then drop the connection.
+//!
+//! With `--token` the controls need the token too.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use axum::{
     Json, Router,
-    body::{Body, to_bytes},
+    body::{Body, Bytes, to_bytes},
     extract::{OriginalUri, Path, Request, State},
     http::{HeaderValue, StatusCode, header},
     middleware::Next,
@@ -24,7 +26,8 @@ use axum::{
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::http::{ApiError, json};
+use crate::http::{ApiError, json, parse_body};
+use platform::{FieldError, PlatformError};
 
 /// What a fault does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,7 +67,7 @@ pub struct Fault {
     /// For `delay`: milliseconds.
     #[serde(default)]
     pub delay_ms: Option<u64>,
-    /// How many matching requests it affects (every one when absent).
+    /// How many matching requests it affects (every one when absent; at least 1).
     #[serde(default)]
     pub times: Option<u32>,
 }
@@ -91,16 +94,23 @@ impl Fault {
 pub struct Faults(Mutex<Vec<Fault>>);
 
 impl Faults {
-    /// Takes the first fault matching the request, counting one use.
+    /// The list; a panic elsewhere while it was held leaves it usable.
+    fn lock(&self) -> MutexGuard<'_, Vec<Fault>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Takes the first fault matching the request, counting one use; a fault is removed with
+    /// its last use (a count of 0, refused when added, would be used up already).
     fn take(&self, method: &str, path: &str) -> Option<Fault> {
-        let mut faults = self.0.lock().ok()?;
+        let mut faults = self.lock();
+        faults.retain(|f| f.times != Some(0));
         let index = faults.iter().position(|f| f.matches(method, path))?;
         let fault = faults[index].clone();
         match &mut faults[index].times {
-            Some(1) => {
+            Some(n) if *n <= 1 => {
                 faults.remove(index);
             }
-            Some(n) => *n -= 1,
+            Some(n) => *n = n.saturating_sub(1),
             None => {}
         }
         Some(fault)
@@ -167,28 +177,26 @@ async fn fail_next_update(State(state): State<AppState>) -> Result<StatusCode, A
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn add_fault(
-    State(state): State<AppState>,
-    Json(fault): Json<Fault>,
-) -> Result<StatusCode, ApiError> {
-    let mut faults = state
-        .faults
-        .0
-        .lock()
-        .map_err(|_| ApiError::internal("The fault list failed."))?;
-    faults.push(fault);
+async fn add_fault(State(state): State<AppState>, body: Bytes) -> Result<StatusCode, ApiError> {
+    let fault: Fault = parse_body(&body)?;
+    if fault.times == Some(0) {
+        return Err(PlatformError::Validation(vec![FieldError::new(
+            "times",
+            "A fault must affect at least one request: leave times out for every request.",
+        )])
+        .into());
+    }
+    state.faults.lock().push(fault);
     Ok(StatusCode::CREATED)
 }
 
 async fn list_faults(State(state): State<AppState>) -> Response {
-    let faults = state.faults.0.lock().map(|f| f.clone()).unwrap_or_default();
+    let faults = state.faults.lock().clone();
     json(StatusCode::OK, &faults, &Default::default())
 }
 
 async fn clear_faults(State(state): State<AppState>) -> StatusCode {
-    if let Ok(mut faults) = state.faults.0.lock() {
-        faults.clear();
-    }
+    state.faults.lock().clear();
     StatusCode::NO_CONTENT
 }
 
@@ -202,9 +210,7 @@ async fn reset(State(state): State<AppState>) -> Result<StatusCode, ApiError> {
         })
         .await
         .map_err(ApiError::internal)??;
-    if let Ok(mut faults) = state.faults.0.lock() {
-        faults.clear();
-    }
+    state.faults.lock().clear();
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -273,5 +279,51 @@ pub async fn inject(State(state): State<AppState>, request: Request, next: Next)
                 .body(Body::from_stream(failing))
                 .unwrap_or_default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fault(times: Option<u32>) -> Fault {
+        Fault {
+            method: None,
+            path: "/api/v1/packages".into(),
+            kind: FaultKind::Status,
+            status: Some(503),
+            retry_after: None,
+            delay_ms: None,
+            times,
+        }
+    }
+
+    #[test]
+    fn a_fault_is_used_times_times_and_a_zero_count_never() {
+        let faults = Faults::default();
+        faults.lock().push(fault(Some(0)));
+        assert_eq!(faults.take("GET", "/api/v1/packages"), None, "no panic");
+        assert!(faults.lock().is_empty());
+        faults.lock().push(fault(Some(2)));
+        assert!(faults.take("GET", "/api/v1/packages").is_some());
+        assert!(faults.take("GET", "/api/v1/packages").is_some());
+        assert_eq!(faults.take("GET", "/api/v1/packages"), None);
+        faults.lock().push(fault(Some(u32::MAX)));
+        assert!(faults.take("GET", "/api/v1/packages").is_some());
+        assert_eq!(faults.lock()[0].times, Some(u32::MAX - 1));
+    }
+
+    #[test]
+    fn a_poisoned_fault_list_still_works() {
+        let faults = std::sync::Arc::new(Faults::default());
+        let holder = std::sync::Arc::clone(&faults);
+        let _ = std::thread::spawn(move || {
+            let _held = holder.lock();
+            panic!("poison the lock");
+        })
+        .join();
+        assert!(faults.0.is_poisoned());
+        faults.lock().push(fault(None));
+        assert!(faults.take("GET", "/api/v1/packages").is_some());
     }
 }

@@ -10,10 +10,10 @@ pub mod store;
 
 use std::{net::SocketAddr, path::PathBuf, sync::Arc};
 
-use axum::{Router, middleware, routing::get};
+use axum::{Router, handler::Handler, middleware, routing::get};
 use clap::Parser;
 use platform::sim::SimConfig;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 
 /// Command-line options.
 #[derive(Debug, Clone, Parser)]
@@ -107,11 +107,13 @@ pub fn router(state: AppState) -> Router {
             faults::inject,
         ));
     }
+    // Outermost first: CORS, auth, JSON bodies only, idempotency keys in flight, faults.
     let api = api
         .layer(middleware::from_fn_with_state(
             state.clone(),
             api::idempotency_in_flight,
         ))
+        .layer(middleware::from_fn(http::require_json_body))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             http::auth_and_project,
@@ -119,13 +121,23 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), http::cors));
     let mut app = Router::new().nest("/api/v1", api);
     if state.options.enable_faults {
-        app = app.nest("/__control", faults::routes());
+        let control = faults::routes()
+            .layer(middleware::from_fn(http::require_json_body))
+            .layer(middleware::from_fn_with_state(
+                state.clone(),
+                http::auth_and_project,
+            ));
+        app = app.nest("/__control", control);
     }
     app = match &state.site {
         Some(site) => {
-            let files =
-                ServeDir::new(&site.dir).fallback(ServeFile::new(site.dir.join("index.html")));
+            // Files of the build; anything else goes to `site::fallback` (any method, so
+            // `/api/…` and `/__control/…` are 404 there rather than 405).
+            let files = ServeDir::new(&site.dir)
+                .call_fallback_on_method_not_allowed(true)
+                .fallback(site::fallback.with_state(state.clone()));
             let site_routes = Router::new()
+                .route("/", get(site::fallback))
                 .route("/config.json", get(site::config_json))
                 .fallback_service(files)
                 .layer(middleware::from_fn_with_state(
@@ -136,7 +148,8 @@ pub fn router(state: AppState) -> Router {
         }
         None => app.fallback(api::not_found),
     };
-    app.layer(middleware::from_fn(http::log_request))
+    app.layer(middleware::from_fn(http::security_headers))
+        .layer(middleware::from_fn(http::log_request))
         .with_state(state)
 }
 

@@ -1,12 +1,17 @@
 //! Serving the console's Trunk build: the files with a fallback to `index.html` for app routes,
-//! a `config.json` pointing the console at this backend, and the security headers. The CSP
-//! allows the inline loader script by its SHA-256 hash, computed once at start.
+//! a `config.json` pointing the console at this backend, and the CSP. The CSP allows the inline
+//! loader script by its SHA-256 hash, computed once at start from the `index.html` read then
+//! (and served from then on, so page and hash always agree).
+//!
+//! Only app routes fall back to `index.html`: paths under `/api` and `/__control`, and paths
+//! whose last segment has a file extension (a missing `.js`, `.wasm`, `.css`, `.png`, …), are
+//! 404 with the JSON error body, so a missing file or endpoint never arrives as a page.
 
 use std::path::{Path, PathBuf};
 
 use axum::{
     extract::{Request, State},
-    http::{HeaderValue, header},
+    http::{HeaderValue, Method, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -14,6 +19,7 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
+use crate::http::ApiError;
 
 /// What the site serves and the headers it sends.
 #[derive(Debug, Clone)]
@@ -24,6 +30,8 @@ pub struct Site {
     pub csp: String,
     /// The generated `config.json`.
     pub config_json: String,
+    /// `index.html` as read at start (the page the CSP hashes were computed from).
+    pub index_html: String,
 }
 
 impl Site {
@@ -67,6 +75,7 @@ impl Site {
             dir: dir.to_path_buf(),
             csp,
             config_json,
+            index_html: index,
         })
     }
 }
@@ -92,28 +101,77 @@ pub fn inline_scripts(html: &str) -> Vec<&str> {
     scripts
 }
 
-/// Adds the security headers to every answer of the site.
+/// Adds the CSP to every answer of the site (`nosniff` and `no-referrer` are on every answer
+/// of the backend, see [`crate::http::security_headers`]).
 pub async fn security_headers(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
     let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
     if let Some(site) = &state.site
         && let Ok(csp) = HeaderValue::from_str(&site.csp)
     {
-        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, csp);
     }
     response
+}
+
+/// True for `/api`, `/__control` and every path under them.
+pub fn is_backend_path(path: &str) -> bool {
+    ["/api", "/__control"].iter().any(|prefix| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
+/// True when the last segment ends in a file extension (`app.js`, `logo.png`, `.env`): the
+/// request is for a file, not for a page of the app.
+pub fn looks_like_a_file(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or_default();
+    last.rsplit_once('.').is_some_and(|(_, extension)| {
+        !extension.is_empty()
+            && extension.len() <= 10
+            && extension.chars().all(|c| c.is_ascii_alphanumeric())
+    })
+}
+
+/// What is not a file of the build: `index.html` for the app's routes, 404 for the rest.
+pub async fn fallback(State(state): State<AppState>, request: Request) -> Response {
+    let path = request.uri().path();
+    if is_backend_path(path) {
+        return ApiError::not_found("There is no such endpoint.").into_response();
+    }
+    if looks_like_a_file(path) {
+        return ApiError::not_found(format!("There is no file {path}.")).into_response();
+    }
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        let mut response = ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "The console's pages can only be read (GET).",
+        )
+        .into_response();
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    let page = state
+        .site
+        .as_ref()
+        .map(|site| site.index_html.clone())
+        .unwrap_or_default();
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        page,
+    )
+        .into_response()
 }
 
 /// The generated `config.json`.
@@ -135,7 +193,48 @@ pub async fn config_json(State(state): State<AppState>) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::inline_scripts;
+    use super::{inline_scripts, is_backend_path, looks_like_a_file};
+
+    #[test]
+    fn backend_paths_and_file_names_are_recognised() {
+        for path in [
+            "/api",
+            "/api/",
+            "/api/v2/x",
+            "/__control",
+            "/__control/faults",
+        ] {
+            assert!(is_backend_path(path), "{path}");
+        }
+        for path in [
+            "/",
+            "/apis",
+            "/api-docs",
+            "/deployments/dep-1",
+            "/__controls",
+        ] {
+            assert!(!is_backend_path(path), "{path}");
+        }
+        for path in [
+            "/app-1.js",
+            "/app-1_bg.wasm",
+            "/x/style.css",
+            "/logo.png",
+            "/.env",
+        ] {
+            assert!(looks_like_a_file(path), "{path}");
+        }
+        for path in [
+            "/",
+            "/catalog",
+            "/deployments/dep-123",
+            "/v1.2/",
+            "/trailing.",
+            "/catalog/pkg-1/deploy",
+        ] {
+            assert!(!looks_like_a_file(path), "{path}");
+        }
+    }
 
     #[test]
     fn finds_inline_scripts_only() {

@@ -1,6 +1,9 @@
 //! The platform behind a lock, with the real clock, and the state file: loaded at start,
 //! written after every change before the change is acknowledged (temporary file, fsync,
-//! rename, fsync of the directory), so a crash never loses an acknowledged change.
+//! rename, fsync of the directory), so a crash never loses an acknowledged change. A change
+//! whose save fails is undone, so memory and disk agree. Reads save too when moving the
+//! platform to now changed what a client can see (a phase, a status, a history entry), so what
+//! one client saw never goes backwards after a crash and a restart.
 
 use std::{
     fs,
@@ -22,9 +25,15 @@ pub fn now() -> Millis {
     Millis(i64::try_from(ms).unwrap_or(i64::MAX))
 }
 
+/// The platform and the revision last written to disk.
+struct Inner {
+    platform: Platform,
+    saved_revision: u64,
+}
+
 /// The simulated platform and where it is saved.
 pub struct Store {
-    platform: Mutex<Platform>,
+    inner: Mutex<Inner>,
     path: Option<PathBuf>,
 }
 
@@ -46,43 +55,60 @@ impl Store {
             }
             _ => seed::seeded(seed_value, now(), config),
         };
-        let store = Store {
-            platform: Mutex::new(platform),
-            path,
-        };
-        if let Some(path) = &store.path {
-            let platform = store.platform.try_lock().map_err(|e| e.to_string())?;
+        if let Some(path) = &path {
             save(path, &platform.to_json())
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         }
-        Ok(store)
+        Ok(Store {
+            inner: Mutex::new(Inner {
+                saved_revision: platform.revision(),
+                platform,
+            }),
+            path,
+        })
     }
 
-    /// Runs `read` on the platform moved to now; nothing is saved.
-    pub async fn read<T>(&self, read: impl FnOnce(&Platform) -> T) -> T {
-        let mut platform = self.platform.lock().await;
-        platform.advance(now());
-        read(&platform)
+    /// Runs `read` on the platform moved to now. When that move changed anything a client can
+    /// see, it is saved first; a failed save is an error (500) and nothing is shown.
+    pub async fn read<T>(&self, read: impl FnOnce(&Platform) -> T) -> Result<T, String> {
+        let mut inner = self.inner.lock().await;
+        inner.platform.advance(now());
+        if inner.platform.revision() != inner.saved_revision {
+            self.persist(&inner.platform)?;
+            inner.saved_revision = inner.platform.revision();
+        }
+        Ok(read(&inner.platform))
     }
 
     /// Runs `change` on the platform at now and saves the state before returning, so a
-    /// success the caller acknowledges is on disk. A failed save is an error for the caller.
+    /// success the caller acknowledges is on disk. A failed save is an error for the caller,
+    /// and the platform is put back as it was before the change.
     pub async fn change<T, E>(
         &self,
         change: impl FnOnce(&mut Platform, Millis) -> Result<T, E>,
     ) -> Result<Result<T, E>, String> {
-        let mut platform = self.platform.lock().await;
-        let result = change(&mut platform, now());
-        if result.is_ok() {
-            self.persist(&platform)?;
+        let mut inner = self.inner.lock().await;
+        let before = self.path.is_some().then(|| inner.platform.clone());
+        let result = change(&mut inner.platform, now());
+        // A refused change may still have moved the platform to now (and said so in its error).
+        if result.is_ok() || inner.platform.revision() != inner.saved_revision {
+            if let Err(error) = self.persist(&inner.platform) {
+                if let Some(before) = before {
+                    inner.platform = before;
+                }
+                return Err(error);
+            }
+            inner.saved_revision = inner.platform.revision();
         }
         Ok(result)
     }
 
     /// Saves the current state (at shutdown).
     pub async fn flush(&self) -> Result<(), String> {
-        let platform = self.platform.lock().await;
-        self.persist(&platform)
+        let mut inner = self.inner.lock().await;
+        self.persist(&inner.platform)?;
+        inner.saved_revision = inner.platform.revision();
+        Ok(())
     }
 
     fn persist(&self, platform: &Platform) -> Result<(), String> {
@@ -110,7 +136,10 @@ fn save(path: &Path, text: &str) -> std::io::Result<()> {
         file.write_all(text.as_bytes())?;
         file.sync_all()?;
     }
-    fs::rename(&tmp, path)?;
+    if let Err(error) = fs::rename(&tmp, path) {
+        let _ = fs::remove_file(&tmp);
+        return Err(error);
+    }
     fs::File::open(dir)?.sync_all()
 }
 

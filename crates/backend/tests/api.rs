@@ -3,6 +3,7 @@
 mod common;
 
 use common::{Server, dashboard};
+use platform::time::Millis;
 use reqwest::Method;
 use serde_json::json;
 
@@ -96,15 +97,21 @@ async fn deployments_filter_by_repeated_phase_search_and_package() {
 async fn every_get_has_an_etag_and_a_matching_if_none_match_gets_304() {
     let server = Server::start(&[]).await;
     let id = server.deployment_id("fleet-dashboard-prod").await;
+    // Stopped: its logs no longer grow, so the page is the same from one request to the next.
+    let stopped = server.deployment_id("fleet-bridge-trial").await;
     for path in [
         "/api/v1/packages".to_string(),
         "/api/v1/packages/pkg-fleet-dashboard".into(),
         "/api/v1/devices".into(),
         "/api/v1/networks".into(),
+        format!("/api/v1/deployments/{id}"),
         format!("/api/v1/deployments/{id}/history"),
+        format!("/api/v1/deployments/{stopped}/logs"),
+        format!("/api/v1/deployments/{stopped}/logs?limit=3"),
         "/api/v1/deployments?phase=Deployment%20stopped".into(),
     ] {
         let first = server.client.get(server.url(&path)).send().await.unwrap();
+        assert_eq!(first.status(), 200, "{path}");
         let etag = first.headers()["etag"].to_str().unwrap().to_string();
         let again = server
             .client
@@ -199,6 +206,7 @@ async fn malformed_bodies_get_400_with_a_clear_message() {
         let response = server
             .client
             .request(method, server.url(&path))
+            .header("content-type", "application/json")
             .body(body)
             .send()
             .await
@@ -223,6 +231,7 @@ async fn one_idempotency_key_creates_one_deployment() {
             .client
             .post(server.url("/api/v1/deployments"))
             .header("idempotency-key", key)
+            .header("content-type", "application/json")
             .body(body.to_string());
         async move {
             let response = request.send().await.unwrap();
@@ -246,6 +255,7 @@ async fn one_idempotency_key_creates_one_deployment() {
         .client
         .post(server.url("/api/v1/deployments"))
         .header("idempotency-key", long)
+        .header("content-type", "application/json")
         .body(dashboard("web-long").to_string())
         .send()
         .await
@@ -269,6 +279,7 @@ async fn a_key_still_in_flight_gets_409() {
             .client
             .post(server.url("/api/v1/deployments"))
             .header("idempotency-key", "slow")
+            .header("content-type", "application/json")
             .body(dashboard("web-slow").to_string());
         tokio::spawn(async move { request.send().await.unwrap().status().as_u16() })
     };
@@ -277,6 +288,7 @@ async fn a_key_still_in_flight_gets_409() {
         .client
         .post(server.url("/api/v1/deployments"))
         .header("idempotency-key", "slow")
+        .header("content-type", "application/json")
         .body(dashboard("web-slow").to_string())
         .send()
         .await
@@ -341,7 +353,11 @@ async fn twenty_parallel_updates_with_one_generation_apply_exactly_once() {
     let body = json!({"expectedGeneration": 3, "components": ["comp-dashboard-web"]}).to_string();
     let tasks: Vec<_> = (0..20)
         .map(|_| {
-            let request = server.client.patch(&path).body(body.clone());
+            let request = server
+                .client
+                .patch(&path)
+                .header("content-type", "application/json")
+                .body(body.clone());
             tokio::spawn(async move { request.send().await.unwrap().status().as_u16() })
         })
         .collect();
@@ -426,14 +442,30 @@ async fn history_is_newest_first_and_logs_page_with_a_cursor() {
         .get(&format!("/api/v1/deployments/{id}/logs?limit=5"))
         .await;
     assert_eq!(status, 200);
-    assert_eq!(first["items"].as_array().unwrap().len(), 5);
+    let first_items = first["items"].as_array().unwrap();
+    assert_eq!(first_items.len(), 5);
     let next = first["next"].as_str().unwrap();
     let (_, rest) = server
         .get(&format!(
             "/api/v1/deployments/{id}/logs?after={next}&component=web&limit=5"
         ))
         .await;
-    assert_ne!(rest["items"][0], first["items"][0]);
+    let rest_items = rest["items"].as_array().unwrap();
+    assert_eq!(rest_items.len(), 5, "the second page is full: {rest}");
+    assert!(rest_items.iter().all(|line| line["component"] == "web"));
+    // The dashboard has one component writing one line per step: the second page starts
+    // strictly after the first page's last line.
+    let time = |line: &serde_json::Value| {
+        Millis::parse_rfc3339(line["time"].as_str().unwrap()).expect("RFC 3339 time")
+    };
+    assert!(
+        time(&rest_items[0]) > time(&first_items[4]),
+        "{} is not after {}",
+        rest_items[0],
+        first_items[4]
+    );
+    let cursor = |page: &serde_json::Value| page["next"].as_str().unwrap().parse::<u64>().unwrap();
+    assert!(cursor(&rest) > cursor(&first), "the cursor moves forward");
     assert_eq!(
         server
             .get(&format!("/api/v1/deployments/{id}/logs?limit=lots"))
@@ -544,4 +576,244 @@ async fn cors_answers_only_the_allowed_origins() {
             .unwrap()
             .contains("idempotency-key")
     );
+}
+
+#[tokio::test]
+async fn a_volume_mounted_by_a_live_deployment_cannot_be_deprovisioned() {
+    let server = Server::start(&[]).await;
+    // The seeded sensor logger depends on the volume: stop it, the dashboard still mounts it.
+    let sensors = server.deployment_id("sensor-logger-tokyo").await;
+    let (status, stopped) = server
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/deployments/{sensors}"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        (status, stopped["phase"].as_str()),
+        (202, Some("Deployment stopped"))
+    );
+    let volume = server.deployment_id("telemetry-store").await;
+    let (status, error) = server
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/deployments/{volume}"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (409, Some("in_use"))
+    );
+    let message = error["error"]["message"].as_str().unwrap();
+    assert!(message.contains("fleet-dashboard-prod"), "{message}");
+    assert!(!message.contains("sensor-logger-tokyo"), "{message}");
+    let (_, still) = server.get(&format!("/api/v1/deployments/{volume}")).await;
+    assert_eq!(still["phase"], "Succeeded");
+}
+
+#[tokio::test]
+async fn deprovision_with_an_offline_device_is_partial_and_a_retry_finishes_it() {
+    let server = Server::start(&["--enable-faults"]).await;
+    let id = server.deployment_id("amr-nav-tokyo").await;
+    let path = format!("/api/v1/deployments/{id}");
+    let (status, _) = server
+        .send(
+            Method::POST,
+            "/__control/devices/dev-amr-01/offline",
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let first = server
+        .client
+        .delete(server.url(&path))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 202);
+    let partial: serde_json::Value = first.json().await.unwrap();
+    assert_eq!(
+        (partial["phase"].as_str(), partial["status"].as_str()),
+        (Some("Partially deprovisioned"), Some("Error"))
+    );
+    assert_eq!(partial["errors"], json!(["DEP_E151"]));
+    let (_, seen) = server.get(&path).await;
+    assert_eq!(seen["phase"], "Partially deprovisioned", "it stays partial");
+
+    let retry = server
+        .client
+        .delete(server.url(&path))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(retry.status(), 202);
+    let stopped: serde_json::Value = retry.json().await.unwrap();
+    assert_eq!(
+        (stopped["phase"].as_str(), stopped["status"].as_str()),
+        (Some("Deployment stopped"), Some("Stopped"))
+    );
+    let timeline: Vec<&str> = stopped["phaseTimeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["phase"].as_str().unwrap())
+        .collect();
+    assert!(
+        timeline.ends_with(&["Partially deprovisioned", "Deployment stopped"]),
+        "{timeline:?}"
+    );
+}
+
+#[tokio::test]
+async fn bodies_that_are_not_declared_json_get_415() {
+    let server = Server::start(&[]).await;
+    let id = server.deployment_id("fleet-dashboard-prod").await;
+    let body = dashboard("web-cross-site").to_string();
+    for content_type in [
+        None,
+        Some("text/plain"),
+        Some("text/plain;charset=UTF-8"),
+        Some("application/x-www-form-urlencoded"),
+        Some("multipart/form-data; boundary=x"),
+        Some("application/jsonp"),
+    ] {
+        let mut request = server
+            .client
+            .post(server.url("/api/v1/deployments"))
+            .body(body.clone());
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 415, "{content_type:?}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/json",
+            "{content_type:?}"
+        );
+        let error: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(error["error"]["code"], "unsupported_media_type");
+        assert!(
+            error["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("application/json")
+        );
+    }
+    let patch = server
+        .client
+        .patch(server.url(&format!("/api/v1/deployments/{id}")))
+        .header("content-type", "text/plain")
+        .body(json!({"expectedGeneration": 3, "components": ["comp-dashboard-web"]}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patch.status(), 415);
+    let (_, named) = server
+        .get("/api/v1/deployments?search=web-cross-site")
+        .await;
+    assert!(
+        named["items"].as_array().unwrap().is_empty(),
+        "nothing was created"
+    );
+    let (_, unchanged) = server.get(&format!("/api/v1/deployments/{id}")).await;
+    assert_eq!(unchanged["currentGeneration"], 3, "nothing was updated");
+
+    let declared = server
+        .client
+        .post(server.url("/api/v1/deployments"))
+        .header("content-type", "application/json; charset=utf-8")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(declared.status(), 201, "parameters are allowed");
+    let bodyless = server
+        .client
+        .delete(server.url(&format!("/api/v1/deployments/{id}")))
+        .header("content-type", "text/plain")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        bodyless.status(),
+        202,
+        "without a body the type does not matter"
+    );
+}
+
+#[tokio::test]
+async fn every_api_answer_has_the_security_headers_and_varies_by_origin() {
+    let server = Server::start(&["--allow-origin", "http://dash.example:9000"]).await;
+    for (path, origin) in [
+        ("/api/v1/packages", None),
+        ("/api/v1/packages", Some("http://evil.example")),
+        ("/api/v1/packages", Some("http://dash.example:9000")),
+        ("/api/v1/packages/pkg-nope", None),
+        ("/api/v1/robots", None),
+    ] {
+        let mut request = server.client.get(server.url(path));
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        let response = request.send().await.unwrap();
+        let headers = response.headers();
+        assert_eq!(
+            headers["x-content-type-options"], "nosniff",
+            "{path} {origin:?}"
+        );
+        assert_eq!(
+            headers["referrer-policy"], "no-referrer",
+            "{path} {origin:?}"
+        );
+        let vary: Vec<&str> = headers
+            .get_all("vary")
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect();
+        assert_eq!(vary, ["Origin"], "{path} {origin:?}");
+        assert!(
+            headers.get("content-security-policy").is_none(),
+            "the CSP is the site's"
+        );
+    }
+    let preflight = server
+        .client
+        .request(Method::OPTIONS, server.url("/api/v1/deployments"))
+        .header("origin", "http://evil.example")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preflight.headers()["vary"], "Origin");
+    assert!(
+        preflight
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_read_in_any_case() {
+    let server = Server::start(&["--token", "s3cret"]).await;
+    for (authorization, expected) in [
+        ("bearer s3cret", 200),
+        ("BEARER s3cret", 200),
+        ("Bearer s3cret", 200),
+        ("Bearer S3CRET", 401),
+        ("Bearer s3cret-and-more", 401),
+        ("Basic s3cret", 401),
+    ] {
+        let response = server
+            .client
+            .get(server.url("/api/v1/networks"))
+            .header("authorization", authorization)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), expected, "{authorization}");
+    }
 }

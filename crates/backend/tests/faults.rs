@@ -6,25 +6,141 @@ use common::{Server, dashboard};
 use reqwest::Method;
 use serde_json::json;
 
+/// A console build with only `index.html`, for `--static`.
+fn dist() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("index.html"),
+        "<!doctype html><html><body>console</body></html>",
+    )
+    .unwrap();
+    dir
+}
+
 #[tokio::test]
 async fn control_endpoints_do_not_exist_without_the_flag() {
-    let server = Server::start(&[]).await;
-    for path in [
-        "/__control/faults",
-        "/__control/fail-next-update",
-        "/__control/devices/dev-amr-01/offline",
-        "/__control/reset",
-    ] {
-        let (status, _) = server
-            .send(
-                Method::POST,
-                path,
-                &json!({"path": "/api/v1/packages", "kind": "status"}),
-            )
-            .await;
-        assert_eq!(status, 404, "{path}");
+    let dist = dist();
+    for args in [vec![], vec!["--static", dist.path().to_str().unwrap()]] {
+        let server = Server::start(&args).await;
+        for path in [
+            "/__control/faults",
+            "/__control/fail-next-update",
+            "/__control/devices/dev-amr-01/offline",
+            "/__control/reset",
+        ] {
+            let (status, error) = server
+                .send(
+                    Method::POST,
+                    path,
+                    &json!({"path": "/api/v1/packages", "kind": "status"}),
+                )
+                .await;
+            assert_eq!(
+                (status, error["error"]["code"].as_str()),
+                (404, Some("not_found")),
+                "{path} {args:?}"
+            );
+            let (status, error) = server.get(path).await;
+            assert_eq!(
+                (status, error["error"]["code"].as_str()),
+                (404, Some("not_found")),
+                "GET {path} {args:?}"
+            );
+        }
+        assert_eq!(server.get("/api/v1/packages").await.0, 200, "{args:?}");
     }
-    assert_eq!(server.get("/api/v1/packages").await.0, 200);
+}
+
+#[tokio::test]
+async fn with_a_token_the_controls_need_it_too() {
+    let server = Server::start(&["--enable-faults", "--token", "s3cret"]).await;
+    let fault = json!({"path": "/api/v1/networks", "kind": "status", "status": 503});
+    for (method, path) in [
+        (Method::POST, "/__control/faults"),
+        (Method::GET, "/__control/faults"),
+        (Method::POST, "/__control/devices/dev-amr-01/offline"),
+        (Method::POST, "/__control/reset"),
+    ] {
+        let response = server
+            .client
+            .request(method.clone(), server.url(path))
+            .header("content-type", "application/json")
+            .body(fault.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401, "{method} {path}");
+        let error: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(error["error"]["code"], "unauthorized");
+    }
+    let networks = || {
+        server
+            .client
+            .get(server.url("/api/v1/networks"))
+            .bearer_auth("s3cret")
+            .send()
+    };
+    assert_eq!(
+        networks().await.unwrap().status(),
+        200,
+        "no fault was added"
+    );
+    let added = server
+        .client
+        .post(server.url("/__control/faults"))
+        .bearer_auth("s3cret")
+        .header("content-type", "application/json")
+        .body(fault.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), 201);
+    assert_eq!(networks().await.unwrap().status(), 503);
+}
+
+#[tokio::test]
+async fn a_fault_for_zero_requests_is_refused_and_the_faults_keep_working() {
+    let server = Server::start(&["--enable-faults"]).await;
+    let (status, error) = server
+        .send(
+            Method::POST,
+            "/__control/faults",
+            &json!({"path": "/api/v1/networks", "kind": "status", "status": 503, "times": 0}),
+        )
+        .await;
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (422, Some("validation_failed"))
+    );
+    assert_eq!(error["error"]["fields"][0]["field"], "times");
+    assert_eq!(
+        server.get("/api/v1/networks").await.0,
+        200,
+        "nothing was added"
+    );
+    let (_, listed) = server.get("/__control/faults").await;
+    assert_eq!(listed, json!([]));
+
+    let (status, error) = server
+        .send(
+            Method::POST,
+            "/__control/faults",
+            &json!({"kind": "status"}),
+        )
+        .await;
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (400, Some("malformed_request")),
+        "a fault without a path is malformed, with the JSON error body"
+    );
+
+    add(
+        &server,
+        json!({"path": "/api/v1/networks", "kind": "status", "status": 503, "times": 1}),
+    )
+    .await;
+    assert_eq!(server.get("/api/v1/networks").await.0, 503);
+    assert_eq!(server.get("/api/v1/networks").await.0, 200);
 }
 
 async fn add(server: &Server, fault: serde_json::Value) {
@@ -141,6 +257,7 @@ async fn a_dropped_connection_still_commits_the_change() {
         .client
         .post(server.url("/api/v1/deployments"))
         .header("idempotency-key", "lost-1")
+        .header("content-type", "application/json")
         .body(dashboard("web-lost").to_string())
         .send()
         .await;
@@ -153,6 +270,7 @@ async fn a_dropped_connection_still_commits_the_change() {
         .client
         .post(server.url("/api/v1/deployments"))
         .header("idempotency-key", "lost-1")
+        .header("content-type", "application/json")
         .body(dashboard("web-lost").to_string())
         .send()
         .await

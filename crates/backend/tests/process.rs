@@ -29,9 +29,13 @@ fn free_port() -> u16 {
 }
 
 async fn start(args: &[&str]) -> Running {
+    start_at("50", args).await
+}
+
+async fn start_at(speed: &str, args: &[&str]) -> Running {
     let port = free_port();
     let child = Command::new(BINARY)
-        .args(["--listen", &format!("127.0.0.1:{port}"), "--speed", "50"])
+        .args(["--listen", &format!("127.0.0.1:{port}"), "--speed", speed])
         .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -97,6 +101,7 @@ async fn a_hard_kill_loses_no_acknowledged_change() {
     let body = json!({"name": "kept-web", "packageId": "pkg-fleet-dashboard", "planId": "plan-fleet-dashboard"});
     let created: serde_json::Value = client
         .post(format!("{}/api/v1/deployments", server.base))
+        .header("content-type", "application/json")
         .body(body.to_string())
         .send()
         .await
@@ -117,6 +122,7 @@ async fn a_hard_kill_loses_no_acknowledged_change() {
     let update = json!({"expectedGeneration": 1, "components": ["comp-dashboard-web"]});
     let updated = client
         .patch(&url)
+        .header("content-type", "application/json")
         .body(update.to_string())
         .send()
         .await
@@ -167,4 +173,55 @@ async fn sigterm_stops_gracefully_and_saves() {
     );
     let saved = std::fs::read_to_string(&state).unwrap();
     assert!(platform::sim::Platform::from_json(&saved).is_ok());
+}
+
+#[tokio::test]
+async fn what_a_client_saw_survives_a_hard_kill_and_a_slower_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let state_arg = state.to_str().unwrap();
+    let client = reqwest::Client::new();
+
+    let server = start(&["--state", state_arg]).await;
+    let body = json!({"name": "seen-web", "packageId": "pkg-fleet-dashboard", "planId": "plan-fleet-dashboard"});
+    let created: serde_json::Value = client
+        .post(format!("{}/api/v1/deployments", server.base))
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["deploymentId"].as_str().unwrap().to_string();
+    let url = format!("{}/api/v1/deployments/{id}", server.base);
+    let mut seen = serde_json::Value::Null;
+    for _ in 0..200 {
+        seen = client.get(&url).send().await.unwrap().json().await.unwrap();
+        if seen["phase"] == "Succeeded" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(seen["phase"], "Succeeded", "only reads moved it there");
+    drop(server); // SIGKILL, no chance to flush
+
+    // So slow that nothing would reach Succeeded again within the test.
+    let server = start_at("0.0001", &["--state", state_arg]).await;
+    let url = format!("{}/api/v1/deployments/{id}", server.base);
+    let restored: serde_json::Value = client.get(&url).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        restored["phase"], "Succeeded",
+        "the phase did not go backwards"
+    );
+    let history: serde_json::Value = client
+        .get(format!("{url}/history"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(history["items"][0]["status"], "succeeded");
 }

@@ -107,3 +107,78 @@ fn a_static_dir_without_index_html_is_refused_at_start() {
     let error = backend::AppState::new(options).err().unwrap();
     assert!(error.contains("trunk build --release"), "{error}");
 }
+
+#[tokio::test]
+async fn backend_paths_and_missing_files_are_404_not_the_app() {
+    let dir = dist();
+    let server = Server::start(&["--static", dir.path().to_str().unwrap()]).await;
+    for path in [
+        "/api",
+        "/api/",
+        "/api/v2/x",
+        "/api/v1/nothing",
+        "/__control",
+        "/__control/faults",
+        "/app-2.js",
+        "/app-1_bg.wasm",
+        "/missing.css",
+        "/img/logo.png",
+        "/deployments/favicon.ico",
+        "/.env",
+    ] {
+        let response = server.client.get(server.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/json",
+            "{path}"
+        );
+        assert_eq!(
+            response.headers()["x-content-type-options"],
+            "nosniff",
+            "{path}"
+        );
+        let error: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(error["error"]["code"], "not_found", "{path}");
+    }
+    let (status, _) = server
+        .send(
+            reqwest::Method::POST,
+            "/api/v2/deployments",
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(status, 404, "any method");
+
+    let css = server
+        .client
+        .get(server.url("/style.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(css.status(), 200, "files of the build are served");
+    for path in [
+        "/",
+        "/catalog",
+        "/catalog/pkg-fleet-dashboard/deploy",
+        "/deployments/dep-1",
+    ] {
+        let page = server.client.get(server.url(path)).send().await.unwrap();
+        assert_eq!(page.status(), 200, "{path}");
+        assert!(
+            page.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"),
+            "{path}"
+        );
+        assert!(page.text().await.unwrap().contains(LOADER), "{path}");
+    }
+    let post = server
+        .client
+        .post(server.url("/deployments"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(post.status(), 405, "pages are only read");
+}

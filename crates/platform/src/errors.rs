@@ -10,8 +10,10 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     /// The request path of the field.
+    #[serde(default)]
     pub field: String,
     /// A sentence a person can act on.
+    #[serde(default)]
     pub message: String,
 }
 
@@ -57,10 +59,10 @@ pub enum PlatformError {
         /// The generation it is at.
         current: u64,
     },
-    /// Other live deployments depend on this one.
-    #[error("Deployments still depend on this one: {}. Deprovision them first.", .by.join(", "))]
+    /// Other live deployments depend on this one (or mount it as a volume).
+    #[error("Deployments still depend on this one or mount it as a volume: {}. Deprovision them first.", .by.join(", "))]
     InUse {
-        /// Names (or IDs) of the deployments that depend on it.
+        /// Names (or IDs) of the deployments that depend on it or mount it.
         by: Vec<String>,
     },
     /// The idempotency key was used before with a different request.
@@ -152,13 +154,13 @@ impl ApiErrorBody {
 
     /// Reads any of the three forms: `{"error": {...}}`, `{"error": "<message>"}` and
     /// `{"response": {"error": "<message>"}}`. `None` when the text is none of them.
+    /// An explicit `null` anywhere reads as a missing member (as in [`crate::wire::decode`]).
     pub fn decode(text: &str) -> Option<ApiErrorBody> {
-        let value: serde_json::Value = serde_json::from_str(text).ok()?;
-        let present = |v: &&serde_json::Value| !v.is_null();
+        let mut value: serde_json::Value = serde_json::from_str(text).ok()?;
+        crate::wire::drop_nulls(&mut value);
         let error = value
             .get("error")
-            .filter(present)
-            .or_else(|| value.get("response")?.get("error").filter(present))?;
+            .or_else(|| value.get("response")?.get("error"))?;
         match error {
             serde_json::Value::String(message) => Some(ApiErrorBody {
                 message: message.clone(),
@@ -202,6 +204,29 @@ mod tests {
         );
         assert_eq!(ApiErrorBody::decode("<html>"), None);
         assert_eq!(ApiErrorBody::decode(r#"{"items": []}"#), None);
+    }
+
+    #[test]
+    fn nulls_in_error_bodies_read_as_missing() {
+        let body = ApiErrorBody::decode(r#"{"error": {"code": null, "message": "boom"}}"#).unwrap();
+        assert_eq!((body.code.as_str(), body.message.as_str()), ("", "boom"));
+        let body =
+            ApiErrorBody::decode(r#"{"error": {"code": "x", "message": "m", "fields": null}}"#)
+                .unwrap();
+        assert_eq!((body.code.as_str(), body.fields.len()), ("x", 0));
+        let body = ApiErrorBody::decode(
+            r#"{"error": {"code": "validation_failed", "message": null,
+                "fields": [{"field": "name", "message": null}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(body.message, "");
+        assert_eq!(body.fields, [FieldError::new("name", "")]);
+        assert_eq!(
+            ApiErrorBody::decode(r#"{"error": null, "response": {"error": "old"}}"#)
+                .unwrap()
+                .message,
+            "old"
+        );
     }
 
     #[test]

@@ -52,9 +52,11 @@ impl Status {
 }
 
 impl Phase {
-    /// Shown as the platform's words, or "Unknown (raw)" for words this version does not know.
+    /// Shown as the platform's words, or "Unknown (raw)" for words this version does not know
+    /// ("Unknown" alone when there was no word at all).
     pub fn label(&self) -> String {
         match self {
+            Phase::Unknown(raw) if raw.trim().is_empty() => "Unknown".to_string(),
             Phase::Unknown(raw) => format!("Unknown ({raw})"),
             known => known.as_str().to_string(),
         }

@@ -411,8 +411,8 @@ pub struct RoutedNetwork {
     /// ROS distro.
     #[serde(rename = "rosDistro", default)]
     pub ros_distro: String,
-    /// Its own phase and status.
-    #[serde(rename = "internalDeploymentStatus")]
+    /// Its own phase and status (unknown when absent: such a network is never eligible).
+    #[serde(rename = "internalDeploymentStatus", default)]
     pub internal_deployment_status: PhaseStatus,
 }
 
@@ -424,6 +424,16 @@ pub struct PhaseStatus {
     /// Status.
     #[serde(default = "unknown_status")]
     pub status: Status,
+}
+
+/// Absent: an unknown phase (empty text, shown as "Unknown") and an unknown status.
+impl Default for PhaseStatus {
+    fn default() -> Self {
+        PhaseStatus {
+            phase: Phase::Unknown(String::new()),
+            status: unknown_status(),
+        }
+    }
 }
 
 fn unknown_status() -> Status {
@@ -718,7 +728,8 @@ pub struct HistoryEntry {
     /// Who applied it.
     #[serde(default)]
     pub user: String,
-    /// How it ended.
+    /// How it ended (unknown, empty text, when absent).
+    #[serde(default = "unknown_history_status")]
     pub status: HistoryStatus,
     /// Components it updated.
     #[serde(default)]
@@ -726,6 +737,10 @@ pub struct HistoryEntry {
     /// Error codes of a failed generation.
     #[serde(default, deserialize_with = "codes")]
     pub errors: Vec<String>,
+}
+
+fn unknown_history_status() -> HistoryStatus {
+    HistoryStatus::Unknown(String::new())
 }
 
 /// One log line.
@@ -758,6 +773,54 @@ pub struct LogPage {
     pub next: String,
 }
 
+/// Orders package versions the way people read them: runs of digits compare as numbers
+/// (`v1.9.0` < `v1.10.0`), other text compares as text, a leading `v` or `V` before a digit is
+/// ignored, and a version that is a prefix of another comes first (`1.2` < `1.2.1`). Versions
+/// equal by these rules (`v1.0` and `1.0`, `01` and `1`) fall back to comparing the text, so
+/// the order is total and consistent with `==`.
+pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
+    fn strip_v(text: &str) -> &str {
+        match text.strip_prefix(['v', 'V']) {
+            Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest,
+            _ => text,
+        }
+    }
+    /// The next run of digits or of non-digits.
+    fn next_run(text: &str) -> Option<(&str, &str)> {
+        let first = text.chars().next()?;
+        let digits = first.is_ascii_digit();
+        let end = text
+            .find(|c: char| c.is_ascii_digit() != digits)
+            .unwrap_or(text.len());
+        Some(text.split_at(end))
+    }
+    fn compare_runs(x: &str, y: &str) -> std::cmp::Ordering {
+        let numeric = |run: &str| run.starts_with(|c: char| c.is_ascii_digit());
+        if numeric(x) && numeric(y) {
+            // As numbers of any length: without leading zeros, longer is larger.
+            let (x, y) = (x.trim_start_matches('0'), y.trim_start_matches('0'));
+            x.len().cmp(&y.len()).then_with(|| x.cmp(y))
+        } else {
+            x.cmp(y)
+        }
+    }
+    let (mut x, mut y) = (strip_v(a.trim()), strip_v(b.trim()));
+    loop {
+        match (next_run(x), next_run(y)) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return std::cmp::Ordering::Less,
+            (Some(_), None) => return std::cmp::Ordering::Greater,
+            (Some((run_x, rest_x)), Some((run_y, rest_y))) => {
+                let order = compare_runs(run_x, run_y);
+                if order != std::cmp::Ordering::Equal {
+                    return order;
+                }
+                (x, y) = (rest_x, rest_y);
+            }
+        }
+    }
+}
+
 /// Why a JSON answer could not be read as the object expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -769,12 +832,13 @@ pub fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, DecodeErr
     let mut value: serde_json::Value = serde_json::from_str(text)
         .map_err(|e| DecodeError(format!("the answer is not valid JSON ({e})")))?;
     drop_nulls(&mut value);
-    serde_json::from_value(value)
+    // Back through text rather than `from_value`: one deserializer per type keeps the wasm small.
+    serde_json::from_str(&value.to_string())
         .map_err(|e| DecodeError(format!("the answer is not the expected object ({e})")))
 }
 
 /// Removes object members whose value is `null`, at every depth.
-fn drop_nulls(value: &mut serde_json::Value) {
+pub(crate) fn drop_nulls(value: &mut serde_json::Value) {
     match value {
         serde_json::Value::Object(members) => {
             members.retain(|_, member| !member.is_null());
@@ -871,6 +935,48 @@ fn lenient_count<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::E
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cmp::Ordering::{Equal, Greater, Less};
+
+    #[test]
+    fn versions_compare_numbers_as_numbers() {
+        assert_eq!(compare_versions("v1.9.0", "v1.10.0"), Less);
+        assert_eq!(compare_versions("v1.10.0", "v1.9.0"), Greater);
+        assert_eq!(compare_versions("v2.0.0", "v10.0.0"), Less);
+        assert_eq!(
+            compare_versions("1.2", "1.2.1"),
+            Less,
+            "a prefix comes first"
+        );
+        assert_eq!(
+            compare_versions("v1.2.3", "1.2.4"),
+            Less,
+            "a leading v is ignored"
+        );
+        assert_eq!(compare_versions("V3", "v2"), Greater);
+        assert_eq!(compare_versions("1.0.10-rc2", "1.0.10-rc10"), Less);
+        assert_eq!(
+            compare_versions("99999999999999999999999.1", "100000000000000000000000.0"),
+            Less,
+            "numbers longer than u64 still compare as numbers"
+        );
+        assert_eq!(compare_versions("v1.0", "v1.0"), Equal);
+    }
+
+    #[test]
+    fn versions_fall_back_to_text() {
+        assert_eq!(compare_versions("beta", "alpha"), Greater);
+        assert_eq!(compare_versions("", "v1"), Less);
+        assert_eq!(compare_versions("version", "v1"), "version".cmp("v1"));
+        // Equal as versions, different as text: the text decides, so the order stays total.
+        assert_eq!(compare_versions("v1.0", "1.0"), "v1.0".cmp("1.0"));
+        assert_eq!(compare_versions("1.01", "1.1"), "1.01".cmp("1.1"));
+        let mut versions = vec!["v1.10.0", "v1.9.0", "v1.9.10", "v1.9.2", "v0.1", "nightly"];
+        versions.sort_by(|a, b| compare_versions(a, b));
+        assert_eq!(
+            versions,
+            ["v0.1", "v1.9.0", "v1.9.2", "v1.9.10", "v1.10.0", "nightly"]
+        );
+    }
 
     #[test]
     fn compound_status_is_split() {

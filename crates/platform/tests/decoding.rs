@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use platform::wire::{
     Architecture, Category, ComponentContext, Deployment, Device, DeviceRuntime, DeviceStatus,
     HistoryEntry, HistoryStatus, List, LogPage, Package, PackageSummary, ProvisionRequest,
-    RestartPolicy, RoutedNetwork, Runtime, UpdateRequest,
+    RestartPolicy, RoutedNetwork, Runtime, UpdateRequest, decode,
 };
 use platform::{ApiErrorBody, FieldError, Phase, Status};
 
@@ -761,6 +761,26 @@ fn routed_network_with_lowercase_failed_phase() {
 }
 
 #[test]
+fn routed_network_without_its_own_status_is_unknown_and_round_trips() {
+    for text in [
+        r#"{"guid": "net-x", "name": "x"}"#,
+        r#"{"guid": "net-x", "name": "x", "internalDeploymentStatus": null}"#,
+    ] {
+        let network: RoutedNetwork = decode(text).unwrap();
+        let status = &network.internal_deployment_status;
+        assert!(
+            status.phase.is_unknown() && status.status.is_unknown(),
+            "{text}"
+        );
+        assert_eq!(status.phase.label(), "Unknown");
+        assert_eq!(status.status.label(), "Unknown");
+        let again: RoutedNetwork =
+            serde_json::from_str(&serde_json::to_string(&network).unwrap()).unwrap();
+        assert_eq!(again, network);
+    }
+}
+
+#[test]
 fn routed_network_missing_required_fields_is_an_error() {
     for text in [
         r#"{"name": "x", "internalDeploymentStatus": {"phase": "Succeeded"}}"#,
@@ -812,9 +832,20 @@ fn history_entries_with_succeeded_failed_and_unknown_status() {
 }
 
 #[test]
-fn history_entry_missing_generation_or_status_is_an_error() {
+fn history_entry_missing_generation_is_an_error() {
     assert!(serde_json::from_str::<HistoryEntry>(r#"{"status": "succeeded"}"#).is_err());
-    assert!(serde_json::from_str::<HistoryEntry>(r#"{"generation": 1}"#).is_err());
+}
+
+#[test]
+fn history_entry_missing_or_null_status_is_unknown_and_round_trips() {
+    let entry: HistoryEntry = serde_json::from_str(r#"{"generation": 1}"#).unwrap();
+    assert_eq!(entry.status, HistoryStatus::Unknown(String::new()));
+    assert!(entry.status.is_unknown());
+    let null: HistoryEntry = decode(r#"{"generation": 1, "status": null}"#).unwrap();
+    assert_eq!(null, entry);
+    let again: HistoryEntry =
+        serde_json::from_str(&serde_json::to_string(&entry).unwrap()).unwrap();
+    assert_eq!(again, entry);
 }
 
 #[test]

@@ -904,7 +904,8 @@ proptest! {
         prop_assert_eq!(Phase::parse(phase.as_str()), phase.clone());
         if let Phase::Unknown(kept) = &phase {
             prop_assert_eq!(kept, &raw, "unknown text is kept as received");
-            prop_assert_eq!(phase.label(), format!("Unknown ({raw})"));
+            let label = if raw.trim().is_empty() { "Unknown".to_string() } else { format!("Unknown ({raw})") };
+            prop_assert_eq!(phase.label(), label);
         }
         let status = Status::parse(&raw);
         prop_assert_eq!(Status::parse(status.as_str()), status);
@@ -1384,6 +1385,11 @@ fn check_outcome(
                         .dependent_deployments
                         .iter()
                         .any(|d| &d.dependent_deployment_id == id)
+                        || seen
+                            .deployment
+                            .volumes
+                            .iter()
+                            .any(|v| &v.deployment_id == id)
                 })
                 .map(|seen| seen.deployment.name.as_str())
                 .collect();

@@ -736,3 +736,203 @@ fn state_round_trips_and_a_wrong_format_is_refused() {
             .contains("format 99")
     );
 }
+
+#[test]
+fn a_device_id_with_blanks_is_stored_as_validated_and_runs() {
+    let mut platform = world();
+    let created = platform
+        .provision(&navigation("nav-osaka", " dev-amr-02 "), "ana", at(0), None)
+        .unwrap();
+    assert_eq!(
+        created.component_info[0].device_id.as_deref(),
+        Some("dev-amr-02"),
+        "stored trimmed, as validation read it"
+    );
+    platform.advance(at(8));
+    let done = platform.deployment(&created.deployment_id).unwrap();
+    assert_eq!(
+        (done.phase, done.status, done.errors),
+        (Phase::Succeeded, Status::Running, Vec::<String>::new()),
+        "the device is online: no DEP_E151"
+    );
+}
+
+#[test]
+fn a_volume_mounted_by_a_live_deployment_cannot_be_deprovisioned() {
+    let mut platform = world();
+    let volume = platform
+        .provision(
+            &ProvisionRequest {
+                name: "store".into(),
+                package_id: "pkg-persistent-volume".into(),
+                plan_id: "plan-persistent-volume".into(),
+                ..Default::default()
+            },
+            "ana",
+            at(0),
+            None,
+        )
+        .unwrap()
+        .deployment_id;
+    platform.advance(at(8));
+    let mut request = dashboard("web");
+    request.volumes = vec![VolumeMount {
+        deployment_id: volume.clone(),
+        component_id: "comp-dashboard-web".into(),
+        mount_path: "/data".into(),
+    }];
+    let web = platform
+        .provision(&request, "ana", at(9), None)
+        .unwrap()
+        .deployment_id;
+    let error = platform.deprovision(&volume, at(10)).unwrap_err();
+    assert_eq!(
+        error,
+        PlatformError::InUse {
+            by: vec!["web".into()]
+        }
+    );
+    assert_eq!((error.http_status(), error.code()), (409, "in_use"));
+    assert_eq!(
+        platform.deployment(&volume).unwrap().phase,
+        Phase::Succeeded,
+        "nothing was stopped"
+    );
+    platform.deprovision(&web, at(11)).unwrap();
+    assert_eq!(
+        platform.deprovision(&volume, at(12)).unwrap().phase,
+        Phase::DeploymentStopped,
+        "a stopped deployment no longer holds its volume"
+    );
+}
+
+#[test]
+fn the_revision_moves_with_every_operation_and_every_visible_change_only() {
+    let mut platform = world();
+    let start = platform.revision();
+    let id = platform
+        .provision(&dashboard("web"), "ana", at(0), None)
+        .unwrap()
+        .deployment_id;
+    let provisioned = platform.revision();
+    assert_ne!(provisioned, start, "an operation moves it");
+
+    platform.advance(at(1));
+    assert_eq!(platform.revision(), provisioned, "nothing visible changed");
+    platform.advance(at(3));
+    let provisioning = platform.revision();
+    assert_ne!(provisioning, provisioned, "In progress → Provisioning");
+    platform.advance(at(8));
+    let succeeded = platform.revision();
+    assert_ne!(succeeded, provisioning, "Succeeded, history succeeded");
+    platform.advance(at(20));
+    assert!(
+        !platform.logs(&id, None, "", 100).unwrap().items.is_empty(),
+        "logs were written"
+    );
+    assert_eq!(
+        platform.revision(),
+        succeeded,
+        "log lines alone do not count"
+    );
+
+    platform
+        .set_device_online("dev-amr-01", false, at(21))
+        .unwrap();
+    let offline = platform.revision();
+    assert_ne!(offline, succeeded);
+    platform.fail_next_update(None).unwrap();
+    assert_ne!(platform.revision(), offline);
+    let before = platform.revision();
+    assert!(platform.deprovision("dep-nope", at(22)).is_err());
+    assert_eq!(
+        platform.revision(),
+        before,
+        "a refused operation changes nothing"
+    );
+
+    let restored = Platform::from_json(&platform.to_json()).unwrap();
+    assert_eq!(
+        restored.revision(),
+        platform.revision(),
+        "saved with the state"
+    );
+}
+
+#[test]
+fn a_runtime_status_change_moves_the_revision() {
+    let mut platform = world();
+    let id = platform
+        .provision(&navigation("nav", "dev-amr-01"), "ana", at(0), None)
+        .unwrap()
+        .deployment_id;
+    platform.advance(at(8));
+    let running = platform.revision();
+    // The device drops out without an operation telling the deployment: the next advance sees it.
+    let mut device = platform
+        .devices(None, None)
+        .into_iter()
+        .find(|d| d.uuid == "dev-amr-01")
+        .unwrap();
+    device.status = DeviceStatus::Offline;
+    platform.add_device(device);
+    let replaced = platform.revision();
+    assert_ne!(replaced, running);
+    assert_eq!(platform.deployment(&id).unwrap().status, Status::Running);
+    platform.advance(at(9));
+    assert_eq!(platform.deployment(&id).unwrap().status, Status::Error);
+    assert_ne!(platform.revision(), replaced, "the status change moves it");
+}
+
+#[test]
+fn versions_sort_as_numbers_in_the_catalog() {
+    let mut platform = world();
+    let base = platform.package("pkg-fleet-dashboard").unwrap();
+    for (guid, version) in [
+        ("pkg-v9", "v1.9.0"),
+        ("pkg-v10", "v1.10.0"),
+        ("pkg-v2", "v1.2.0"),
+    ] {
+        let mut package = base.clone();
+        package.summary.guid = guid.into();
+        package.summary.package_name = "zz-versions".into();
+        package.summary.package_version = version.into();
+        platform.add_package(package);
+    }
+    let versions: Vec<String> = platform
+        .packages("zz-versions", None)
+        .into_iter()
+        .map(|p| p.package_version)
+        .collect();
+    assert_eq!(versions, ["v1.2.0", "v1.9.0", "v1.10.0"]);
+}
+
+#[test]
+fn the_generation_saturates_instead_of_overflowing() {
+    let mut platform = world();
+    let id = platform
+        .provision(&dashboard("web"), "ana", at(0), None)
+        .unwrap()
+        .deployment_id;
+    platform.advance(at(8));
+    let text = platform.to_json();
+    assert!(text.contains("\"currentGeneration\":1"));
+    let mut platform = Platform::from_json(&text.replacen(
+        "\"currentGeneration\":1",
+        &format!("\"currentGeneration\":{}", u64::MAX),
+        1,
+    ))
+    .unwrap();
+    let updated = platform
+        .update(
+            &id,
+            &UpdateRequest {
+                expected_generation: u64::MAX,
+                components: vec!["comp-dashboard-web".into()],
+            },
+            "ana",
+            at(9),
+        )
+        .unwrap();
+    assert_eq!(updated.current_generation, u64::MAX);
+}

@@ -18,7 +18,7 @@ use crate::rules::{World, update::check_update, validate::validate_provision};
 use crate::time::Millis;
 use crate::wire::{
     Architecture, Deployment, Device, DeviceStatus, HistoryEntry, LogPage, Package, PackageSummary,
-    ProvisionRequest, RoutedNetwork, UpdateRequest,
+    ProvisionRequest, RoutedNetwork, UpdateRequest, compare_versions,
 };
 
 pub use rng::Rng;
@@ -97,6 +97,10 @@ pub struct Platform {
     fail_next_update: BTreeSet<String>,
     fail_next_any_update: bool,
     log_seq: u64,
+    /// Bumped by every operation and by every `advance` that changes a phase, a status or a
+    /// history entry (log lines alone do not count).
+    #[serde(default)]
+    revision: u64,
 }
 
 impl Platform {
@@ -116,6 +120,7 @@ impl Platform {
             fail_next_update: BTreeSet::new(),
             fail_next_any_update: false,
             log_seq: 0,
+            revision: 0,
         }
     }
 
@@ -144,7 +149,10 @@ impl Platform {
 
     /// Changes the speed settings (running stages keep their start times).
     pub fn set_config(&mut self, config: SimConfig) {
-        self.config = config;
+        if self.config != config {
+            self.config = config;
+            self.touch();
+        }
     }
 
     /// The latest time the platform has seen.
@@ -152,34 +160,50 @@ impl Platform {
         self.now
     }
 
+    /// A change counter: it moves whenever something a client can see moved on (an operation,
+    /// or an `advance` that changed a phase, a status or a history entry), and only then. Compare
+    /// two values for equality; a store saves when it differs from what it saved last.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    fn touch(&mut self) {
+        self.revision = self.revision.wrapping_add(1);
+    }
+
     /// Adds a package to the catalog (replacing one with the same ID).
     pub fn add_package(&mut self, package: Package) {
         self.packages
             .retain(|p| p.summary.guid != package.summary.guid);
         self.packages.push(package);
+        self.touch();
     }
 
     /// Adds a device (replacing one with the same ID).
     pub fn add_device(&mut self, device: Device) {
         self.devices.retain(|d| d.uuid != device.uuid);
         self.devices.push(device);
+        self.touch();
     }
 
     /// Adds a routed network (replacing one with the same ID).
     pub fn add_network(&mut self, network: RoutedNetwork) {
         self.networks.retain(|n| n.guid != network.guid);
         self.networks.push(network);
+        self.touch();
     }
 
     /// Makes pulling `image` fail (DEP_E153), as with a deleted image or bad credentials.
     pub fn mark_image_unpullable(&mut self, image: &str) {
-        self.unpullable_images.insert(image.to_string());
+        if self.unpullable_images.insert(image.to_string()) {
+            self.touch();
+        }
     }
 
     // ---- queries ----
 
     /// Catalog packages matching `search` (name, case-insensitive) and `category`, sorted by
-    /// name then version.
+    /// name then version (numbers in versions compared as numbers: `v1.9.0` before `v1.10.0`).
     pub fn packages(&self, search: &str, category: Option<&str>) -> Vec<PackageSummary> {
         let search = search.trim().to_lowercase();
         let mut found: Vec<PackageSummary> = self
@@ -194,8 +218,10 @@ impl Platform {
             })
             .collect();
         found.sort_by(|a, b| {
-            (a.package_name.to_lowercase(), &a.package_version)
-                .cmp(&(b.package_name.to_lowercase(), &b.package_version))
+            a.package_name
+                .to_lowercase()
+                .cmp(&b.package_name.to_lowercase())
+                .then_with(|| compare_versions(&a.package_version, &b.package_version))
         });
         found
     }
@@ -376,6 +402,7 @@ impl Platform {
             self.now,
         );
         self.records.push(record);
+        self.touch();
         if let Some(key) = idempotency_key {
             self.idempotency.insert(
                 key.to_string(),
@@ -404,6 +431,7 @@ impl Platform {
         let fail =
             self.fail_next_update.remove(id) || std::mem::take(&mut self.fail_next_any_update);
         self.records[index].start_update(request, user, fail, self.now);
+        self.touch();
         self.settle();
         self.deployment(id)
     }
@@ -416,15 +444,17 @@ impl Platform {
         if self.records[index].deployment.phase == Phase::DeploymentStopped {
             return self.deployment(id);
         }
+        // Live deployments that depend on it or mount it as a volume.
         let dependants: Vec<String> = self
             .records
             .iter()
-            .filter(|r| r.deployment.phase.is_live())
+            .filter(|r| r.deployment.deployment_id != id && r.deployment.phase.is_live())
             .filter(|r| {
-                r.deployment
-                    .dependent_deployments
+                let d = &r.deployment;
+                d.dependent_deployments
                     .iter()
                     .any(|d| d.dependent_deployment_id == id)
+                    || d.volumes.iter().any(|v| v.deployment_id == id)
             })
             .map(|r| r.deployment.name.clone())
             .collect();
@@ -433,6 +463,7 @@ impl Platform {
         }
         let devices = self.devices.clone();
         self.records[index].deprovision(&devices, self.now);
+        self.touch();
         self.settle();
         self.deployment(id)
     }
@@ -460,6 +491,7 @@ impl Platform {
         };
         device.last_online = at.to_rfc3339();
         let device = device.clone();
+        self.touch();
         self.advance(now);
         Ok(device)
     }
@@ -473,6 +505,7 @@ impl Platform {
             }
             None => self.fail_next_any_update = true,
         }
+        self.touch();
         Ok(())
     }
 
@@ -484,10 +517,14 @@ impl Platform {
         let config = self.config;
         let devices = self.devices.clone();
         let unpullable = self.unpullable_images.clone();
+        let mut changed = false;
         for record in &mut self.records {
-            record.advance_phases(&config, &devices, &unpullable, now);
+            changed |= record.advance_phases(&config, &devices, &unpullable, now);
         }
-        self.refresh_statuses(&devices, now);
+        changed |= self.refresh_statuses(&devices, now);
+        if changed {
+            self.touch();
+        }
         for record in &mut self.records {
             logs::write_logs(record, &config, &mut self.rng, &mut self.log_seq, now);
         }
@@ -498,7 +535,9 @@ impl Platform {
 
     /// Statuses follow devices and dependencies, along whole dependency chains: repeated until
     /// nothing changes (at most one round per deployment, since no chain is longer than that).
-    fn refresh_statuses(&mut self, devices: &[Device], now: Millis) {
+    /// Returns whether any status changed.
+    fn refresh_statuses(&mut self, devices: &[Device], now: Millis) -> bool {
+        let mut any = false;
         for _ in 0..=self.records.len() {
             let views: BTreeMap<String, (Phase, Status)> = self
                 .records
@@ -512,17 +551,21 @@ impl Platform {
             for record in &mut self.records {
                 changed |= record.refresh_runtime_status(devices, &views, now);
             }
+            any |= changed;
             if !changed {
                 break;
             }
         }
         self.refresh_dependency_views();
+        any
     }
 
     /// After an operation: dependants see the change at once, not at the next `advance`.
     fn settle(&mut self) {
         let devices = self.devices.clone();
-        self.refresh_statuses(&devices, self.now);
+        if self.refresh_statuses(&devices, self.now) {
+            self.touch();
+        }
     }
 
     fn refresh_dependency_views(&mut self) {

@@ -80,9 +80,12 @@ impl Record {
                     component_id: component.component_id.clone(),
                     name: component.name.clone(),
                     runtime: component.required_runtime.clone(),
+                    // Stored as validation read it (trimmed), so it names the device checked.
                     device_id: context
-                        .and_then(|c| c.device_id.clone())
-                        .filter(|_| is_device),
+                        .and_then(|c| c.device_id.as_deref())
+                        .map(str::trim)
+                        .filter(|uuid| is_device && !uuid.is_empty())
+                        .map(str::to_string),
                     restart_policy: is_device.then(|| {
                         context
                             .and_then(|c| c.restart_policy.clone())
@@ -197,7 +200,7 @@ impl Record {
 
     /// Starts an update: generation + 1, Provisioning, the chosen components Pending.
     pub fn start_update(&mut self, request: &UpdateRequest, user: &str, fail: bool, now: Millis) {
-        let generation = self.deployment.current_generation + 1;
+        let generation = self.deployment.current_generation.saturating_add(1);
         self.deployment.current_generation = generation;
         self.deployment.errors.clear();
         self.applying = request.components.clone();
@@ -261,31 +264,34 @@ impl Record {
     }
 
     /// Moves through the stages whose time has come, in order, at the times they were due.
+    /// Returns whether it entered any stage (phase, status or history changed).
     pub fn advance_phases(
         &mut self,
         config: &SimConfig,
         devices: &[Device],
         unpullable: &BTreeSet<String>,
         now: Millis,
-    ) {
+    ) -> bool {
+        let mut moved = false;
         loop {
             match self.deployment.phase {
                 Phase::InProgress => {
                     let due = self.stage_started.plus(config.in_progress_ms);
                     if now < due {
-                        return;
+                        return moved;
                     }
                     self.enter(Phase::Provisioning, Status::Pending, due);
                 }
                 Phase::Provisioning => {
                     let due = self.stage_started.plus(config.provisioning_ms);
                     if now < due {
-                        return;
+                        return moved;
                     }
                     self.finish_provisioning(devices, unpullable, due);
                 }
-                _ => return,
+                _ => return moved,
             }
+            moved = true;
         }
     }
 
