@@ -3,8 +3,10 @@
 //! `App` loads the runtime config, provides it, and routes between the screens. Everything is in
 //! the library so the browser component tests can mount it.
 
+pub mod api;
 pub mod components;
 pub mod config;
+pub mod format;
 pub mod hooks;
 pub mod ids;
 pub mod pages;
@@ -16,10 +18,12 @@ use leptos_router::{
     path,
 };
 
+use crate::api::BackendProvider;
 use crate::components::layout::Shell;
 use crate::config::{Settings, demo_forced_by_query, load_runtime_config};
 use crate::pages::{
     catalog::{CatalogPage, PackagePage},
+    deploy::DeployPage,
     deployments::{DeploymentPage, DeploymentsPage},
     not_found::NotFound,
 };
@@ -42,7 +46,9 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Shell settings=Signal::derive(move || settings.get())>
-                <AppRoutes />
+                <BackendProvider>
+                    <AppRoutes />
+                </BackendProvider>
             </Shell>
         </Router>
     }
@@ -69,6 +75,7 @@ pub fn AppRoutes() -> impl IntoView {
             />
             <Route path=path!("/catalog") view=CatalogPage />
             <Route path=path!("/catalog/:id") view=PackagePage />
+            <Route path=path!("/catalog/:id/deploy") view=DeployPage />
             <Route path=path!("/deployments") view=DeploymentsPage />
             <Route path=path!("/deployments/:id") view=DeploymentPage />
         </Routes>

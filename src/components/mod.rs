@@ -1,8 +1,10 @@
 //! Reusable views: they take data and signals and emit callbacks; they never fetch.
 
+pub mod copy_button;
 pub mod empty_state;
 pub mod icons;
 pub mod layout;
+pub mod load_state;
 pub mod mode_badge;
 pub mod notice;
 pub mod page_header;

@@ -9,9 +9,10 @@ use crate::ids;
 /// Breadcrumb, `<h1>` and description; also sets the document title.
 #[component]
 pub fn PageHeader(
-    /// The page title, shown as the `<h1>` and in the browser tab.
+    /// The page title, shown as the `<h1>` and in the browser tab (may change, e.g. once the
+    /// package's name is known).
     #[prop(into)]
-    title: String,
+    title: TextProp,
     /// The trail above the title, outermost first.
     #[prop(optional)]
     trail: Vec<Crumb>,
@@ -19,7 +20,8 @@ pub fn PageHeader(
     #[prop(optional, into)]
     description: Option<String>,
 ) -> impl IntoView {
-    use_document_title(title.clone());
+    let tab_title = title.clone();
+    use_document_title(Signal::derive(move || tab_title.get().to_string()));
     let crumbs = (!trail.is_empty()).then(|| {
         view! {
             <nav class="breadcrumb" aria-label="Breadcrumb">
@@ -36,7 +38,10 @@ pub fn PageHeader(
                             None => view! { <li>{crumb.label}</li> }.into_any(),
                         })
                         .collect_view()}
-                    <li aria-current="page">{title.clone()}</li>
+                    <li aria-current="page">{
+                        let title = title.clone();
+                        move || title.get().to_string()
+                    }</li>
                 </ol>
             </nav>
         }
@@ -44,7 +49,7 @@ pub fn PageHeader(
     view! {
         <header class="page-header">
             {crumbs}
-            <h1 data-testid=ids::PAGE_TITLE>{title}</h1>
+            <h1 data-testid=ids::PAGE_TITLE>{move || title.get().to_string()}</h1>
             {description.map(|text| view! { <p class="page-description">{text}</p> })}
         </header>
     }

@@ -1,55 +1,528 @@
-//! Development > Catalog: the package list and a package's detail page.
+//! Development > Catalog: the packages table (search, category, sorting, all in the URL query)
+//! and a package's detail page with **Deploy package**.
 
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::{
+    NavigateOptions,
+    components::A,
+    hooks::{use_navigate, use_params_map, use_query_map},
+};
+use platform::wire::{Category, Component, Package, PackageSummary, Runtime, compare_versions};
 
+use crate::api::{encode, use_backend};
 use crate::components::{
+    copy_button::CopyButton,
     empty_state::EmptyState,
     icons::PackageIcon,
+    load_state::{LoadError, TableSkeleton},
     page_header::{Crumb, PageHeader},
 };
+use crate::{format, ids};
 
-/// The package catalog (the table arrives with the catalog work).
+/// The column the table is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    /// Name, then version (the platform's order).
+    Name,
+    /// Version, then name.
+    Version,
+    /// Category, then name.
+    Category,
+}
+
+/// The table's view state, kept in the URL query (`?q=&category=&sort=&desc=1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogQuery {
+    /// Search text (matched against names).
+    pub search: String,
+    /// Category filter (empty: all).
+    pub category: String,
+    /// Sort column.
+    pub sort: SortKey,
+    /// Descending.
+    pub descending: bool,
+}
+
+impl CatalogQuery {
+    /// Reads the query; unknown values fall back to the defaults.
+    pub fn from_pairs(get: impl Fn(&str) -> Option<String>) -> CatalogQuery {
+        CatalogQuery {
+            search: get("q").unwrap_or_default(),
+            category: get("category").unwrap_or_default(),
+            sort: match get("sort").as_deref() {
+                Some("version") => SortKey::Version,
+                Some("category") => SortKey::Category,
+                _ => SortKey::Name,
+            },
+            descending: get("desc").as_deref() == Some("1"),
+        }
+    }
+
+    /// The query string (with `?`, or empty for the defaults).
+    pub fn to_query(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.search.is_empty() {
+            parts.push(format!("q={}", encode(&self.search)));
+        }
+        if !self.category.is_empty() {
+            parts.push(format!("category={}", encode(&self.category)));
+        }
+        match self.sort {
+            SortKey::Name => {}
+            SortKey::Version => parts.push("sort=version".into()),
+            SortKey::Category => parts.push("sort=category".into()),
+        }
+        if self.descending {
+            parts.push("desc=1".into());
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
+
+    /// The packages this view shows, in order.
+    pub fn apply(&self, packages: &[PackageSummary]) -> Vec<PackageSummary> {
+        let search = self.search.trim().to_lowercase();
+        let category = (!self.category.is_empty()).then(|| Category::parse(&self.category));
+        let mut shown: Vec<PackageSummary> = packages
+            .iter()
+            .filter(|p| search.is_empty() || p.package_name.to_lowercase().contains(&search))
+            .filter(|p| category.as_ref().is_none_or(|c| &p.category == c))
+            .cloned()
+            .collect();
+        let name = |p: &PackageSummary| p.package_name.to_lowercase();
+        let version = |a: &PackageSummary, b: &PackageSummary| {
+            compare_versions(&a.package_version, &b.package_version)
+        };
+        shown.sort_by(|a, b| {
+            let order = match self.sort {
+                SortKey::Name => name(a).cmp(&name(b)).then_with(|| version(a, b)),
+                SortKey::Version => version(a, b).then_with(|| name(a).cmp(&name(b))),
+                SortKey::Category => {
+                    (a.category.as_str(), name(a)).cmp(&(b.category.as_str(), name(b)))
+                }
+            };
+            if self.descending {
+                order.reverse()
+            } else {
+                order
+            }
+        });
+        shown
+    }
+}
+
+/// The package catalog.
 #[component]
 pub fn CatalogPage() -> impl IntoView {
+    let backend = use_backend();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let packages = LocalResource::new(move || {
+        let backend = backend.clone();
+        async move { backend.packages().await }
+    });
+    let state = Memo::new(move |_| {
+        let query = query.read();
+        CatalogQuery::from_pairs(|key| query.get(key))
+    });
+    let set_state = move |next: CatalogQuery| {
+        navigate(
+            &format!("/catalog{}", next.to_query()),
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let on_search = {
+        let set_state = set_state.clone();
+        move |ev: leptos::ev::Event| {
+            set_state(CatalogQuery {
+                search: event_target_value(&ev),
+                ..state.get_untracked()
+            })
+        }
+    };
+    let on_category = {
+        let set_state = set_state.clone();
+        move |ev: leptos::ev::Event| {
+            set_state(CatalogQuery {
+                category: event_target_value(&ev),
+                ..state.get_untracked()
+            })
+        }
+    };
+    let sort_header = {
+        let set_state = set_state.clone();
+        move |key: SortKey, label: &'static str| {
+            let set_state = set_state.clone();
+            let aria = move || match state.get() {
+                s if s.sort == key && s.descending => "descending",
+                s if s.sort == key => "ascending",
+                _ => "none",
+            };
+            let click = move |_| {
+                let current = state.get_untracked();
+                let descending = current.sort == key && !current.descending;
+                set_state(CatalogQuery {
+                    sort: key,
+                    descending,
+                    ..current
+                });
+            };
+            view! {
+                <th scope="col" aria-sort=aria>
+                    <button type="button" class="sort-button" on:click=click>
+                        {label}
+                        <span class="sort-mark" aria-hidden="true">
+                            {move || match aria() {
+                                "ascending" => "▲",
+                                "descending" => "▼",
+                                _ => "",
+                            }}
+                        </span>
+                    </button>
+                </th>
+            }
+        }
+    };
+    let clear = {
+        let set_state = set_state.clone();
+        move || set_state(CatalogQuery::from_pairs(|_| None))
+    };
+    let table = move || match packages.get() {
+        None => view! { <TableSkeleton rows=6 /> }.into_any(),
+        Some(Err(error)) => {
+            view! { <LoadError what="the catalog" error=error retry=move |_| packages.refetch() /> }
+                .into_any()
+        }
+        Some(Ok(all)) => {
+            let shown = state.with(|s| s.apply(&all));
+            if shown.is_empty() {
+                let clear = clear.clone();
+                let body = if all.is_empty() {
+                    "The catalog has no packages yet.".to_string()
+                } else {
+                    "No package matches this search and category.".to_string()
+                };
+                return view! {
+                    <div data-testid=ids::CATALOG_EMPTY>
+                        <EmptyState title="No packages" body=body icon=view! { <PackageIcon /> }.into_any()>
+                            <button type="button" class="button button-secondary" on:click=move |_| clear()>
+                                "Clear search and filter"
+                            </button>
+                        </EmptyState>
+                    </div>
+                }
+                .into_any();
+            }
+            let count = format!("{} of {} packages", shown.len(), all.len());
+            view! {
+                <div class="panel table-panel">
+                    <table class="data-table" data-testid=ids::CATALOG_TABLE>
+                        <caption class="visually-hidden">"Packages"</caption>
+                        <thead>
+                            <tr>
+                                {sort_header(SortKey::Name, "Name")}
+                                {sort_header(SortKey::Version, "Version")}
+                                <th scope="col">"Package ID"</th>
+                                <th scope="col">"Description"</th>
+                                {sort_header(SortKey::Category, "Category")}
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {shown.into_iter().map(|p| view! { <PackageRow package=p /> }).collect_view()}
+                        </tbody>
+                    </table>
+                    <p class="table-foot" aria-live="polite">{count}</p>
+                </div>
+            }
+            .into_any()
+        }
+    };
     view! {
         <PageHeader
             title="Catalog"
             trail=vec![Crumb::DEVELOPMENT]
             description="Packages you can deploy to the cloud and to your devices."
         />
-        <EmptyState
-            title="The package table is coming next"
-            body="Search, category filter and Deploy package arrive with the catalog work. Deployments that already exist are listed under Deployments."
-            icon=view! { <PackageIcon /> }.into_any()
-        >
-            <A href="/deployments" attr:class="button">
-                "Go to Deployments"
-            </A>
-        </EmptyState>
+        <div class="toolbar" role="search">
+            <label class="toolbar-field">
+                <span class="visually-hidden">"Search packages by name"</span>
+                <input
+                    type="search"
+                    placeholder="Search by name"
+                    data-testid=ids::CATALOG_SEARCH
+                    prop:value=move || state.get().search
+                    on:input=on_search
+                />
+            </label>
+            <label class="toolbar-field">
+                <span class="toolbar-label">"Category"</span>
+                <select data-testid=ids::CATALOG_CATEGORY prop:value=move || state.get().category on:change=on_category>
+                    <option value="">"All"</option>
+                    {Category::KNOWN
+                        .iter()
+                        .map(|c| view! { <option value=c.as_str()>{c.as_str()}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+        </div>
+        {table}
+    }
+}
+
+/// One row of the packages table.
+#[component]
+fn PackageRow(package: PackageSummary) -> impl IntoView {
+    let href = format!("/catalog/{}", encode(&package.guid));
+    let category_class = format!("chip chip-{}", package.category.as_str().to_lowercase());
+    view! {
+        <tr>
+            <td>
+                <A href=href attr:class="row-link">{package.package_name.clone()}</A>
+            </td>
+            <td>{package.package_version.clone()}</td>
+            <td>
+                <span class="id-cell">
+                    <code>{package.guid.clone()}</code>
+                    <CopyButton text=package.guid.clone() what="package ID" />
+                </span>
+            </td>
+            <td class="ellipsis" title=package.description.clone()>{package.description.clone()}</td>
+            <td>
+                <span class=category_class>{package.category.to_string()}</span>
+            </td>
+        </tr>
     }
 }
 
 /// One package, by the `:id` in the URL.
 #[component]
 pub fn PackagePage() -> impl IntoView {
+    let backend = use_backend();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
+    let package = LocalResource::new(move || {
+        let (backend, id) = (backend.clone(), id());
+        async move { backend.package(&id).await }
+    });
+    let content = move || match package.get() {
+        None => view! { <TableSkeleton rows=4 /> }.into_any(),
+        Some(Err(error)) => {
+            view! { <LoadError what="this package" error=error retry=move |_| package.refetch() /> }
+                .into_any()
+        }
+        Some(Ok(package)) => view! { <PackageDetails package=package /> }.into_any(),
+    };
+    let title = Signal::derive(move || match package.get() {
+        Some(Ok(p)) => p.summary.package_name,
+        _ => "Package".to_string(),
+    });
     view! {
-        <PageHeader title="Package" trail=vec![Crumb::DEVELOPMENT, Crumb::CATALOG] />
+        <PageHeader title=title trail=vec![Crumb::DEVELOPMENT, Crumb::CATALOG] />
+        {content}
+    }
+}
+
+#[component]
+fn PackageDetails(package: Package) -> impl IntoView {
+    let summary = package.summary.clone();
+    let deploy = format!("/catalog/{}/deploy", encode(&summary.guid));
+    let plan = package.plans.first().cloned();
+    let deployable = plan.as_ref().is_some_and(|p| !p.components.is_empty());
+    view! {
         <section class="panel">
+            <div class="panel-head">
+                <p class="lead">{summary.description.clone()}</p>
+                {deployable.then(|| view! {
+                    <A href=deploy attr:class="button" attr:data-testid=ids::DEPLOY_PACKAGE>
+                        "Deploy package"
+                    </A>
+                })}
+            </div>
             <dl class="facts">
                 <dt>"Package ID"</dt>
-                <dd>
-                    <code>{id}</code>
+                <dd class="id-cell">
+                    <code>{summary.guid.clone()}</code>
+                    <CopyButton text=summary.guid.clone() what="package ID" />
                 </dd>
+                <dt>"Version"</dt>
+                <dd>{summary.package_version.clone()}</dd>
+                <dt>"Category"</dt>
+                <dd>{summary.category.to_string()}{summary.is_public.then_some(" (public)")}</dd>
+                <dt>"Creator"</dt>
+                <dd>{summary.creator.clone()}</dd>
+                <dt>"Created"</dt>
+                <dd>{format::time(&summary.created_at)}</dd>
+                {plan.as_ref().map(|plan| view! {
+                    <dt>"Plan ID"</dt>
+                    <dd class="id-cell">
+                        <code>{plan.plan_id.clone()}</code>
+                        <CopyButton text=plan.plan_id.clone() what="plan ID" />
+                    </dd>
+                })}
             </dl>
-            <p class="muted">
-                "The package's components, executables and parameters, and Deploy package, are coming next."
-            </p>
-            <A href="/catalog" attr:class="button button-secondary">
-                "Back to Catalog"
-            </A>
         </section>
+        <h2 class="section-title">"Components"</h2>
+        {plan
+            .map(|plan| plan.components.into_iter().map(|c| view! { <ComponentCard component=c /> }).collect_view())}
+    }
+}
+
+#[component]
+fn ComponentCard(component: Component) -> impl IntoView {
+    let runtime = match component.required_runtime {
+        Runtime::Device => "Device",
+        Runtime::Cloud => "Cloud",
+        Runtime::Unknown(_) => "Unknown",
+    };
+    let ros = if component.ros.is_ros {
+        format!(
+            "Yes ({})",
+            component
+                .ros
+                .ros_distro
+                .clone()
+                .unwrap_or_else(|| "any distro".into())
+        )
+    } else {
+        "No".into()
+    };
+    let endpoints = component
+        .cloud_infra
+        .as_ref()
+        .map(|c| c.endpoints.clone())
+        .unwrap_or_default();
+    let replicas = component.cloud_infra.as_ref().map(|c| c.replicas);
+    view! {
+        <section class="panel component-card">
+            <h3>{component.name.clone()} <span class="chip">{runtime}</span></h3>
+            {(!component.description.is_empty()).then(|| view! { <p class="muted">{component.description.clone()}</p> })}
+            <dl class="facts">
+                <dt>"Runtime"</dt>
+                <dd>{runtime}</dd>
+                {component.architecture.clone().map(|a| view! { <dt>"Architecture"</dt><dd>{a.to_string()}</dd> })}
+                <dt>"ROS"</dt>
+                <dd>{ros}</dd>
+                {component.restart_policy.clone().map(|r| view! { <dt>"Restart policy"</dt><dd>{r.label().to_string()}</dd> })}
+                {replicas.map(|r| view! { <dt>"Replicas"</dt><dd>{r}</dd> })}
+            </dl>
+            <h4>"Executables"</h4>
+            <ul class="plain-list">
+                {component
+                    .executables
+                    .iter()
+                    .map(|e| {
+                        let source = match (&e.docker, &e.build_guid) {
+                            (Some(image), _) => format!("Docker image {image}"),
+                            (None, Some(build)) => format!("Build {build}"),
+                            _ => "Bare command (preinstalled devices)".to_string(),
+                        };
+                        let cmd = e.cmd.join(" ");
+                        view! {
+                            <li>
+                                <strong>{e.name.clone()}</strong>
+                                ": "
+                                {source}
+                                {(!cmd.is_empty()).then(|| view! { <div><code>{cmd.clone()}</code></div> })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            {(!endpoints.is_empty()).then(|| view! {
+                <h4>"Endpoints"</h4>
+                <ul class="plain-list">
+                    {endpoints.iter().map(|e| {
+                        let text = format!("{} {} {} → {}{}", e.name, e.proto, e.port, e.target_port, if e.expose_externally { " (external)" } else { "" });
+                        view! { <li>{text}</li> }
+                    }).collect_view()}
+                </ul>
+            })}
+            {(!component.parameters.is_empty()).then(|| view! {
+                <h4>"Parameters"</h4>
+                <table class="data-table compact">
+                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Default"</th><th scope="col">"Description"</th></tr></thead>
+                    <tbody>
+                        {component.parameters.iter().map(|p| view! {
+                            <tr><td><code>{p.name.clone()}</code></td><td>{p.default.clone()}</td><td>{p.description.clone()}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use platform::sim::seed;
+    use platform::time::Millis;
+
+    fn summaries() -> Vec<PackageSummary> {
+        seed::packages(Millis(0))
+            .into_iter()
+            .map(|p| p.summary)
+            .collect()
+    }
+
+    #[test]
+    fn default_order_is_name_then_version() {
+        let shown = CatalogQuery::from_pairs(|_| None).apply(&summaries());
+        let names: Vec<&str> = shown.iter().map(|p| p.package_name.as_str()).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted);
+    }
+
+    #[test]
+    fn search_category_and_sorting_combine() {
+        let query = CatalogQuery {
+            search: "FLEET".into(),
+            category: "Default".into(),
+            sort: SortKey::Name,
+            descending: true,
+        };
+        let names: Vec<String> = query
+            .apply(&summaries())
+            .into_iter()
+            .map(|p| p.package_name)
+            .collect();
+        assert_eq!(names, ["fleet-dashboard", "fleet-bridge"]);
+        let storage = CatalogQuery {
+            category: "storage".into(),
+            ..CatalogQuery::from_pairs(|_| None)
+        };
+        assert_eq!(storage.apply(&summaries()).len(), 1);
+    }
+
+    #[test]
+    fn query_round_trips_through_the_url() {
+        let query = CatalogQuery {
+            search: "nav".into(),
+            category: "Storage".into(),
+            sort: SortKey::Version,
+            descending: true,
+        };
+        let text = query.to_query();
+        let pairs: Vec<(String, String)> = text
+            .trim_start_matches('?')
+            .split('&')
+            .filter_map(|p| {
+                p.split_once('=')
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+            })
+            .collect();
+        let back = CatalogQuery::from_pairs(|key| {
+            pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+        });
+        assert_eq!(back, query);
+        assert_eq!(CatalogQuery::from_pairs(|_| None).to_query(), "");
     }
 }

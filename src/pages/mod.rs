@@ -1,5 +1,6 @@
 //! One file per screen. Pages own their resources and actions.
 
 pub mod catalog;
+pub mod deploy;
 pub mod deployments;
 pub mod not_found;

@@ -52,25 +52,32 @@ async fn each_nav_link_routes_to_its_page() {
     browser.wait_path("/catalog").await;
     browser.wait_title("Catalog").await;
 
-    // Deep links to the detail routes render their page with the id from the URL, as text.
+    // Deep links to the detail routes load their object; an unknown id is said plainly, as text.
     browser.goto(&site.url("/deployments/dep-%3Cb%3E42")).await;
     browser.wait_title("Deployment").await;
-    browser.wait_text(".facts dd code", "dep-<b>42").await;
+    let error = browser.wait_test_id(ids::LOAD_ERROR).await;
+    let text = error.text().await.expect("error text");
+    assert!(
+        text.contains("No deployment with ID dep-<b>42 exists."),
+        "{text}"
+    );
     assert_eq!(
         browser.eval(CURRENT_NAV).await.as_str(),
         Some("Deployments"),
         "the section stays highlighted"
     );
-    browser.screenshot("deployment-details").await;
+    browser.screenshot("deployment-not-found").await;
 
     // The breadcrumb leads back to the list.
     let crumb = browser.wait_css(".breadcrumb a[href='/deployments']").await;
     crumb.click().await.expect("click the breadcrumb");
     browser.wait_path("/deployments").await;
 
-    browser.goto(&site.url("/catalog/pkg-talker")).await;
-    browser.wait_title("Package").await;
-    browser.wait_text(".facts dd code", "pkg-talker").await;
+    browser.goto(&site.url("/catalog/pkg-fleet-bridge")).await;
+    browser.wait_title("fleet-bridge").await;
+    browser
+        .wait_text(".facts dd code", "pkg-fleet-bridge")
+        .await;
     browser.screenshot("package-details").await;
     browser.finish(&[]).await;
 }

@@ -1,0 +1,198 @@
+//! The JSON backend over HTTP: auth headers, a timeout on every request (aborted too when the
+//! caller goes away), retries with full-jitter backoff for reads only, and error decoding.
+
+use std::{
+    cell::Cell,
+    rc::Rc,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use gloo_net::http::{Method, RequestBuilder};
+use serde::de::DeserializeOwned;
+
+use crate::api::error::ApiError;
+
+/// Seconds before a request is given up.
+pub const TIMEOUT_SECS: u32 = 15;
+/// Attempts for a read (the first one included).
+pub const READ_ATTEMPTS: u32 = 4;
+/// First backoff step and ceiling, in milliseconds.
+const BACKOFF_BASE_MS: f64 = 400.0;
+const BACKOFF_CAP_MS: f64 = 8_000.0;
+
+/// Credentials sent with every request; kept in memory only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Auth {
+    /// Bearer token.
+    pub token: Option<String>,
+    /// The `project` header.
+    pub project: Option<String>,
+}
+
+/// A client of the backend at one base URL.
+#[derive(Clone)]
+pub struct HttpBackend {
+    base: String,
+    auth: Arc<Mutex<Auth>>,
+}
+
+impl HttpBackend {
+    /// A client for `base` (e.g. `/api/v1` or `https://host/api/v1`).
+    pub fn new(base: &str) -> HttpBackend {
+        HttpBackend {
+            base: base.trim_end_matches('/').to_string(),
+            auth: Arc::default(),
+        }
+    }
+
+    /// Replaces the credentials (the embedding bridge hands them over).
+    pub fn set_auth(&self, auth: Auth) {
+        if let Ok(mut current) = self.auth.lock() {
+            *current = auth;
+        }
+    }
+
+    /// GETs `path` and decodes it, retrying temporary failures with full-jitter backoff.
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.send(Method::GET, path, None, None).await {
+                Ok(text) => {
+                    return platform::wire::decode(&text).map_err(|e| ApiError::Decode(e.0));
+                }
+                Err(error) if error.is_transient() && attempt < READ_ATTEMPTS => {
+                    sleep(backoff_ms(&error, attempt)).await;
+                }
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    /// Sends a change once (never retried automatically: the user decides, and a POST reuses
+    /// its `Idempotency-Key` so a retry cannot create a second deployment).
+    pub async fn change<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+        idempotency_key: Option<&str>,
+    ) -> Result<T, ApiError> {
+        let text = self.send(method, path, body, idempotency_key).await?;
+        platform::wire::decode(&text).map_err(|e| ApiError::Decode(e.0))
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+        idempotency_key: Option<&str>,
+    ) -> Result<String, ApiError> {
+        let abort = AbortOnDrop::new();
+        let timed_out = Rc::new(Cell::new(false));
+        let timer = {
+            let (timed_out, controller) = (Rc::clone(&timed_out), abort.0.clone());
+            leptos::prelude::set_timeout_with_handle(
+                move || {
+                    timed_out.set(true);
+                    if let Some(controller) = controller {
+                        controller.abort();
+                    }
+                },
+                Duration::from_secs(u64::from(TIMEOUT_SECS)),
+            )
+            .ok()
+        };
+        let signal = abort.0.as_ref().map(web_sys::AbortController::signal);
+        let mut request = RequestBuilder::new(&format!("{}{path}", self.base))
+            .method(method)
+            .header("Accept", "application/json")
+            .abort_signal(signal.as_ref());
+        if let Ok(auth) = self.auth.lock() {
+            if let Some(token) = &auth.token {
+                request = request.header("Authorization", &format!("Bearer {token}"));
+            }
+            if let Some(project) = &auth.project {
+                request = request.header("project", project);
+            }
+        }
+        if let Some(key) = idempotency_key {
+            request = request.header("Idempotency-Key", key);
+        }
+        let outcome = async {
+            let response = match body {
+                Some(body) => {
+                    request
+                        .header("Content-Type", "application/json")
+                        .body(body)
+                        .map_err(|_| ApiError::Network)?
+                        .send()
+                        .await
+                }
+                None => request.send().await,
+            }
+            .map_err(|_| ApiError::Network)?;
+            let status = response.status();
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.trim().parse().ok());
+            let text = response.text().await.map_err(|_| ApiError::Network)?;
+            if (200..300).contains(&status) {
+                Ok(text)
+            } else {
+                Err(ApiError::from_answer(status, &text, retry_after))
+            }
+        }
+        .await;
+        if let Some(timer) = timer {
+            timer.clear();
+        }
+        match outcome {
+            Err(ApiError::Network) if timed_out.get() => Err(ApiError::TimedOut(TIMEOUT_SECS)),
+            other => other,
+        }
+    }
+}
+
+/// Aborts the fetch when the future holding it is dropped (its view went away).
+struct AbortOnDrop(Option<web_sys::AbortController>);
+
+impl AbortOnDrop {
+    fn new() -> AbortOnDrop {
+        AbortOnDrop(web_sys::AbortController::new().ok())
+    }
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(controller) = &self.0 {
+            controller.abort();
+        }
+    }
+}
+
+/// How long to wait before attempt `attempt + 1`: the server's Retry-After when it gave one,
+/// else a random time up to an exponentially growing ceiling (full jitter).
+fn backoff_ms(error: &ApiError, attempt: u32) -> u32 {
+    if let ApiError::RateLimited(Some(seconds)) = error {
+        return seconds.saturating_mul(1000);
+    }
+    let ceiling = (BACKOFF_BASE_MS * 2f64.powi(attempt as i32 - 1)).min(BACKOFF_CAP_MS);
+    (js_sys::Math::random() * ceiling) as u32
+}
+
+/// Waits `ms` milliseconds.
+pub async fn sleep(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window().map(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                &resolve,
+                ms.min(i32::MAX as u32) as i32,
+            )
+        });
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

@@ -1,0 +1,174 @@
+//! Backend access: one `Backend` in context, over HTTP or the in-browser simulation, with the
+//! same methods and the same errors.
+
+pub mod demo;
+pub mod error;
+pub mod http;
+
+use gloo_net::http::Method;
+use leptos::prelude::*;
+use platform::phase::Phase;
+use platform::wire::{
+    Deployment, Device, List, Package, PackageSummary, ProvisionRequest, RoutedNetwork,
+};
+
+pub use demo::DemoBackend;
+pub use error::ApiError;
+pub use http::{Auth, HttpBackend};
+
+use crate::config::{Mode, Settings};
+
+/// Where the console's data comes from.
+#[derive(Clone)]
+pub enum Backend {
+    /// The JSON backend.
+    Http(HttpBackend),
+    /// The simulation in this browser.
+    Demo(DemoBackend),
+}
+
+impl Backend {
+    /// The backend the settings ask for (starting the simulation in demo mode).
+    pub fn new(settings: &Settings) -> Backend {
+        match &settings.mode {
+            Mode::Http { api_base } => Backend::Http(HttpBackend::new(api_base)),
+            Mode::Demo => Backend::Demo(DemoBackend::start()),
+        }
+    }
+
+    /// Changes whenever demo data moved on (never for HTTP): read it to refresh with the demo.
+    pub fn demo_version(&self) -> Option<u64> {
+        match self {
+            Backend::Demo(demo) => Some(demo.version.get()),
+            Backend::Http(_) => None,
+        }
+    }
+
+    /// The catalog.
+    pub async fn packages(&self) -> Result<Vec<PackageSummary>, ApiError> {
+        match self {
+            Backend::Http(http) => http
+                .get::<List<PackageSummary>>("/packages")
+                .await
+                .map(|l| l.items),
+            Backend::Demo(demo) => Ok(demo.read(|p| p.packages("", None))),
+        }
+    }
+
+    /// One package.
+    pub async fn package(&self, id: &str) -> Result<Package, ApiError> {
+        match self {
+            Backend::Http(http) => http.get(&format!("/packages/{}", encode(id))).await,
+            Backend::Demo(demo) => demo.read(|p| p.package(id)).map_err(ApiError::from),
+        }
+    }
+
+    /// Every device.
+    pub async fn devices(&self) -> Result<Vec<Device>, ApiError> {
+        match self {
+            Backend::Http(http) => http.get::<List<Device>>("/devices").await.map(|l| l.items),
+            Backend::Demo(demo) => Ok(demo.read(|p| p.devices(None, None))),
+        }
+    }
+
+    /// Every routed network.
+    pub async fn networks(&self) -> Result<Vec<RoutedNetwork>, ApiError> {
+        match self {
+            Backend::Http(http) => http
+                .get::<List<RoutedNetwork>>("/networks")
+                .await
+                .map(|l| l.items),
+            Backend::Demo(demo) => Ok(demo.read(|p| p.networks())),
+        }
+    }
+
+    /// Deployments in `phases` (all when empty).
+    pub async fn deployments(&self, phases: &[Phase]) -> Result<Vec<Deployment>, ApiError> {
+        match self {
+            Backend::Http(http) => {
+                let query: Vec<String> = phases
+                    .iter()
+                    .map(|p| format!("phase={}", encode(p.as_str())))
+                    .collect();
+                let path = if query.is_empty() {
+                    "/deployments".to_string()
+                } else {
+                    format!("/deployments?{}", query.join("&"))
+                };
+                http.get::<List<Deployment>>(&path).await.map(|l| l.items)
+            }
+            Backend::Demo(demo) => Ok(demo.read(|p| p.deployments(phases, "", None))),
+        }
+    }
+
+    /// One deployment.
+    pub async fn deployment(&self, id: &str) -> Result<Deployment, ApiError> {
+        match self {
+            Backend::Http(http) => http.get(&format!("/deployments/{}", encode(id))).await,
+            Backend::Demo(demo) => demo.read(|p| p.deployment(id)).map_err(ApiError::from),
+        }
+    }
+
+    /// Deploys a package; `idempotency_key` identifies this submission across its retries.
+    pub async fn provision(
+        &self,
+        request: &ProvisionRequest,
+        idempotency_key: &str,
+    ) -> Result<Deployment, ApiError> {
+        match self {
+            Backend::Http(http) => {
+                let body =
+                    serde_json::to_string(request).map_err(|e| ApiError::Decode(e.to_string()))?;
+                http.change(
+                    Method::POST,
+                    "/deployments",
+                    Some(body),
+                    Some(idempotency_key),
+                )
+                .await
+            }
+            Backend::Demo(demo) => demo
+                .change(|p, now| p.provision(request, "demo@rio.dev", now, Some(idempotency_key)))
+                .map_err(ApiError::from),
+        }
+    }
+}
+
+/// Percent-encodes a path segment or query value (everything but `A-Z a-z 0-9 - _ . ~`).
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The backend in context.
+pub fn use_backend() -> Backend {
+    expect_context::<Backend>()
+}
+
+/// Provides the `Backend` the settings in context ask for.
+#[component]
+pub fn BackendProvider(children: Children) -> impl IntoView {
+    let settings = expect_context::<Settings>();
+    provide_context(Backend::new(&settings));
+    children()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode;
+
+    #[test]
+    fn encode_escapes_everything_but_unreserved_characters() {
+        assert_eq!(encode("Failed to update"), "Failed%20to%20update");
+        assert_eq!(encode("a/b?c=d&e"), "a%2Fb%3Fc%3Dd%26e");
+        assert_eq!(encode("dep-1_x.y~"), "dep-1_x.y~");
+        assert_eq!(encode("é"), "%C3%A9");
+    }
+}
