@@ -60,7 +60,11 @@ impl DemoBackend {
         self.version.update(|v| *v += 1);
         // Phases replay from the saved state at the same times, so saving after each change
         // (below) is enough; this only keeps log lines across reloads.
-        if self.version.get_untracked().is_multiple_of(SAVE_EVERY_TICKS) {
+        if self
+            .version
+            .get_untracked()
+            .is_multiple_of(SAVE_EVERY_TICKS)
+        {
             self.save();
         }
     }
