@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver || echo /usr/bin/chromedriver)}"
 export CHROMIUM="${CHROMIUM:-$(command -v chromium || echo /usr/bin/chromium)}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-always}"
+# The e2e tests load this checkout's release build, whatever else shares the build directory.
+export RIO_DIST="$PWD/dist"
 WASM=wasm32-unknown-unknown
 
 step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }

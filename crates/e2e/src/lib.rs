@@ -12,9 +12,14 @@ pub use backend_site::BackendSite;
 pub use browser::Browser;
 pub use site::{ConfigJson, Site};
 
-/// The workspace root (two levels above this crate).
+/// The workspace root (two levels above this crate). Read when the tests run (cargo sets
+/// `CARGO_MANIFEST_DIR` then): a path compiled in could name another checkout that shares the
+/// build directory, since cargo reuses a path crate's build across checkouts.
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+        .join("../..")
 }
 
 /// The Trunk release build the tests load: `$RIO_DIST`, or `dist/` in the workspace.

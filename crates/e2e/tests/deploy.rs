@@ -12,14 +12,15 @@ fn test_id(id: &str) -> String {
     format!("[data-testid=\"{id}\"]")
 }
 
-/// Types into the input with this DOM id (replacing its text) and leaves the field.
+/// Types into the input with this DOM id (replacing its text) and leaves the field. An `input`
+/// event follows, since clearing alone (for an empty value) fires none.
 async fn fill(browser: &Browser, dom_id: &str, text: &str) {
     let input = browser.wait_css(&format!("#{dom_id}")).await;
     input.clear().await.expect("clear");
     input.send_keys(text).await.expect("type");
     browser
         .eval(&format!(
-            "document.getElementById('{dom_id}').dispatchEvent(new Event('blur')); return null"
+            "const i = document.getElementById('{dom_id}'); i.dispatchEvent(new Event('input')); i.dispatchEvent(new Event('blur')); return null"
         ))
         .await;
 }
@@ -34,6 +35,20 @@ async fn select(browser: &Browser, dom_id: &str, value: &str) {
         Some(value),
         "{dom_id} has an option {value}"
     );
+}
+
+/// Picks the first enabled option whose text contains `text`; returns its value.
+async fn select_by_text(browser: &Browser, dom_id: &str, text: &str) -> String {
+    let script = format!(
+        "const s = document.getElementById('{dom_id}'); const o = [...s.options].find(o => !o.disabled && o.textContent.includes('{text}')); \
+         if (!o) return null; s.value = o.value; s.dispatchEvent(new Event('change')); return o.value"
+    );
+    browser
+        .eval(&script)
+        .await
+        .as_str()
+        .unwrap_or_else(|| panic!("{dom_id} has no enabled option with {text}"))
+        .to_string()
 }
 
 async fn click(browser: &Browser, css: &str) {
@@ -57,7 +72,7 @@ async fn seeded_id(site_url: &str, name: &str) -> String {
 }
 
 /// Fills the fleet-bridge form the way a person would.
-async fn fill_bridge_form(browser: &Browser, name: &str, dependency: &str, volume: &str) {
+async fn fill_bridge_form(browser: &Browser, name: &str) {
     browser.wait_test_id(ids::DEPLOY_FORM).await;
     fill(browser, "field-name", name).await;
     click(
@@ -82,9 +97,9 @@ async fn fill_bridge_form(browser: &Browser, name: &str, dependency: &str, volum
         .expect("floor-net option");
     floor.click().await.expect("pick floor-net");
     browser.eval("[...document.querySelectorAll('button')].find(b => b.textContent.trim() === 'Add dependency').click(); return null").await;
-    select(browser, "field-dependentDeployments-0-", dependency).await;
+    select_by_text(browser, "field-dependentDeployments-0-", "amr-nav-tokyo").await;
     browser.eval("[...document.querySelectorAll('button')].find(b => b.textContent.trim() === 'Add volume').click(); return null").await;
-    select(browser, "field-volumes-0--deploymentId", volume).await;
+    select_by_text(browser, "field-volumes-0--deploymentId", "telemetry-store").await;
     select(browser, "field-volumes-0--componentId", "comp-bridge-agg").await;
     fill(browser, "field-volumes-0--mountPath", "/data").await;
 }
@@ -93,12 +108,11 @@ async fn fill_bridge_form(browser: &Browser, name: &str, dependency: &str, volum
 async fn deploy_the_hybrid_ros_package_against_the_backend() {
     let site = BackendSite::start(&[]).await;
     let dependency = seeded_id(&site.url(""), "amr-nav-tokyo").await;
-    let volume = seeded_id(&site.url(""), "telemetry-store").await;
     let browser = Browser::start().await;
     browser.goto(&site.url("/catalog/pkg-fleet-bridge")).await;
     click(&browser, &test_id(ids::DEPLOY_PACKAGE)).await;
     browser.wait_path("/catalog/pkg-fleet-bridge/deploy").await;
-    fill_bridge_form(&browser, "bridge-e2e", &dependency, &volume).await;
+    fill_bridge_form(&browser, "bridge-e2e").await;
     browser.screenshot("deploy-form").await;
     click(&browser, &test_id(ids::CREATE_DEPLOYMENT)).await;
     let summary = browser.wait_test_id(ids::CONFIRM_STEP).await;
@@ -308,4 +322,101 @@ async fn a_backend_422_lands_at_its_field() {
     browser
         .finish(&["the server responded with a status of 422"])
         .await;
+}
+
+#[tokio::test]
+async fn deploy_the_hybrid_ros_package_in_demo_mode() {
+    let site = Site::start(ConfigJson::FromDist).await;
+    let browser = Browser::start().await;
+    browser
+        .goto(&site.url("/catalog/pkg-fleet-bridge/deploy"))
+        .await;
+    fill_bridge_form(&browser, "bridge-demo").await;
+    click(&browser, &test_id(ids::CREATE_DEPLOYMENT)).await;
+    let summary = browser
+        .wait_test_id(ids::CONFIRM_STEP)
+        .await
+        .text()
+        .await
+        .expect("summary");
+    assert!(
+        summary.contains("telemetry-store") && summary.contains("amr-nav-tokyo"),
+        "{summary}"
+    );
+    click(&browser, &test_id(ids::CONFIRM_DEPLOY)).await;
+    browser.wait_title("bridge-demo").await;
+    browser
+        .wait_text(&test_id(ids::DEPLOYMENT_PHASE), "Succeeded")
+        .await;
+    browser.screenshot("deployment-created-demo").await;
+    browser.finish(&[]).await;
+}
+
+#[tokio::test]
+async fn every_kind_of_field_refuses_bad_input_with_its_message() {
+    let site = Site::start(ConfigJson::FromDist).await;
+    let browser = Browser::start().await;
+    browser
+        .goto(&site.url("/catalog/pkg-fleet-bridge/deploy"))
+        .await;
+    browser.wait_test_id(ids::DEPLOY_FORM).await;
+    browser.eval("[...document.querySelectorAll('button')].find(b => b.textContent.trim() === 'Add label').click(); return null").await;
+    fill(&browser, "field-labels-0--key", "-site").await;
+    browser
+        .wait_text(
+            "#field-labels-0--key-error",
+            "Start and end the key with a letter or a digit.",
+        )
+        .await;
+    fill(&browser, "field-labels-0--value", " ").await;
+    browser
+        .wait_text("#field-labels-0--value-error", "Enter a value.")
+        .await;
+    browser.eval("[...document.querySelectorAll('button')].find(b => b.textContent.trim() === 'Add volume').click(); return null").await;
+    fill(&browser, "field-volumes-0--mountPath", "data").await;
+    browser
+        .wait_text(
+            "#field-volumes-0--mountPath-error",
+            "Use an absolute path, starting with /.",
+        )
+        .await;
+    fill(
+        &browser,
+        "field-componentContext-comp-bridge-agg-parameters-RETENTION_HOURS",
+        "",
+    )
+    .await;
+    browser
+        .wait_text(
+            "#field-componentContext-comp-bridge-agg-parameters-RETENTION_HOURS-error",
+            "Enter a value for RETENTION_HOURS.",
+        )
+        .await;
+    // Only Succeeded deployments can be dependencies: the others are listed, disabled, with why.
+    browser.eval("[...document.querySelectorAll('button')].find(b => b.textContent.trim() === 'Add dependency').click(); return null").await;
+    let refused = browser
+        .eval("const o = [...document.getElementById('field-dependentDeployments-0-').options].find(o => o.textContent.includes('vision-detector-test')); return o ? [o.disabled, o.textContent] : null")
+        .await;
+    assert_eq!(refused[0].as_bool(), Some(true), "{refused}");
+    assert!(
+        refused[1]
+            .as_str()
+            .unwrap_or_default()
+            .contains("only Succeeded deployments"),
+        "{refused}"
+    );
+    // The device network cannot serve a package with a cloud component.
+    let lan = browser
+        .eval("const l = [...document.querySelectorAll('.option')].find(l => l.textContent.includes('robot-lan')); return [l.querySelector('input').disabled, l.textContent]")
+        .await;
+    assert_eq!(lan[0].as_bool(), Some(true));
+    assert!(
+        lan[1]
+            .as_str()
+            .unwrap_or_default()
+            .contains("needs a cloud routed network"),
+        "{lan}"
+    );
+    browser.screenshot("deploy-field-rules").await;
+    browser.finish(&[]).await;
 }
