@@ -19,10 +19,9 @@ use crate::components::page_header::{Crumb, PageHeader};
 use crate::ids;
 use confirm::ConfirmSummary;
 use fields::{
-    DependencyPicker, DevicePicker, FieldMessage, NetworkPicker, RestartPolicyField, TextField,
-    VolumePicker,
+    DependencyPicker, DevicePicker, NetworkPicker, RestartPolicyField, TextField, VolumePicker,
 };
-use model::{DeployDraft, LabelRow, access, field_dom_id};
+use model::{DeployDraft, LabelRow, access};
 use state::{FormState, use_form};
 
 /// Session storage key of a package's draft.
@@ -400,7 +399,6 @@ fn FormLevelErrors() -> impl IntoView {
                 </ul>
             })
         }}
-        <FieldMessage path="__none__" />
     }
 }
 
@@ -445,7 +443,6 @@ impl leptos_router::params::Params for QueryPairs {
         for (key, value) in map.clone() {
             pairs.push((key.to_string(), value));
         }
-        let _ = field_dom_id;
         Ok(QueryPairs(pairs))
     }
 }
