@@ -7,7 +7,7 @@ use leptos_router::{components::A, hooks::use_params_map};
 use platform::error_codes;
 use platform::wire::Deployment;
 
-use crate::api::use_backend;
+use crate::api::{Backend, use_backend};
 use crate::components::{
     copy_button::CopyButton,
     empty_state::EmptyState,
@@ -49,25 +49,29 @@ pub fn DeploymentPage() -> impl IntoView {
     let backend = use_backend();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
+    // Demo data moves on in this browser and the resource follows it; HTTP data is polled.
+    let is_demo = matches!(backend, Backend::Demo(_));
     let demo = backend.clone();
     let deployment = LocalResource::new(move || {
         let (backend, id) = (backend.clone(), id());
-        // Demo data moves on in this browser: follow it.
         let _ = demo.demo_version();
         async move { backend.deployment(&id).await }
     });
+    let transient =
+        Memo::new(move |_| matches!(deployment.get(), Some(Ok(d)) if d.phase.is_transient()));
     let poll = RwSignal::new(None::<IntervalHandle>);
     Effect::new(move |_| {
-        let transient = matches!(deployment.get(), Some(Ok(d)) if d.phase.is_transient());
-        if let Some(handle) = poll.get_untracked() {
-            handle.clear();
-        }
-        let every = if transient {
+        let every = if transient.get() {
             TRANSIENT_POLL
         } else {
             STABLE_POLL
         };
-        poll.set(set_interval_with_handle(move || deployment.refetch(), every).ok());
+        if let Some(handle) = poll.get_untracked() {
+            handle.clear();
+        }
+        if !is_demo {
+            poll.set(set_interval_with_handle(move || deployment.refetch(), every).ok());
+        }
     });
     on_cleanup(move || {
         if let Some(handle) = poll.get_untracked() {
