@@ -7,7 +7,10 @@ use leptos_router::{
     components::A,
     hooks::{use_navigate, use_params_map, use_query_map},
 };
-use platform::wire::{Category, Component, Package, PackageSummary, Runtime, compare_versions};
+use platform::wire::{
+    CatalogFilter, Category, Component, Package, PackageSummary, Runtime, catalog_order,
+    compare_versions,
+};
 
 use crate::api::{encode, use_backend};
 use crate::components::{
@@ -84,12 +87,10 @@ impl CatalogQuery {
 
     /// The packages this view shows, in order.
     pub fn apply(&self, packages: &[PackageSummary]) -> Vec<PackageSummary> {
-        let search = self.search.trim().to_lowercase();
-        let category = (!self.category.is_empty()).then(|| Category::parse(&self.category));
+        let filter = CatalogFilter::new(&self.search, &self.category);
         let mut shown: Vec<PackageSummary> = packages
             .iter()
-            .filter(|p| search.is_empty() || p.package_name.to_lowercase().contains(&search))
-            .filter(|p| category.as_ref().is_none_or(|c| &p.category == c))
+            .filter(|p| filter.matches(p))
             .cloned()
             .collect();
         let name = |p: &PackageSummary| p.package_name.to_lowercase();
@@ -98,7 +99,7 @@ impl CatalogQuery {
         };
         shown.sort_by(|a, b| {
             let order = match self.sort {
-                SortKey::Name => name(a).cmp(&name(b)).then_with(|| version(a, b)),
+                SortKey::Name => catalog_order(a, b),
                 SortKey::Version => version(a, b).then_with(|| name(a).cmp(&name(b))),
                 SortKey::Category => {
                     (a.category.as_str(), name(a)).cmp(&(b.category.as_str(), name(b)))

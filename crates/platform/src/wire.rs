@@ -773,6 +773,43 @@ pub struct LogPage {
     pub next: String,
 }
 
+/// What the catalog's search and category filter let through: the name contains the search
+/// (case-insensitively), and the category matches when one is chosen. Shared by the backend's
+/// `GET /packages` and the console's table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CatalogFilter {
+    search: String,
+    category: Option<Category>,
+}
+
+impl CatalogFilter {
+    /// A filter from the search text and category text (empty: any).
+    pub fn new(search: &str, category: &str) -> CatalogFilter {
+        let category = category.trim();
+        CatalogFilter {
+            search: search.trim().to_lowercase(),
+            category: (!category.is_empty()).then(|| Category::parse(category)),
+        }
+    }
+
+    /// Whether `package` is shown.
+    pub fn matches(&self, package: &PackageSummary) -> bool {
+        (self.search.is_empty() || package.package_name.to_lowercase().contains(&self.search))
+            && self
+                .category
+                .as_ref()
+                .is_none_or(|c| &package.category == c)
+    }
+}
+
+/// The catalog's order: name (case-insensitively), then version (numerically).
+pub fn catalog_order(a: &PackageSummary, b: &PackageSummary) -> std::cmp::Ordering {
+    a.package_name
+        .to_lowercase()
+        .cmp(&b.package_name.to_lowercase())
+        .then_with(|| compare_versions(&a.package_version, &b.package_version))
+}
+
 /// Orders package versions the way people read them: runs of digits compare as numbers
 /// (`v1.9.0` < `v1.10.0`), other text compares as text, a leading `v` or `V` before a digit is
 /// ignored, and a version that is a prefix of another comes first (`1.2` < `1.2.1`). Versions
@@ -934,6 +971,34 @@ fn lenient_count<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::E
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_catalog_filter_matches_names_and_categories() {
+        let package = |name: &str, category: Category| PackageSummary {
+            guid: format!("pkg-{name}"),
+            package_name: name.into(),
+            package_version: "v1".into(),
+            description: String::new(),
+            category,
+            is_public: false,
+            creator: String::new(),
+            created_at: String::new(),
+        };
+        let volume = package("io-public-persistent-volume", Category::Storage);
+        assert!(CatalogFilter::new(" VOLUME ", "").matches(&volume));
+        assert!(CatalogFilter::new("", "storage").matches(&volume));
+        assert!(!CatalogFilter::new("", "Default").matches(&volume));
+        assert!(!CatalogFilter::new("nav", "").matches(&volume));
+        let (a, b) = (
+            package("Alpha", Category::Default),
+            package("beta", Category::Default),
+        );
+        assert_eq!(
+            catalog_order(&a, &b),
+            std::cmp::Ordering::Less,
+            "names compare case-insensitively"
+        );
+    }
+
     use super::*;
     use std::cmp::Ordering::{Equal, Greater, Less};
 

@@ -17,8 +17,8 @@ use crate::phase::{Phase, Status};
 use crate::rules::{World, update::check_update, validate::validate_provision};
 use crate::time::Millis;
 use crate::wire::{
-    Architecture, Deployment, Device, DeviceStatus, HistoryEntry, LogPage, Package, PackageSummary,
-    ProvisionRequest, RoutedNetwork, UpdateRequest, compare_versions,
+    Architecture, CatalogFilter, Deployment, Device, DeviceStatus, HistoryEntry, LogPage, Package,
+    PackageSummary, ProvisionRequest, RoutedNetwork, UpdateRequest, catalog_order,
 };
 
 pub use rng::Rng;
@@ -205,24 +205,14 @@ impl Platform {
     /// Catalog packages matching `search` (name, case-insensitive) and `category`, sorted by
     /// name then version (numbers in versions compared as numbers: `v1.9.0` before `v1.10.0`).
     pub fn packages(&self, search: &str, category: Option<&str>) -> Vec<PackageSummary> {
-        let search = search.trim().to_lowercase();
+        let filter = CatalogFilter::new(search, category.unwrap_or_default());
         let mut found: Vec<PackageSummary> = self
             .packages
             .iter()
             .map(|p| p.summary.clone())
-            .filter(|p| search.is_empty() || p.package_name.to_lowercase().contains(&search))
-            .filter(|p| {
-                category.is_none_or(|c| {
-                    c.trim().is_empty() || p.category == crate::wire::Category::parse(c)
-                })
-            })
+            .filter(|p| filter.matches(p))
             .collect();
-        found.sort_by(|a, b| {
-            a.package_name
-                .to_lowercase()
-                .cmp(&b.package_name.to_lowercase())
-                .then_with(|| compare_versions(&a.package_version, &b.package_version))
-        });
+        found.sort_by(catalog_order);
         found
     }
 
