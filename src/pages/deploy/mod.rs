@@ -183,6 +183,7 @@ fn DeployForm(
         .filter(|c| c.required_runtime == Runtime::Device)
         .cloned()
         .collect();
+    let has_devices = !device_components.is_empty();
     let plan = StoredValue::new(plan);
 
     let problems = Memo::new(move |_| {
@@ -322,7 +323,7 @@ fn DeployForm(
                 <button type="button" class="button button-secondary button-small" on:click=move |_| form.edit("labels", |d| d.labels.push(LabelRow::default()))>
                     "Add label"
                 </button>
-                {(!devices_section_is_empty(&form)).then(|| view! { <h2 class="step-title">"3. Devices"</h2> })}
+                {has_devices.then(|| view! { <h2 class="step-title">"3. Devices"</h2> })}
                 {devices_section}
                 <h2 class="step-title">"4. Routed Network"</h2>
                 <NetworkPicker required=requires_network has_cloud=has_cloud />
@@ -330,7 +331,7 @@ fn DeployForm(
                 <DependencyPicker />
                 <h2 class="step-title">"6. Volumes"</h2>
                 <VolumePicker />
-                {(!restart_is_empty(&form)).then(|| view! { <h2 class="step-title">"7. Restart policy"</h2> })}
+                {has_devices.then(|| view! { <h2 class="step-title">"7. Restart policy"</h2> })}
                 {restart_section}
                 <h2 class="step-title">"8. Parameters"</h2>
                 {parameters}
@@ -356,17 +357,6 @@ fn DeployForm(
             </section>
         })}
     }
-}
-
-fn devices_section_is_empty(form: &FormState) -> bool {
-    form.package.with_value(|p| {
-        p.components()
-            .all(|c| c.required_runtime != Runtime::Device)
-    })
-}
-
-fn restart_is_empty(form: &FormState) -> bool {
-    devices_section_is_empty(form)
 }
 
 /// Errors for paths that have no field of their own (package, plan, unknown component).
