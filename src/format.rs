@@ -36,9 +36,49 @@ pub fn time(rfc3339: &str) -> String {
     )
 }
 
+/// A span of time in the largest sensible units: `850 ms`, `42 s`, `3 min 5 s`, `2 h 10 min`,
+/// `3 d 4 h`.
+pub fn duration(ms: i64) -> String {
+    let ms = ms.max(0);
+    let seconds = ms / 1000;
+    let (minutes, hours, days) = (seconds / 60, seconds / 3600, seconds / 86_400);
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else if seconds < 60 {
+        format!("{seconds} s")
+    } else if minutes < 60 {
+        format!("{minutes} min {} s", seconds % 60)
+    } else if hours < 24 {
+        format!("{hours} h {} min", minutes % 60)
+    } else {
+        format!("{days} d {} h", hours % 24)
+    }
+}
+
+/// The clock time of a browser timestamp (ms), `14:05:09`, in the user's time zone.
+pub fn clock(ms: f64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+    format!(
+        "{:02}:{:02}:{:02}",
+        date.get_hours(),
+        date.get_minutes(),
+        date.get_seconds()
+    )
+}
+
 #[cfg(test)]
 mod tests {
-    use super::time;
+    use super::{duration, time};
+
+    #[test]
+    fn durations_read_in_large_units() {
+        assert_eq!(duration(850), "850 ms");
+        assert_eq!(duration(42_000), "42 s");
+        assert_eq!(duration(185_000), "3 min 5 s");
+        assert_eq!(duration(7_800_000), "2 h 10 min");
+        assert_eq!(duration(273_600_000), "3 d 4 h");
+        assert_eq!(duration(-5), "0 ms");
+    }
 
     #[test]
     fn times_read_as_dates() {

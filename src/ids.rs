@@ -50,3 +50,77 @@ pub const DEPLOYMENT_PHASE: &str = "deployment-phase";
 pub const DEPLOYMENT_STATUS: &str = "deployment-status";
 /// The deployment page's generation.
 pub const DEPLOYMENT_GENERATION: &str = "deployment-generation";
+/// The banner over live data that is stale, paused or stopped.
+pub const STALE_BANNER: &str = "stale-banner";
+/// The deployments list's search box.
+pub const DEPLOYMENTS_SEARCH: &str = "deployments-search";
+/// The deployments list's phase filter.
+pub const DEPLOYMENTS_PHASE: &str = "deployments-phase";
+/// The deployments table.
+pub const DEPLOYMENTS_TABLE: &str = "deployments-table";
+/// "No deployments match".
+pub const DEPLOYMENTS_EMPTY: &str = "deployments-empty";
+/// One row of the deployments table (its `data-id` is the deployment ID).
+pub const DEPLOYMENT_ROW: &str = "deployment-row";
+/// A row's phase.
+pub const ROW_PHASE: &str = "row-phase";
+/// A row's status.
+pub const ROW_STATUS: &str = "row-status";
+/// A row's generation.
+pub const ROW_GENERATION: &str = "row-generation";
+/// A row's Deprovision button.
+pub const ROW_DEPROVISION: &str = "row-deprovision";
+/// The deprovision confirmation dialog.
+pub const DEPROVISION_DIALOG: &str = "deprovision-dialog";
+/// Its confirming button.
+pub const CONFIRM_DEPROVISION: &str = "confirm-deprovision";
+/// Why a deprovision failed.
+pub const DEPROVISION_ERROR: &str = "deprovision-error";
+/// The phase progress bar.
+pub const PHASE_BAR: &str = "phase-bar";
+/// The live region announcing phase changes.
+pub const PHASE_ANNOUNCER: &str = "phase-announcer";
+/// The details page's Update Deployment button.
+pub const UPDATE_DEPLOYMENT: &str = "update-deployment";
+/// Why Update Deployment is disabled.
+pub const UPDATE_BLOCKED: &str = "update-blocked";
+/// The details page's Deprovision Deployment button.
+pub const DEPROVISION_DEPLOYMENT: &str = "deprovision-deployment";
+/// The notice of a partial deprovision, with its retry.
+pub const PARTIAL_NOTICE: &str = "partial-notice";
+/// The details page's error codes.
+pub const DEPLOYMENT_ERRORS: &str = "deployment-errors";
+/// Time spent in each phase.
+pub const PHASE_TIMES: &str = "phase-times";
+/// The components table.
+pub const COMPONENTS_TABLE: &str = "components-table";
+/// The Details, History and Logs tabs (suffix `-details`, `-history`, `-logs`).
+pub const TAB: &str = "tab";
+/// The Update Deployment dialog.
+pub const UPDATE_DIALOG: &str = "update-dialog";
+/// Its Update button.
+pub const UPDATE_SUBMIT: &str = "update-submit";
+/// Why the update was refused (not a conflict).
+pub const UPDATE_ERROR: &str = "update-error";
+/// "This deployment changed" (409), with its reload button.
+pub const UPDATE_CONFLICT: &str = "update-conflict";
+/// The reload button of the conflict message.
+pub const UPDATE_RELOAD: &str = "update-reload";
+/// The history table.
+pub const HISTORY_TABLE: &str = "history-table";
+/// One history row (its `data-generation` is the generation).
+pub const HISTORY_ROW: &str = "history-row";
+/// The logs view.
+pub const LOGS: &str = "logs";
+/// The logs' component filter.
+pub const LOGS_COMPONENT: &str = "logs-component";
+/// Load the next page of logs.
+pub const LOGS_MORE: &str = "logs-more";
+/// The live tail switch.
+pub const LOGS_LIVE: &str = "logs-live";
+/// Why the live tail is unavailable.
+pub const LOGS_LIVE_REASON: &str = "logs-live-reason";
+/// Download the logs as a file.
+pub const LOGS_DOWNLOAD: &str = "logs-download";
+/// The error codes table.
+pub const ERROR_CODES_TABLE: &str = "error-codes-table";

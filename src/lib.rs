@@ -25,6 +25,7 @@ use crate::pages::{
     catalog::{CatalogPage, PackagePage},
     deploy::DeployPage,
     deployments::{DeploymentPage, DeploymentsPage},
+    error_codes::ErrorCodesPage,
     not_found::NotFound,
 };
 
@@ -78,6 +79,7 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/catalog/:id/deploy") view=DeployPage />
             <Route path=path!("/deployments") view=DeploymentsPage />
             <Route path=path!("/deployments/:id") view=DeploymentPage />
+            <Route path=path!("/error-codes") view=ErrorCodesPage />
         </Routes>
     }
 }

@@ -35,6 +35,9 @@ pub struct Auth {
 pub struct HttpBackend {
     base: String,
     auth: Arc<Mutex<Auth>>,
+    /// Attempts per read: [`READ_ATTEMPTS`] for one-off loads, 1 for polls, which back off on
+    /// their own schedule.
+    read_attempts: u32,
 }
 
 impl HttpBackend {
@@ -43,6 +46,16 @@ impl HttpBackend {
         HttpBackend {
             base: base.trim_end_matches('/').to_string(),
             auth: Arc::default(),
+            read_attempts: READ_ATTEMPTS,
+        }
+    }
+
+    /// The same client (same credentials) reading once per call: for polling loops, which
+    /// schedule their own retries.
+    pub fn single_attempt(&self) -> HttpBackend {
+        HttpBackend {
+            read_attempts: 1,
+            ..self.clone()
         }
     }
 
@@ -62,7 +75,7 @@ impl HttpBackend {
                 Ok(text) => {
                     return platform::wire::decode(&text).map_err(|e| ApiError::Decode(e.0));
                 }
-                Err(error) if error.is_transient() && attempt < READ_ATTEMPTS => {
+                Err(error) if error.is_transient() && attempt < self.read_attempts => {
                     sleep(backoff_ms(&error, attempt)).await;
                 }
                 Err(error) => return Err(error),
@@ -174,13 +187,19 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// How long to wait before attempt `attempt + 1`: the server's Retry-After when it gave one,
-/// else a random time up to an exponentially growing ceiling (full jitter).
+/// How long to wait before attempt `attempt + 1` of a read.
 fn backoff_ms(error: &ApiError, attempt: u32) -> u32 {
+    full_jitter_ms(error, attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS)
+}
+
+/// How long to wait after the `failures`-th failure in a row: the server's Retry-After when it
+/// gave one, else a random time up to `base · 2^(failures-1)`, at most `cap` (full jitter).
+pub fn full_jitter_ms(error: &ApiError, failures: u32, base_ms: f64, cap_ms: f64) -> u32 {
     if let ApiError::RateLimited(Some(seconds)) = error {
         return seconds.saturating_mul(1000);
     }
-    let ceiling = (BACKOFF_BASE_MS * 2f64.powi(attempt as i32 - 1)).min(BACKOFF_CAP_MS);
+    let exponent = failures.saturating_sub(1).min(30) as i32;
+    let ceiling = (base_ms * 2f64.powi(exponent)).min(cap_ms);
     (js_sys::Math::random() * ceiling) as u32
 }
 

@@ -9,7 +9,8 @@ use gloo_net::http::Method;
 use leptos::prelude::*;
 use platform::phase::Phase;
 use platform::wire::{
-    Deployment, Device, List, Package, PackageSummary, ProvisionRequest, RoutedNetwork,
+    Deployment, Device, HistoryEntry, List, LogPage, Package, PackageSummary, ProvisionRequest,
+    RoutedNetwork, UpdateRequest,
 };
 
 pub use demo::DemoBackend;
@@ -34,6 +35,27 @@ impl Backend {
             Mode::Http { api_base } => Backend::Http(HttpBackend::new(api_base)),
             Mode::Demo => Backend::Demo(DemoBackend::start()),
         }
+    }
+
+    /// The same backend for a polling loop: reads are tried once, the loop backs off itself.
+    pub fn for_polling(&self) -> Backend {
+        match self {
+            Backend::Http(http) => Backend::Http(http.single_attempt()),
+            Backend::Demo(demo) => Backend::Demo(demo.clone()),
+        }
+    }
+
+    /// The simulation's version signal (demo mode only).
+    pub fn demo_version_signal(&self) -> Option<RwSignal<u64>> {
+        match self {
+            Backend::Demo(demo) => Some(demo.version),
+            Backend::Http(_) => None,
+        }
+    }
+
+    /// Whether this is the in-browser simulation.
+    pub fn is_demo(&self) -> bool {
+        matches!(self, Backend::Demo(_))
     }
 
     /// Changes whenever demo data moved on (never for HTTP): read it to refresh with the demo.
@@ -128,11 +150,92 @@ impl Backend {
                 .await
             }
             Backend::Demo(demo) => demo
-                .change(|p, now| p.provision(request, "demo@rio.dev", now, Some(idempotency_key)))
+                .change(|p, now| p.provision(request, DEMO_USER, now, Some(idempotency_key)))
                 .map_err(ApiError::from),
         }
     }
 }
+
+impl Backend {
+    /// Updates components of a deployment in place; `request` carries the generation the user
+    /// saw, so a deployment changed meanwhile answers 409 instead of being updated twice.
+    pub async fn update(&self, id: &str, request: &UpdateRequest) -> Result<Deployment, ApiError> {
+        match self {
+            Backend::Http(http) => {
+                let body =
+                    serde_json::to_string(request).map_err(|e| ApiError::Decode(e.to_string()))?;
+                http.change(
+                    Method::PATCH,
+                    &format!("/deployments/{}", encode(id)),
+                    Some(body),
+                    None,
+                )
+                .await
+            }
+            Backend::Demo(demo) => demo
+                .change(|p, now| p.update(id, request, DEMO_USER, now))
+                .map_err(ApiError::from),
+        }
+    }
+
+    /// Deprovisions a deployment (again, to finish a partial deprovision).
+    pub async fn deprovision(&self, id: &str) -> Result<Deployment, ApiError> {
+        match self {
+            Backend::Http(http) => {
+                http.change(
+                    Method::DELETE,
+                    &format!("/deployments/{}", encode(id)),
+                    None,
+                    None,
+                )
+                .await
+            }
+            Backend::Demo(demo) => demo
+                .change(|p, now| p.deprovision(id, now))
+                .map_err(ApiError::from),
+        }
+    }
+
+    /// A deployment's generations, newest first.
+    pub async fn history(&self, id: &str) -> Result<Vec<HistoryEntry>, ApiError> {
+        match self {
+            Backend::Http(http) => http
+                .get::<List<HistoryEntry>>(&format!("/deployments/{}/history", encode(id)))
+                .await
+                .map(|l| l.items),
+            Backend::Demo(demo) => demo.read(|p| p.history(id)).map_err(ApiError::from),
+        }
+    }
+
+    /// Up to `limit` log lines after the cursor `after` ("" = from the start), of one component
+    /// when `component` is not empty.
+    pub async fn logs(
+        &self,
+        id: &str,
+        component: &str,
+        after: &str,
+        limit: usize,
+    ) -> Result<LogPage, ApiError> {
+        match self {
+            Backend::Http(http) => {
+                let mut path = format!("/deployments/{}/logs?limit={limit}", encode(id));
+                if !component.is_empty() {
+                    path.push_str(&format!("&component={}", encode(component)));
+                }
+                if !after.is_empty() {
+                    path.push_str(&format!("&after={}", encode(after)));
+                }
+                http.get(&path).await
+            }
+            Backend::Demo(demo) => demo
+                .read(|p| p.logs(id, Some(component), after, limit))
+                .map_err(ApiError::from),
+        }
+    }
+}
+
+/// Who changes things in demo mode.
+pub const DEMO_USER: &str = "demo@rio.dev";
 
 /// Percent-encodes a path segment or query value (everything but `A-Z a-z 0-9 - _ . ~`).
 pub fn encode(text: &str) -> String {

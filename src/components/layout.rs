@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::components::icons::{DeployIcon, LogoMark, PackageIcon};
+use crate::components::icons::{DeployIcon, InfoIcon, LogoMark, PackageIcon};
 use crate::components::mode_badge::ModeBadge;
 use crate::components::notice::{Notice, NoticeKind};
 use crate::config::Settings;
@@ -70,6 +70,15 @@ pub fn Shell(
                         <A href="/deployments" attr:class="nav-link">
                             <DeployIcon />
                             <span>"Deployments"</span>
+                        </A>
+                    </li>
+                </ul>
+                <p class="nav-group" id="nav-help">"Help"</p>
+                <ul aria-labelledby="nav-help">
+                    <li>
+                        <A href="/error-codes" attr:class="nav-link">
+                            <InfoIcon />
+                            <span>"Error codes"</span>
                         </A>
                     </li>
                 </ul>

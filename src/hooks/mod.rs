@@ -1,5 +1,7 @@
-//! Reusable reactive behaviour: document title, and later polling, visibility and embedding.
+//! Reusable reactive behaviour: document title and live (polled) data.
 
+pub mod live;
 pub mod title;
 
+pub use live::{Live, poll_every};
 pub use title::use_document_title;

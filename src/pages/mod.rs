@@ -3,4 +3,5 @@
 pub mod catalog;
 pub mod deploy;
 pub mod deployments;
+pub mod error_codes;
 pub mod not_found;

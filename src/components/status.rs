@@ -1,0 +1,160 @@
+//! Phase and status chips (colour plus words), and the error codes behind an Error status.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use platform::error_codes;
+use platform::phase::{Phase, Status};
+
+/// The CSS class of a phase chip: `phase phase-failed-to-update`.
+pub fn phase_class(phase: &Phase) -> String {
+    format!("phase phase-{}", slug(phase.as_str()))
+}
+
+/// The CSS class of a status chip: `status status-running`.
+pub fn status_class(status: &Status) -> String {
+    format!("status status-{}", slug(status.as_str()))
+}
+
+fn slug(text: &str) -> String {
+    let known = text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-');
+    if known {
+        text.trim().to_lowercase().replace(' ', "-")
+    } else {
+        "unknown".to_string()
+    }
+}
+
+/// A phase in words with its colour.
+#[component]
+pub fn PhaseChip(
+    /// The phase.
+    #[prop(into)]
+    phase: Signal<Phase>,
+    /// A `data-testid` for tests.
+    #[prop(optional)]
+    test_id: &'static str,
+) -> impl IntoView {
+    view! {
+        <span class=move || phase.with(phase_class) data-testid=test_id>
+            {move || phase.with(Phase::label)}
+        </span>
+    }
+}
+
+/// A status in words with its colour; with error codes, an "i" button next to it reveals each
+/// code with its meaning.
+#[component]
+pub fn StatusChip(
+    /// The status.
+    #[prop(into)]
+    status: Signal<Status>,
+    /// Error codes to explain (shown only when there are any).
+    #[prop(into)]
+    errors: Signal<Vec<String>>,
+    /// A `data-testid` for tests.
+    #[prop(optional)]
+    test_id: &'static str,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let popover_id = format!("codes-{}", next_id());
+    let toggle = move |ev: leptos::ev::MouseEvent| {
+        // The row behind the button must not take the click.
+        ev.stop_propagation();
+        open.update(|o| *o = !*o);
+    };
+    let button_popover = popover_id.clone();
+    view! {
+        <span class="status-cell">
+            <span class=move || status.with(status_class) data-testid=test_id>
+                {move || status.with(Status::label)}
+            </span>
+            <Show when=move || errors.with(|e| !e.is_empty())>
+                <button
+                    type="button"
+                    class="info-button"
+                    aria-label="Show error codes"
+                    aria-expanded=move || open.get().to_string()
+                    aria-controls=button_popover.clone()
+                    title="Show error codes"
+                    on:click=toggle
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                        if ev.key() == "Escape" {
+                            open.set(false);
+                        }
+                    }
+                >
+                    "i"
+                </button>
+            </Show>
+            <div class="codes-popover" id=popover_id.clone() role="region" aria-label="Error codes" hidden=move || !open.get() || errors.with(Vec::is_empty)>
+                <ErrorCodeList codes=errors compact=true />
+            </div>
+        </span>
+    }
+}
+
+/// Each code linked to its entry on the error codes page, with meaning and recommended action.
+#[component]
+pub fn ErrorCodeList(
+    /// The codes.
+    #[prop(into)]
+    codes: Signal<Vec<String>>,
+    /// Meaning only (for popovers); otherwise meaning and action.
+    #[prop(optional)]
+    compact: bool,
+) -> impl IntoView {
+    view! {
+        <ul class="code-list">
+            {move || {
+                codes
+                    .get()
+                    .into_iter()
+                    .map(|code| {
+                        let found = error_codes::lookup(&code);
+                        view! {
+                            <li>
+                                <CodeLink code=code.clone() />
+                                <span class="code-meaning">{found.meaning()}</span>
+                                {(!compact).then(|| view! { <span class="code-action">{found.action()}</span> })}
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </ul>
+    }
+}
+
+/// A code, linking to its entry on the error codes page (its range's entry when it is not
+/// listed itself).
+#[component]
+pub fn CodeLink(
+    /// The code.
+    #[prop(into)]
+    code: String,
+) -> impl IntoView {
+    let anchor = error_codes::lookup(&code)
+        .info()
+        .map(|info| info.code.to_string())
+        .unwrap_or_default();
+    let href = if anchor.is_empty() {
+        "/error-codes".to_string()
+    } else {
+        format!("/error-codes#{anchor}")
+    };
+    let title = error_codes::lookup(&code).meaning();
+    view! {
+        <A href=href attr:class="code-link" attr:title=title>
+            <code>{code}</code>
+        </A>
+    }
+}
+
+/// A number unique in this page, for DOM ids.
+pub fn next_id() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}

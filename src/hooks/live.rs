@@ -1,0 +1,290 @@
+//! Live data: a value fetched now and again on a schedule, the way every live screen needs it.
+//!
+//! - The next fetch is scheduled by the page (about 2 s while something moves, 15 s otherwise).
+//! - No request while the tab is hidden or the browser is offline; one at once on return.
+//! - Errors keep the last good value (marked stale) and back off with full jitter; a 429's
+//!   `Retry-After` is honoured; 401/403 stop the loop and say so.
+//! - One request at a time, and a response older than the value shown (an answer to a request
+//!   sent before the page set a newer value itself) is dropped: data never goes back.
+//! - In demo mode there is no timer: the simulation's version drives a fetch when it moves.
+
+use std::{cell::Cell, cell::RefCell, future::Future, rc::Rc, time::Duration};
+
+use leptos::{ev, prelude::*, task::spawn_local};
+
+use crate::api::{ApiError, Backend, http::full_jitter_ms};
+
+/// First backoff ceiling after a failed poll, and the largest.
+const BACKOFF_BASE_MS: f64 = 2_000.0;
+const BACKOFF_CAP_MS: f64 = 60_000.0;
+
+/// A value kept fresh; copy it freely into views.
+pub struct Live<T: Send + Sync + 'static> {
+    /// The last good value (`None` until the first answer).
+    pub data: RwSignal<Option<T>>,
+    /// The error of the last attempt, while it has not been followed by a success: with
+    /// `data` present, what is shown is stale.
+    pub error: RwSignal<Option<ApiError>>,
+    /// When `data` last arrived (browser ms).
+    pub fetched_at: RwSignal<Option<f64>>,
+    /// Polling stopped for good: the backend refused the credentials.
+    pub halted: RwSignal<bool>,
+    /// When the next automatic fetch happens after a failure (browser ms).
+    pub retry_at: RwSignal<Option<f64>>,
+    control: StoredValue<Rc<Control<T>>, LocalStorage>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Live<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: Send + Sync + 'static> Copy for Live<T> {}
+
+type Accept<T> = Box<dyn Fn(&T, &T) -> bool>;
+type Fetch<T> = Rc<dyn Fn() -> std::pin::Pin<Box<dyn Future<Output = Result<T, ApiError>>>>>;
+
+struct Control<T> {
+    fetch: Fetch<T>,
+    /// The delay before the next fetch after a good value.
+    every: Box<dyn Fn(&T) -> Duration>,
+    /// Whether `new` may replace `old` (e.g. never a lower generation).
+    accept: Accept<T>,
+    demo: bool,
+    timer: Cell<Option<TimeoutHandle>>,
+    in_flight: Cell<bool>,
+    again: Cell<bool>,
+    /// Bumped by every request and every value set by the page.
+    sequence: Cell<u64>,
+    /// The sequence of the value shown.
+    shown: Cell<u64>,
+    failures: Cell<u32>,
+    disposed: Cell<bool>,
+    listeners: RefCell<Vec<WindowListenerHandle>>,
+}
+
+impl<T: Clone + PartialEq + Send + Sync + 'static> Live<T> {
+    /// Starts fetching with `fetch` (called with a backend that reads once per call), every
+    /// `every(value)` after a success, keeping only values `accept(old, new)` allows.
+    pub fn start<F, Fut>(
+        backend: &Backend,
+        fetch: F,
+        every: impl Fn(&T) -> Duration + 'static,
+        accept: impl Fn(&T, &T) -> bool + 'static,
+    ) -> Live<T>
+    where
+        F: Fn(Backend) -> Fut + 'static,
+        Fut: Future<Output = Result<T, ApiError>> + 'static,
+    {
+        let polling = backend.for_polling();
+        let fetch: Fetch<T> = Rc::new(move || Box::pin(fetch(polling.clone())));
+        let control = Rc::new(Control {
+            fetch,
+            every: Box::new(every),
+            accept: Box::new(accept),
+            demo: backend.is_demo(),
+            timer: Cell::new(None),
+            in_flight: Cell::new(false),
+            again: Cell::new(false),
+            sequence: Cell::new(0),
+            shown: Cell::new(0),
+            failures: Cell::new(0),
+            disposed: Cell::new(false),
+            listeners: RefCell::new(Vec::new()),
+        });
+        let live = Live {
+            data: RwSignal::new(None),
+            error: RwSignal::new(None),
+            fetched_at: RwSignal::new(None),
+            halted: RwSignal::new(false),
+            retry_at: RwSignal::new(None),
+            control: StoredValue::new_local(Rc::clone(&control)),
+        };
+        // Back in view or back online: fetch at once.
+        let wake = move || {
+            if page_active() {
+                live.refresh();
+            }
+        };
+        control.listeners.borrow_mut().extend([
+            window_event_listener(ev::visibilitychange, move |_| wake()),
+            window_event_listener(ev::online, move |_| wake()),
+        ]);
+        if let Some(version) = backend.demo_version_signal() {
+            // The simulation moved: read it again (no timers, no network).
+            Effect::new(move |_| {
+                version.track();
+                live.refresh();
+            });
+        } else {
+            live.refresh();
+        }
+        on_cleanup(move || {
+            let Some(control) = live.control() else {
+                return;
+            };
+            control.disposed.set(true);
+            if let Some(timer) = control.timer.take() {
+                timer.clear();
+            }
+            for listener in control.listeners.borrow_mut().drain(..) {
+                listener.remove();
+            }
+        });
+        live
+    }
+
+    fn control(&self) -> Option<Rc<Control<T>>> {
+        self.control.try_get_value()
+    }
+
+    /// Fetches now (or right after the request in flight), whatever the schedule said.
+    pub fn refresh(&self) {
+        let Some(control) = self.control() else {
+            return;
+        };
+        if control.disposed.get() || self.halted.get_untracked() {
+            return;
+        }
+        if let Some(timer) = control.timer.take() {
+            timer.clear();
+        }
+        if control.in_flight.get() {
+            control.again.set(true);
+            return;
+        }
+        if !page_active() {
+            // visibilitychange / online call again.
+            return;
+        }
+        control.in_flight.set(true);
+        let sequence = control.sequence.get() + 1;
+        control.sequence.set(sequence);
+        let live = *self;
+        let request = (control.fetch)();
+        spawn_local(async move {
+            let result = request.await;
+            live.settle(sequence, result);
+        });
+    }
+
+    /// Shows a value the page got itself (the answer to an update, say): newer than any
+    /// request in flight, so their answers are dropped.
+    pub fn set(&self, value: T) {
+        if let Some(control) = self.control() {
+            let sequence = control.sequence.get() + 1;
+            control.sequence.set(sequence);
+            control.shown.set(sequence);
+        }
+        self.data.set(Some(value));
+        self.error.set(None);
+        self.fetched_at.set(Some(js_sys::Date::now()));
+        self.reschedule();
+    }
+
+    fn settle(&self, sequence: u64, result: Result<T, ApiError>) {
+        let Some(control) = self.control() else {
+            return;
+        };
+        control.in_flight.set(false);
+        if control.disposed.get() {
+            return;
+        }
+        match result {
+            Ok(value) => {
+                control.failures.set(0);
+                self.retry_at.set(None);
+                let newer = sequence > control.shown.get()
+                    && self.data.with_untracked(|old| {
+                        old.as_ref().is_none_or(|old| (control.accept)(old, &value))
+                    });
+                if newer {
+                    control.shown.set(sequence);
+                    // Equal values notify nobody: a poll that changed nothing renders nothing.
+                    if self.data.with_untracked(|old| old.as_ref() != Some(&value)) {
+                        self.data.set(Some(value));
+                    }
+                }
+                if self.error.with_untracked(Option::is_some) {
+                    self.error.set(None);
+                }
+                self.fetched_at.set(Some(js_sys::Date::now()));
+                self.reschedule();
+            }
+            Err(error) => {
+                if matches!(error, ApiError::Unauthorized(_)) {
+                    self.halted.set(true);
+                    self.error.set(Some(error));
+                    return;
+                }
+                let failures = control.failures.get() + 1;
+                control.failures.set(failures);
+                let wait = full_jitter_ms(&error, failures, BACKOFF_BASE_MS, BACKOFF_CAP_MS);
+                self.error.set(Some(error));
+                if control.again.take() {
+                    self.refresh();
+                } else if !control.demo {
+                    self.retry_at
+                        .set(Some(js_sys::Date::now() + f64::from(wait)));
+                    self.schedule(Duration::from_millis(u64::from(wait)));
+                }
+            }
+        }
+    }
+
+    /// After a good value: the next fetch on the page's schedule (or at once if asked).
+    fn reschedule(&self) {
+        let Some(control) = self.control() else {
+            return;
+        };
+        if control.again.take() {
+            self.refresh();
+            return;
+        }
+        if control.demo || control.in_flight.get() {
+            return;
+        }
+        let every = self
+            .data
+            .with_untracked(|value| value.as_ref().map(|v| (control.every)(v)))
+            .unwrap_or(Duration::from_secs(15));
+        self.schedule(every);
+    }
+
+    fn schedule(&self, after: Duration) {
+        let Some(control) = self.control() else {
+            return;
+        };
+        if let Some(timer) = control.timer.take() {
+            timer.clear();
+        }
+        let live = *self;
+        control
+            .timer
+            .set(set_timeout_with_handle(move || live.refresh(), after).ok());
+    }
+
+    /// Re-arms the schedule now (after what decides `every` changed, e.g. the user started an
+    /// update): the current wait is replaced by a fresh one.
+    pub fn reschedule_now(&self) {
+        if self.control().is_some_and(|c| !c.in_flight.get()) {
+            self.reschedule();
+        }
+    }
+}
+
+/// The tab is visible and the browser online: requests may go out.
+pub fn page_active() -> bool {
+    let visible = document().visibility_state() != web_sys::VisibilityState::Hidden;
+    let online = window().navigator().on_line();
+    visible && online
+}
+
+/// How often a view refreshes: about 2 s while something it shows moves, 15 s otherwise.
+pub fn poll_every(moving: bool) -> Duration {
+    if moving {
+        Duration::from_secs(2)
+    } else {
+        Duration::from_secs(15)
+    }
+}

@@ -1,0 +1,646 @@
+//! The deployments table: phase filter, name search and sorting in the URL query; rows kept
+//! fresh by polling, each row with its own signal so a poll that changes nothing renders
+//! nothing; Deprovision from a row.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use leptos_router::{
+    NavigateOptions,
+    components::A,
+    hooks::{use_navigate, use_query_map},
+};
+use platform::phase::Phase;
+use platform::wire::Deployment;
+
+use super::deprovision::DeprovisionDialog;
+use crate::api::{encode, use_backend};
+use crate::components::{
+    empty_state::EmptyState,
+    icons::DeployIcon,
+    live_banner::LiveBanner,
+    load_state::{LoadError, TableSkeleton},
+    page_header::{Crumb, PageHeader},
+    status::{PhaseChip, StatusChip},
+};
+use crate::hooks::{Live, poll_every};
+use crate::{format, ids};
+
+/// Which phases the list shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PhaseFilter {
+    /// Every phase but Deployment stopped (the default).
+    Live,
+    /// Every phase.
+    All,
+    /// One phase.
+    Only(Phase),
+}
+
+impl PhaseFilter {
+    /// The phases to ask the backend for (empty: all).
+    pub fn phases(&self) -> Vec<Phase> {
+        match self {
+            PhaseFilter::Live => Phase::live_phases(),
+            PhaseFilter::All => Vec::new(),
+            PhaseFilter::Only(phase) => vec![phase.clone()],
+        }
+    }
+
+    /// Whether a deployment in `phase` belongs in the view.
+    pub fn admits(&self, phase: &Phase) -> bool {
+        match self {
+            PhaseFilter::Live => phase.is_live(),
+            PhaseFilter::All => true,
+            PhaseFilter::Only(only) => only == phase,
+        }
+    }
+
+    fn value(&self) -> String {
+        match self {
+            PhaseFilter::Live => String::new(),
+            PhaseFilter::All => "all".into(),
+            PhaseFilter::Only(phase) => phase.as_str().to_string(),
+        }
+    }
+
+    fn from_value(value: &str) -> PhaseFilter {
+        match value.trim() {
+            "" | "live" => PhaseFilter::Live,
+            "all" => PhaseFilter::All,
+            other => match Phase::parse(other) {
+                Phase::Unknown(_) => PhaseFilter::Live,
+                phase => PhaseFilter::Only(phase),
+            },
+        }
+    }
+}
+
+/// The column the table is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    /// Name.
+    Name,
+    /// Package name, then version.
+    Package,
+    /// Phase, in lifecycle order.
+    Phase,
+    /// Status.
+    Status,
+    /// Generation.
+    Generation,
+    /// Creation time (the default, newest first).
+    Created,
+}
+
+impl SortKey {
+    const ALL: [(SortKey, &'static str); 6] = [
+        (SortKey::Name, "name"),
+        (SortKey::Package, "package"),
+        (SortKey::Phase, "phase"),
+        (SortKey::Status, "status"),
+        (SortKey::Generation, "generation"),
+        (SortKey::Created, "created"),
+    ];
+
+    fn word(self) -> &'static str {
+        SortKey::ALL
+            .iter()
+            .find(|(key, _)| *key == self)
+            .map_or("created", |(_, word)| word)
+    }
+}
+
+/// The list's view state, kept in the URL query (`?phase=&q=&sort=&desc=`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeploymentsQuery {
+    /// Name search.
+    pub search: String,
+    /// Phase filter.
+    pub phase: PhaseFilter,
+    /// Sort column.
+    pub sort: SortKey,
+    /// Descending.
+    pub descending: bool,
+}
+
+impl Default for DeploymentsQuery {
+    fn default() -> Self {
+        DeploymentsQuery {
+            search: String::new(),
+            phase: PhaseFilter::Live,
+            sort: SortKey::Created,
+            descending: true,
+        }
+    }
+}
+
+impl DeploymentsQuery {
+    /// Reads the query; unknown values fall back to the defaults.
+    pub fn from_pairs(get: impl Fn(&str) -> Option<String>) -> DeploymentsQuery {
+        let sort = get("sort")
+            .and_then(|word| {
+                SortKey::ALL
+                    .iter()
+                    .find(|(_, w)| *w == word)
+                    .map(|(key, _)| *key)
+            })
+            .unwrap_or(SortKey::Created);
+        let descending = match get("desc").as_deref() {
+            Some("1") => true,
+            Some("0") => false,
+            _ => sort == SortKey::Created,
+        };
+        DeploymentsQuery {
+            search: get("q").unwrap_or_default(),
+            phase: PhaseFilter::from_value(&get("phase").unwrap_or_default()),
+            sort,
+            descending,
+        }
+    }
+
+    /// The query string (with `?`, or empty for the defaults).
+    pub fn to_query(&self) -> String {
+        let mut parts = Vec::new();
+        let phase = self.phase.value();
+        if !phase.is_empty() {
+            parts.push(format!("phase={}", encode(&phase)));
+        }
+        if !self.search.is_empty() {
+            parts.push(format!("q={}", encode(&self.search)));
+        }
+        if self.sort != SortKey::Created {
+            parts.push(format!("sort={}", self.sort.word()));
+        }
+        if self.descending != (self.sort == SortKey::Created) {
+            parts.push(format!("desc={}", u8::from(self.descending)));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
+
+    /// Whether a deployment is in the view.
+    pub fn admits(&self, deployment: &Deployment) -> bool {
+        let search = self.search.trim().to_lowercase();
+        self.phase.admits(&deployment.phase)
+            && (search.is_empty() || deployment.name.to_lowercase().contains(&search))
+    }
+
+    /// The order of two deployments in the view.
+    pub fn compare(&self, a: &Deployment, b: &Deployment) -> std::cmp::Ordering {
+        let phase_rank = |d: &Deployment| {
+            Phase::KNOWN
+                .iter()
+                .position(|p| p == &d.phase)
+                .unwrap_or(Phase::KNOWN.len())
+        };
+        let order = match self.sort {
+            SortKey::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+            SortKey::Package => (a.package_name.to_lowercase(), &a.package_version)
+                .cmp(&(b.package_name.to_lowercase(), &b.package_version)),
+            SortKey::Phase => phase_rank(a).cmp(&phase_rank(b)),
+            SortKey::Status => a.status.label().cmp(&b.status.label()),
+            SortKey::Generation => a.current_generation.cmp(&b.current_generation),
+            SortKey::Created => a.created_at.cmp(&b.created_at),
+        }
+        .then_with(|| a.name.cmp(&b.name))
+        .then_with(|| a.deployment_id.cmp(&b.deployment_id));
+        if self.descending {
+            order.reverse()
+        } else {
+            order
+        }
+    }
+}
+
+/// One row's data; its signal changes only when that deployment changed.
+type Row = RwSignal<Deployment>;
+
+/// The deployments list.
+#[component]
+pub fn DeploymentsPage() -> impl IntoView {
+    let backend = use_backend();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let state = Memo::new(move |_| {
+        let query = query.read();
+        DeploymentsQuery::from_pairs(|key| query.get(key))
+    });
+    let live = Live::start(
+        &backend,
+        move |backend| {
+            let phases = state.get_untracked().phase.phases();
+            async move { backend.deployments(&phases).await }
+        },
+        |all: &Vec<Deployment>| poll_every(all.iter().any(|d| d.phase.is_transient())),
+        |_, _| true,
+    );
+    // A new phase filter asks the backend again (search and sort are applied here).
+    let phases = Memo::new(move |_| state.get().phase.phases());
+    Effect::new(move |previous: Option<()>| {
+        phases.track();
+        if previous.is_some() {
+            live.refresh();
+        }
+    });
+
+    // Keyed rows: a signal per deployment, set only when that deployment changed.
+    let rows = StoredValue::new(HashMap::<String, Row>::new());
+    let ids_in_order = RwSignal::new(Vec::<String>::new());
+    Effect::new(move |_| {
+        live.data.with(|data| {
+            let Some(all) = data else { return };
+            rows.update_value(|rows| {
+                rows.retain(|id, _| all.iter().any(|d| &d.deployment_id == id));
+                for deployment in all {
+                    match rows.get(&deployment.deployment_id) {
+                        Some(row) => {
+                            if row.with_untracked(|d| d != deployment) {
+                                row.set(deployment.clone());
+                            }
+                        }
+                        None => {
+                            rows.insert(
+                                deployment.deployment_id.clone(),
+                                RwSignal::new(deployment.clone()),
+                            );
+                        }
+                    }
+                }
+            });
+            let ids: Vec<String> = all.iter().map(|d| d.deployment_id.clone()).collect();
+            if ids_in_order.with_untracked(|old| old != &ids) {
+                ids_in_order.set(ids);
+            }
+        });
+    });
+    let shown = Memo::new(move |_| {
+        let state = state.get();
+        let mut shown: Vec<(String, Row)> = ids_in_order.with(|ids| {
+            rows.with_value(|rows| {
+                ids.iter()
+                    .filter_map(|id| rows.get(id).map(|row| (id.clone(), *row)))
+                    .filter(|(_, row)| row.with(|d| state.admits(d)))
+                    .collect()
+            })
+        });
+        shown.sort_by(|(_, a), (_, b)| a.with(|a| b.with(|b| state.compare(a, b))));
+        shown
+    });
+    let total = Memo::new(move |_| ids_in_order.with(Vec::len));
+
+    let set_state = move |next: DeploymentsQuery| {
+        navigate(
+            &format!("/deployments{}", next.to_query()),
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let on_search = {
+        let set_state = set_state.clone();
+        move |ev: leptos::ev::Event| {
+            set_state(DeploymentsQuery {
+                search: event_target_value(&ev),
+                ..state.get_untracked()
+            })
+        }
+    };
+    let on_phase = {
+        let set_state = set_state.clone();
+        move |ev: leptos::ev::Event| {
+            set_state(DeploymentsQuery {
+                phase: PhaseFilter::from_value(&event_target_value(&ev)),
+                ..state.get_untracked()
+            })
+        }
+    };
+    let sort_header = {
+        let set_state = set_state.clone();
+        move |key: SortKey, label: &'static str| {
+            let set_state = set_state.clone();
+            let aria = move || match state.get() {
+                s if s.sort == key && s.descending => "descending",
+                s if s.sort == key => "ascending",
+                _ => "none",
+            };
+            let click = move |_| {
+                let current = state.get_untracked();
+                let descending = if current.sort == key {
+                    !current.descending
+                } else {
+                    key == SortKey::Created
+                };
+                set_state(DeploymentsQuery {
+                    sort: key,
+                    descending,
+                    ..current
+                });
+            };
+            view! {
+                <th scope="col" aria-sort=aria>
+                    <button type="button" class="sort-button" on:click=click>
+                        {label}
+                        <span class="sort-mark" aria-hidden="true">
+                            {move || match aria() {
+                                "ascending" => "▲",
+                                "descending" => "▼",
+                                _ => "",
+                            }}
+                        </span>
+                    </button>
+                </th>
+            }
+        }
+    };
+    let clear = {
+        let set_state = set_state.clone();
+        move || set_state(DeploymentsQuery::default())
+    };
+
+    // Deprovision from a row: the dialog asks first.
+    let deprovision_target = RwSignal::new(None::<(String, String)>);
+    let on_deprovision = Callback::new(move |(id, name): (String, String)| {
+        deprovision_target.set(Some((id, name)));
+    });
+    let on_deprovisioned = Callback::new(move |deployment: Deployment| {
+        if let Some(row) = rows.with_value(|rows| rows.get(&deployment.deployment_id).copied()) {
+            row.set(deployment);
+        }
+        live.refresh();
+    });
+
+    let table = move || {
+        if live.data.with(Option::is_none) {
+            return match live.error.get() {
+                Some(error) => view! {
+                    <LoadError what="the deployments" error=error retry=move |_| live.refresh() />
+                }
+                .into_any(),
+                None => view! { <TableSkeleton rows=6 /> }.into_any(),
+            };
+        }
+        if shown.with(Vec::is_empty) {
+            let clear = clear.clone();
+            let (title, body) = if total.get() == 0
+                && state.with(|s| s.phase == PhaseFilter::Live && s.search.is_empty())
+            {
+                (
+                    "No deployments yet",
+                    "Deploy a package from the Catalog; it appears here with its phase and status.",
+                )
+            } else {
+                (
+                    "No deployments match",
+                    "No deployment matches this phase filter and search.",
+                )
+            };
+            return view! {
+                <div data-testid=ids::DEPLOYMENTS_EMPTY>
+                    <EmptyState title=title body=body icon=view! { <DeployIcon /> }.into_any()>
+                        <button type="button" class="button button-secondary" on:click=move |_| clear()>
+                            "Clear search and filter"
+                        </button>
+                        <A href="/catalog" attr:class="button">
+                            "Open the Catalog"
+                        </A>
+                    </EmptyState>
+                </div>
+            }
+            .into_any();
+        }
+        let sort_header = sort_header.clone();
+        view! {
+            <div class="panel table-panel">
+                <table class="data-table deployments-table" data-testid=ids::DEPLOYMENTS_TABLE>
+                    <caption class="visually-hidden">"Deployments"</caption>
+                    <thead>
+                        <tr>
+                            {sort_header(SortKey::Name, "Name")}
+                            <th scope="col">"Deployment ID"</th>
+                            {sort_header(SortKey::Package, "Package")}
+                            {sort_header(SortKey::Phase, "Phase")}
+                            {sort_header(SortKey::Status, "Status")}
+                            {sort_header(SortKey::Generation, "Generation")}
+                            {sort_header(SortKey::Created, "Created")}
+                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For each=move || shown.get() key=|(id, _)| id.clone() let:item>
+                            <DeploymentRow row=item.1 on_deprovision=on_deprovision />
+                        </For>
+                    </tbody>
+                </table>
+                <p class="table-foot" aria-live="polite">
+                    {move || format!("{} of {} deployments", shown.with(Vec::len), total.get())}
+                </p>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <PageHeader
+            title="Deployments"
+            trail=vec![Crumb::DEVELOPMENT]
+            description="Packages running on the cloud and on your devices, with their phase and status."
+        />
+        <div class="toolbar" role="search">
+            <label class="toolbar-field">
+                <span class="visually-hidden">"Search deployments by name"</span>
+                <input
+                    type="search"
+                    placeholder="Search by name"
+                    data-testid=ids::DEPLOYMENTS_SEARCH
+                    prop:value=move || state.get().search
+                    on:input=on_search
+                />
+            </label>
+            <label class="toolbar-field">
+                <span class="toolbar-label">"Phase"</span>
+                <select data-testid=ids::DEPLOYMENTS_PHASE prop:value=move || state.get().phase.value() on:change=on_phase>
+                    <option value="">"Live phases"</option>
+                    <option value="all">"All phases"</option>
+                    {Phase::KNOWN
+                        .iter()
+                        .map(|p| view! { <option value=p.as_str()>{p.as_str()}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+        </div>
+        <LiveBanner live=live what="deployments" />
+        {table}
+        <DeprovisionDialog target=deprovision_target on_done=on_deprovisioned />
+    }
+}
+
+/// One row; each cell follows only its own value.
+#[component]
+fn DeploymentRow(row: Row, on_deprovision: Callback<(String, String)>) -> impl IntoView {
+    let navigate = use_navigate();
+    let id = row.with_untracked(|d| d.deployment_id.clone());
+    let href = format!("/deployments/{}", encode(&id));
+    let name = Memo::new(move |_| row.with(|d| d.name.clone()));
+    let package =
+        Memo::new(move |_| row.with(|d| format!("{} {}", d.package_name, d.package_version)));
+    let phase = Memo::new(move |_| row.with(|d| d.phase.clone()));
+    let status = Memo::new(move |_| row.with(|d| d.status.clone()));
+    let errors = Memo::new(move |_| row.with(|d| d.errors.clone()));
+    let generation = Memo::new(move |_| row.with(|d| d.current_generation));
+    let created = Memo::new(move |_| row.with(|d| format::time(&d.created_at)));
+    let open = {
+        let href = href.clone();
+        move |ev: leptos::ev::MouseEvent| {
+            // Links, buttons and selected text keep their own meaning.
+            let inside_control = ev
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                .and_then(|e| e.closest("a, button, code, .codes-popover").ok().flatten())
+                .is_some();
+            if !inside_control {
+                navigate(&href, NavigateOptions::default());
+            }
+        }
+    };
+    let deprovision_label = move || {
+        if phase.get() == Phase::PartiallyDeprovisioned {
+            "Retry deprovision"
+        } else {
+            "Deprovision"
+        }
+    };
+    let row_id = id.clone();
+    view! {
+        <tr class="clickable-row" data-testid=ids::DEPLOYMENT_ROW data-id=id.clone() on:click=open>
+            <td>
+                <A href=href attr:class="row-link">{move || name.get()}</A>
+            </td>
+            <td>
+                <code>{id.clone()}</code>
+            </td>
+            <td>{move || package.get()}</td>
+            <td><PhaseChip phase=phase test_id=ids::ROW_PHASE /></td>
+            <td><StatusChip status=status errors=errors test_id=ids::ROW_STATUS /></td>
+            <td class="numeric" data-testid=ids::ROW_GENERATION>{move || generation.get()}</td>
+            <td class="nowrap">{move || created.get()}</td>
+            <td class="row-actions">
+                <button
+                    type="button"
+                    class="button button-secondary button-small"
+                    data-testid=ids::ROW_DEPROVISION
+                    hidden=move || !phase.get().is_live()
+                    aria-label=move || format!("{} {}", deprovision_label(), name.get())
+                    on:click=move |_| on_deprovision.run((row_id.clone(), name.get_untracked()))
+                >
+                    {deprovision_label}
+                </button>
+            </td>
+        </tr>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use platform::sim::{SimConfig, seed};
+    use platform::time::Millis;
+
+    fn query(pairs: &[(&str, &str)]) -> DeploymentsQuery {
+        DeploymentsQuery::from_pairs(|key| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.to_string())
+        })
+    }
+
+    #[test]
+    fn defaults_are_live_phases_newest_first_and_leave_no_query() {
+        let default = query(&[]);
+        assert_eq!(default, DeploymentsQuery::default());
+        assert_eq!(default.to_query(), "");
+        assert_eq!(default.phase.phases(), Phase::live_phases());
+    }
+
+    #[test]
+    fn the_query_round_trips() {
+        let views = [
+            DeploymentsQuery {
+                search: "amr nav".into(),
+                phase: PhaseFilter::Only(Phase::FailedToUpdate),
+                sort: SortKey::Generation,
+                descending: true,
+            },
+            DeploymentsQuery {
+                search: String::new(),
+                phase: PhaseFilter::All,
+                sort: SortKey::Created,
+                descending: false,
+            },
+            DeploymentsQuery {
+                search: "ü&=?".into(),
+                phase: PhaseFilter::Live,
+                sort: SortKey::Name,
+                descending: false,
+            },
+        ];
+        for view in views {
+            let text = view.to_query();
+            let pairs: Vec<(String, String)> = text
+                .trim_start_matches('?')
+                .split('&')
+                .filter_map(|pair| pair.split_once('='))
+                .map(|(k, v)| {
+                    let decoded = js_sys::decode_uri_component(v)
+                        .ok()
+                        .and_then(|v| v.as_string())
+                        .unwrap_or_default();
+                    (k.to_string(), decoded)
+                })
+                .collect();
+            let back = DeploymentsQuery::from_pairs(|key| {
+                pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+            });
+            assert_eq!(back, view, "{text}");
+        }
+    }
+
+    #[test]
+    fn bad_values_fall_back_to_defaults() {
+        let view = query(&[("phase", "Exploded"), ("sort", "colour"), ("desc", "maybe")]);
+        assert_eq!(view, DeploymentsQuery::default());
+        assert_eq!(
+            query(&[("phase", "failed to update")]).phase,
+            PhaseFilter::Only(Phase::FailedToUpdate)
+        );
+    }
+
+    #[test]
+    fn filter_and_sort_over_the_seed() {
+        let world = seed::seeded(7, Millis(1_800_000_000_000), SimConfig::default());
+        let all = world.deployments(&[], "", None);
+        let view = query(&[("q", "AMR"), ("sort", "name")]);
+        let mut shown: Vec<&Deployment> = all.iter().filter(|d| view.admits(d)).collect();
+        shown.sort_by(|a, b| view.compare(a, b));
+        let names: Vec<&str> = shown.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["amr-nav-osaka", "amr-nav-tokyo"]);
+        // The default filter hides stopped deployments; "all" shows them.
+        assert!(all.iter().any(|d| d.phase == Phase::DeploymentStopped));
+        assert!(
+            all.iter()
+                .filter(|d| query(&[]).admits(d))
+                .all(|d| d.phase.is_live())
+        );
+        assert_eq!(
+            all.iter()
+                .filter(|d| query(&[("phase", "all")]).admits(d))
+                .count(),
+            all.len()
+        );
+    }
+}

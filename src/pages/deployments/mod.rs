@@ -1,0 +1,12 @@
+//! Development > Deployments: the list, a deployment's details with its phase bar, the Update
+//! Deployment dialog, history and logs, and deprovisioning.
+
+mod deprovision;
+mod details;
+mod history;
+mod list;
+mod logs;
+pub mod update;
+
+pub use details::DeploymentPage;
+pub use list::{DeploymentsPage, DeploymentsQuery, PhaseFilter, SortKey};

@@ -1,0 +1,311 @@
+//! The Update Deployment dialog: every component with an **Update** checkbox (those that cannot
+//! be updated in place disabled, with the reason), at least one required; **Update** sends the
+//! generation the user saw, so a deployment changed meanwhile is reported (409), never updated
+//! twice.
+
+use std::collections::BTreeSet;
+
+use leptos::{prelude::*, task::spawn_local};
+use platform::rules::update::component_updatability;
+use platform::wire::{ComponentInfo, Deployment, Device, Runtime, UpdateRequest};
+
+use crate::api::{ApiError, use_backend};
+use crate::components::modal::Modal;
+use crate::ids;
+
+/// One line of the dialog: a component and why it cannot be updated, if it cannot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// Component ID.
+    pub id: String,
+    /// Component name.
+    pub name: String,
+    /// Where it runs, in words.
+    pub runs_on: String,
+    /// Why it cannot be updated in place (`None`: it can).
+    pub blocked: Option<String>,
+}
+
+/// The dialog's lines for `components`, given the project's devices (`None` while they load:
+/// device components wait).
+pub fn choices(components: &[ComponentInfo], devices: Option<&[Device]>) -> Vec<Choice> {
+    components
+        .iter()
+        .map(|component| {
+            let device_name = devices.and_then(|devices| {
+                component
+                    .device_id
+                    .as_deref()
+                    .and_then(|id| devices.iter().find(|d| d.uuid == id))
+                    .map(|d| d.name.clone())
+            });
+            let runs_on = match component.runtime {
+                Runtime::Cloud => "Cloud".to_string(),
+                _ => match &device_name {
+                    Some(name) => format!("Device {name}"),
+                    None => "Device".to_string(),
+                },
+            };
+            let blocked = match (component.runtime == Runtime::Cloud, devices) {
+                (true, _) => None,
+                (false, None) => Some("Checking its device…".to_string()),
+                (false, Some(devices)) => component_updatability(component, devices)
+                    .err()
+                    .map(|reason| reason.to_string()),
+            };
+            Choice {
+                id: component.component_id.clone(),
+                name: component.name.clone(),
+                runs_on,
+                blocked,
+            }
+        })
+        .collect()
+}
+
+/// The checkbox list; `chosen` holds the IDs ticked.
+#[component]
+pub fn UpdateChoices(
+    /// The lines.
+    #[prop(into)]
+    choices: Signal<Vec<Choice>>,
+    /// The component IDs chosen.
+    chosen: RwSignal<BTreeSet<String>>,
+    /// The field's error ("Choose at least one component"), if any.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="field update-choices" aria-invalid=move || error.with(Option::is_some).to_string() aria-describedby="update-choices-error">
+            <legend>"Components to update"</legend>
+            <ul class="options">
+                {move || {
+                    choices
+                        .get()
+                        .into_iter()
+                        .map(|choice| {
+                            let id = choice.id.clone();
+                            let toggle_id = id.clone();
+                            let checked_id = id.clone();
+                            let disabled = choice.blocked.is_some();
+                            let dom_id = format!("update-{}", id);
+                            let reason_id = format!("update-reason-{}", id);
+                            let class = if disabled { "option option-disabled" } else { "option" };
+                            view! {
+                                <li class=class>
+                                    <input
+                                        type="checkbox"
+                                        id=dom_id.clone()
+                                        value=id.clone()
+                                        disabled=disabled
+                                        aria-describedby=reason_id.clone()
+                                        prop:checked=move || !disabled && chosen.with(|c| c.contains(&checked_id))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            chosen.update(|c| {
+                                                if on {
+                                                    c.insert(toggle_id.clone());
+                                                } else {
+                                                    c.remove(&toggle_id);
+                                                }
+                                            });
+                                        }
+                                    />
+                                    <label for=dom_id class="option-main">
+                                        <span class="option-name">{choice.name.clone()}</span>
+                                        <span class="option-meta">{choice.runs_on.clone()}</span>
+                                        <span class="option-reason" id=reason_id>{choice.blocked.clone().unwrap_or_default()}</span>
+                                    </label>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+            <p class="field-error" id="update-choices-error" role="alert">{move || error.get().unwrap_or_default()}</p>
+        </fieldset>
+    }
+}
+
+/// What the dialog shows after **Update** did not go through.
+#[derive(Debug, Clone, PartialEq)]
+enum Outcome {
+    /// The deployment changed since the dialog opened (409): nothing was applied.
+    Conflict(String),
+    /// Any other refusal or failure.
+    Failed(ApiError),
+}
+
+/// The Update Deployment dialog for the deployment shown; `on_updated` gets the deployment as
+/// the backend answered (Provisioning, generation + 1), `on_reload` asks the page to refresh.
+#[component]
+pub fn UpdateDialog(
+    /// Open or closed.
+    open: RwSignal<bool>,
+    /// The deployment as shown when the dialog opened.
+    #[prop(into)]
+    deployment: Signal<Option<Deployment>>,
+    /// Called after a successful update.
+    on_updated: Callback<Deployment>,
+    /// Called by **Reload** after a conflict.
+    on_reload: Callback<()>,
+) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    view! {
+        <Modal open=open title="Update Deployment" test_id=ids::UPDATE_DIALOG busy=busy>
+            <UpdateForm open=open busy=busy deployment=deployment on_updated=on_updated on_reload=on_reload />
+        </Modal>
+    }
+}
+
+#[component]
+fn UpdateForm(
+    open: RwSignal<bool>,
+    busy: RwSignal<bool>,
+    deployment: Signal<Option<Deployment>>,
+    on_updated: Callback<Deployment>,
+    on_reload: Callback<()>,
+) -> impl IntoView {
+    let backend = use_backend();
+    // What the user saw when the dialog opened: the update is asked against this generation.
+    let seen = deployment.get_untracked();
+    let generation = seen.as_ref().map_or(0, |d| d.current_generation);
+    let components = seen
+        .as_ref()
+        .map(|d| d.component_info.clone())
+        .unwrap_or_default();
+    let deployment_id = seen.map(|d| d.deployment_id).unwrap_or_default();
+    let devices = {
+        let backend = backend.clone();
+        LocalResource::new(move || {
+            let backend = backend.clone();
+            async move { backend.devices().await }
+        })
+    };
+    let choices = Signal::derive(move || match devices.get() {
+        Some(Ok(devices)) => choices(&components, Some(&devices)),
+        _ => choices(&components, None),
+    });
+    let devices_error = move || match devices.get() {
+        Some(Err(e)) => Some(e),
+        _ => None,
+    };
+    let chosen = RwSignal::new(BTreeSet::<String>::new());
+    let field_error = RwSignal::new(None::<String>);
+    let outcome = RwSignal::new(None::<Outcome>);
+    Effect::new(move |_| {
+        if chosen.with(|c| !c.is_empty()) {
+            field_error.set(None);
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        // Only components still updatable count (a device may have changed meanwhile).
+        let updatable: Vec<String> = choices.with_untracked(|choices| {
+            choices
+                .iter()
+                .filter(|c| c.blocked.is_none())
+                .filter(|c| chosen.with_untracked(|set| set.contains(&c.id)))
+                .map(|c| c.id.clone())
+                .collect()
+        });
+        if updatable.is_empty() {
+            field_error.set(Some("Choose at least one component to update.".into()));
+            return;
+        }
+        let request = UpdateRequest {
+            expected_generation: generation,
+            components: updatable,
+        };
+        busy.set(true);
+        outcome.set(None);
+        let (backend, id) = (backend.clone(), deployment_id.clone());
+        spawn_local(async move {
+            let result = backend.update(&id, &request).await;
+            busy.set(false);
+            match result {
+                Ok(updated) => {
+                    on_updated.run(updated);
+                    open.set(false);
+                }
+                Err(ApiError::Conflict { message, .. }) => {
+                    outcome.set(Some(Outcome::Conflict(message)));
+                }
+                Err(ApiError::Invalid { message, fields }) => {
+                    let detail: Vec<String> = fields.iter().map(|f| f.message.clone()).collect();
+                    outcome.set(Some(Outcome::Failed(ApiError::Invalid {
+                        message: if detail.is_empty() {
+                            message
+                        } else {
+                            format!("{message} {}", detail.join(" "))
+                        },
+                        fields,
+                    })));
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    let conflict = move || match outcome.get() {
+        Some(Outcome::Conflict(message)) => Some(message),
+        _ => None,
+    };
+    let failed = move || match outcome.get() {
+        Some(Outcome::Failed(e)) => Some(e),
+        _ => None,
+    };
+    view! {
+        <form class="update-form" on:submit=submit novalidate>
+            <p class="muted">
+                {format!(
+                    "The chosen components are recreated with the package's current images; the deployment goes to Provisioning and its generation becomes {}.",
+                    generation + 1,
+                )}
+            </p>
+            <UpdateChoices choices=choices chosen=chosen error=field_error />
+            {move || devices_error().map(|e| view! {
+                <p class="form-error" role="alert">{format!("Device components cannot be checked: {e}")}</p>
+            })}
+            {move || conflict().map(|message| view! {
+                <div class="form-error conflict" role="alert" data-testid=ids::UPDATE_CONFLICT>
+                    <p>
+                        <strong>"This deployment changed since you opened this dialog. "</strong>
+                        {message}
+                        " Nothing was updated. Reload it to see its latest state, then choose again."
+                    </p>
+                    <button
+                        type="button"
+                        class="button button-small"
+                        data-testid=ids::UPDATE_RELOAD
+                        on:click=move |_| {
+                            on_reload.run(());
+                            open.set(false);
+                        }
+                    >
+                        "Reload deployment"
+                    </button>
+                </div>
+            })}
+            {move || failed().map(|e| view! {
+                <p class="form-error" role="alert" data-testid=ids::UPDATE_ERROR>{format!("Not updated: {e}")}</p>
+            })}
+            <div class="modal-actions">
+                <button type="button" class="button button-secondary" on:click=move |_| open.set(false) disabled=move || busy.get()>
+                    "Cancel"
+                </button>
+                <button
+                    type="submit"
+                    class="button"
+                    data-testid=ids::UPDATE_SUBMIT
+                    disabled=move || busy.get() || conflict().is_some()
+                    aria-busy=move || busy.get().to_string()
+                >
+                    {move || if busy.get() { "Updating…" } else { "Update" }}
+                </button>
+            </div>
+        </form>
+    }
+}
