@@ -124,3 +124,13 @@ pub const LOGS_LIVE_REASON: &str = "logs-live-reason";
 pub const LOGS_DOWNLOAD: &str = "logs-download";
 /// The error codes table.
 pub const ERROR_CODES_TABLE: &str = "error-codes-table";
+/// The demo's simulation panel toggle.
+pub const SIM_TOGGLE: &str = "sim-toggle";
+/// The demo's simulation panel.
+pub const SIM_PANEL: &str = "sim-panel";
+/// A device's online/offline switch in the simulation panel (its `data-uuid` is the device).
+pub const SIM_DEVICE: &str = "sim-device";
+/// "Make the next update fail".
+pub const SIM_FAIL_NEXT: &str = "sim-fail-next";
+/// "Reset the demo".
+pub const SIM_RESET: &str = "sim-reset";

@@ -27,6 +27,7 @@ use crate::pages::{
     deployments::{DeploymentPage, DeploymentsPage},
     error_codes::ErrorCodesPage,
     not_found::NotFound,
+    simulation::SimulationPanel,
 };
 
 /// How long the console waits for `config.json` before falling back to demo mode.
@@ -49,6 +50,7 @@ pub fn App() -> impl IntoView {
             <Shell settings=Signal::derive(move || settings.get())>
                 <BackendProvider>
                     <AppRoutes />
+                    <SimulationPanel />
                 </BackendProvider>
             </Shell>
         </Router>

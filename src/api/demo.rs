@@ -10,6 +10,8 @@ use leptos::prelude::*;
 use platform::sim::{Platform, SimConfig, seed};
 use platform::time::Millis;
 
+use crate::api::ApiError;
+
 /// Where the demo state is kept.
 pub const STORAGE_KEY: &str = "rio-console.demo-state";
 /// Log lines kept per deployment in the browser (local storage is small).
@@ -90,6 +92,26 @@ impl DemoBackend {
         self.save();
         self.version.update(|v| *v += 1);
         result
+    }
+
+    /// Takes a device offline or brings it back (the simulation panel).
+    pub fn set_device_online(&self, uuid: &str, online: bool) -> Result<(), ApiError> {
+        self.change(|p, now| p.set_device_online(uuid, online, now))
+            .map(|_| ())
+            .map_err(ApiError::from)
+    }
+
+    /// Makes the next update of any deployment fail (the simulation panel).
+    pub fn fail_next_update(&self) -> Result<(), ApiError> {
+        self.change(|p, _| p.fail_next_update(None))
+            .map_err(ApiError::from)
+    }
+
+    /// Starts the demo again from the seed, forgetting everything done in it.
+    pub fn reset(&self) {
+        let config = self.lock().config();
+        let fresh = seed::seeded(js_sys::Date::now() as u64, now(), config);
+        self.change(|p, _| *p = fresh);
     }
 
     fn save(&self) {

@@ -5,3 +5,4 @@ pub mod deploy;
 pub mod deployments;
 pub mod error_codes;
 pub mod not_found;
+pub mod simulation;

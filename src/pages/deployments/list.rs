@@ -486,13 +486,21 @@ fn DeploymentRow(row: Row, on_deprovision: Callback<(String, String)>) -> impl I
     let id = row.with_untracked(|d| d.deployment_id.clone());
     let href = format!("/deployments/{}", encode(&id));
     let name = Memo::new(move |_| row.with(|d| d.name.clone()));
-    let package =
-        Memo::new(move |_| row.with(|d| format!("{} {}", d.package_name, d.package_version)));
+    let package = Memo::new(move |_| row.with(|d| d.package_name.clone()));
+    let version = Memo::new(move |_| row.with(|d| d.package_version.clone()));
     let phase = Memo::new(move |_| row.with(|d| d.phase.clone()));
     let status = Memo::new(move |_| row.with(|d| d.status.clone()));
     let errors = Memo::new(move |_| row.with(|d| d.errors.clone()));
     let generation = Memo::new(move |_| row.with(|d| d.current_generation));
-    let created = Memo::new(move |_| row.with(|d| format::time(&d.created_at)));
+    let created = Memo::new(move |_| {
+        row.with(|d| {
+            let text = format::time(&d.created_at);
+            match text.split_once(", ") {
+                Some((date, time)) => (date.to_string(), time.to_string()),
+                None => (text, String::new()),
+            }
+        })
+    });
     let open = {
         let href = href.clone();
         move |ev: leptos::ev::MouseEvent| {
@@ -523,11 +531,17 @@ fn DeploymentRow(row: Row, on_deprovision: Callback<(String, String)>) -> impl I
             <td>
                 <code>{id.clone()}</code>
             </td>
-            <td>{move || package.get()}</td>
+            <td>
+                <span class="cell-main">{move || package.get()}</span>
+                <span class="cell-sub">{move || version.get()}</span>
+            </td>
             <td><PhaseChip phase=phase test_id=ids::ROW_PHASE /></td>
             <td><StatusChip status=status errors=errors test_id=ids::ROW_STATUS /></td>
             <td class="numeric" data-testid=ids::ROW_GENERATION>{move || generation.get()}</td>
-            <td class="nowrap">{move || created.get()}</td>
+            <td>
+                <span class="cell-main">{move || created.get().0}</span>
+                <span class="cell-sub">{move || created.get().1}</span>
+            </td>
             <td class="row-actions">
                 <button
                     type="button"
@@ -567,6 +581,23 @@ mod tests {
         assert_eq!(default.phase.phases(), Phase::live_phases());
     }
 
+    fn percent_decode(text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+                out.push(u8::from_str_radix(hex, 16).unwrap());
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).unwrap()
+    }
+
     #[test]
     fn the_query_round_trips() {
         let views = [
@@ -595,13 +626,7 @@ mod tests {
                 .trim_start_matches('?')
                 .split('&')
                 .filter_map(|pair| pair.split_once('='))
-                .map(|(k, v)| {
-                    let decoded = js_sys::decode_uri_component(v)
-                        .ok()
-                        .and_then(|v| v.as_string())
-                        .unwrap_or_default();
-                    (k.to_string(), decoded)
-                })
+                .map(|(k, v)| (k.to_string(), percent_decode(v)))
                 .collect();
             let back = DeploymentsQuery::from_pairs(|key| {
                 pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())

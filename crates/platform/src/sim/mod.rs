@@ -486,6 +486,11 @@ impl Platform {
         Ok(device)
     }
 
+    /// Whether the next update of any deployment is set to fail.
+    pub fn next_update_fails(&self) -> bool {
+        self.fail_next_any_update
+    }
+
     /// Makes the next update of `deployment_id` fail, or of any deployment when `None`.
     pub fn fail_next_update(&mut self, deployment_id: Option<&str>) -> Result<(), PlatformError> {
         match deployment_id {
