@@ -11,4 +11,5 @@ pub mod mode_badge;
 pub mod notice;
 pub mod page_header;
 pub mod phase_bar;
+pub mod sort_header;
 pub mod status;

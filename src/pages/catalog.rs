@@ -19,6 +19,7 @@ use crate::components::{
     icons::PackageIcon,
     load_state::{LoadError, TableSkeleton},
     page_header::{Crumb, PageHeader},
+    sort_header::{SortHeader, SortState},
 };
 use crate::{format, ids};
 
@@ -161,12 +162,9 @@ pub fn CatalogPage() -> impl IntoView {
         let set_state = set_state.clone();
         move |key: SortKey, label: &'static str| {
             let set_state = set_state.clone();
-            let aria = move || match state.get() {
-                s if s.sort == key && s.descending => "descending",
-                s if s.sort == key => "ascending",
-                _ => "none",
-            };
-            let click = move |_| {
+            let sorted =
+                Signal::derive(move || state.with(|s| SortState::of(s.sort == key, s.descending)));
+            let on_sort = Callback::new(move |()| {
                 let current = state.get_untracked();
                 let descending = current.sort == key && !current.descending;
                 set_state(CatalogQuery {
@@ -174,21 +172,8 @@ pub fn CatalogPage() -> impl IntoView {
                     descending,
                     ..current
                 });
-            };
-            view! {
-                <th scope="col" aria-sort=aria>
-                    <button type="button" class="sort-button" on:click=click>
-                        {label}
-                        <span class="sort-mark" aria-hidden="true">
-                            {move || match aria() {
-                                "ascending" => "▲",
-                                "descending" => "▼",
-                                _ => "",
-                            }}
-                        </span>
-                    </button>
-                </th>
-            }
+            });
+            view! { <SortHeader label=label state=sorted on_sort=on_sort /> }
         }
     };
     let clear = {

@@ -21,6 +21,7 @@ use crate::components::{
     live_banner::LiveBanner,
     load_state::{LoadError, TableSkeleton},
     page_header::{Crumb, PageHeader},
+    sort_header::{SortHeader, SortState},
     status::{PhaseChip, StatusChip},
 };
 use crate::hooks::{Live, poll_every};
@@ -324,12 +325,9 @@ pub fn DeploymentsPage() -> impl IntoView {
         let set_state = set_state.clone();
         move |key: SortKey, label: &'static str| {
             let set_state = set_state.clone();
-            let aria = move || match state.get() {
-                s if s.sort == key && s.descending => "descending",
-                s if s.sort == key => "ascending",
-                _ => "none",
-            };
-            let click = move |_| {
+            let sorted =
+                Signal::derive(move || state.with(|s| SortState::of(s.sort == key, s.descending)));
+            let on_sort = Callback::new(move |()| {
                 let current = state.get_untracked();
                 let descending = if current.sort == key {
                     !current.descending
@@ -341,21 +339,8 @@ pub fn DeploymentsPage() -> impl IntoView {
                     descending,
                     ..current
                 });
-            };
-            view! {
-                <th scope="col" aria-sort=aria>
-                    <button type="button" class="sort-button" on:click=click>
-                        {label}
-                        <span class="sort-mark" aria-hidden="true">
-                            {move || match aria() {
-                                "ascending" => "▲",
-                                "descending" => "▼",
-                                _ => "",
-                            }}
-                        </span>
-                    </button>
-                </th>
-            }
+            });
+            view! { <SortHeader label=label state=sorted on_sort=on_sort /> }
         }
     };
     let clear = {
