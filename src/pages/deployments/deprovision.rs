@@ -81,7 +81,7 @@ pub fn DeprovisionDialog(
                     })
             }}
             <div class="modal-actions">
-                <button type="button" class="button button-secondary" on:click=move |_| open.set(false) disabled=move || busy.get()>
+                <button type="button" class="button button-secondary" autofocus on:click=move |_| open.set(false) disabled=move || busy.get()>
                     "Cancel"
                 </button>
                 <button

@@ -17,7 +17,7 @@ use super::deprovision::DeprovisionDialog;
 use crate::api::{encode, use_backend};
 use crate::components::{
     empty_state::EmptyState,
-    icons::DeployIcon,
+    icons::{DeployIcon, StopIcon},
     live_banner::LiveBanner,
     load_state::{LoadError, TableSkeleton},
     page_header::{Crumb, PageHeader},
@@ -530,13 +530,14 @@ fn DeploymentRow(row: Row, on_deprovision: Callback<(String, String)>) -> impl I
             <td class="row-actions">
                 <button
                     type="button"
-                    class="button button-secondary button-small"
+                    class="icon-button icon-button-danger"
                     data-testid=ids::ROW_DEPROVISION
                     hidden=move || !phase.get().is_live()
                     aria-label=move || format!("{} {}", deprovision_label(), name.get())
+                    title=deprovision_label
                     on:click=move |_| on_deprovision.run((row_id.clone(), name.get_untracked()))
                 >
-                    {deprovision_label}
+                    <StopIcon />
                 </button>
             </td>
         </tr>
