@@ -44,7 +44,8 @@ pub fn PhaseChip(
 }
 
 /// A status in words with its colour; with error codes, an "i" button next to it reveals each
-/// code with its meaning.
+/// code with its meaning in a popover (the browser's top layer: never clipped by a scrolling
+/// table; Esc or a click elsewhere closes it).
 #[component]
 pub fn StatusChip(
     /// The status.
@@ -57,38 +58,29 @@ pub fn StatusChip(
     #[prop(optional)]
     test_id: &'static str,
 ) -> impl IntoView {
-    let open = RwSignal::new(false);
-    let popover_id = format!("codes-{}", next_id());
-    let toggle = move |ev: leptos::ev::MouseEvent| {
-        // The row behind the button must not take the click.
-        ev.stop_propagation();
-        open.update(|o| *o = !*o);
-    };
-    let button_popover = popover_id.clone();
+    let n = next_id();
+    let popover_id = format!("codes-{n}");
+    // Anchor positioning puts the popover under its button (centred where unsupported).
+    let anchor = format!("anchor-name: --codes-{n}");
+    let placed = format!("position-anchor: --codes-{n}");
+    let target = popover_id.clone();
     view! {
         <span class="status-cell">
             <span class=move || status.with(status_class) data-testid=test_id>
                 {move || status.with(Status::label)}
             </span>
-            <Show when=move || errors.with(|e| !e.is_empty())>
-                <button
-                    type="button"
-                    class="info-button"
-                    aria-label="Show error codes"
-                    aria-expanded=move || open.get().to_string()
-                    aria-controls=button_popover.clone()
-                    title="Show error codes"
-                    on:click=toggle
-                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                        if ev.key() == "Escape" {
-                            open.set(false);
-                        }
-                    }
-                >
-                    "i"
-                </button>
-            </Show>
-            <div class="codes-popover" id=popover_id.clone() role="region" aria-label="Error codes" hidden=move || !open.get() || errors.with(Vec::is_empty)>
+            <button
+                type="button"
+                class="info-button"
+                aria-label="Show error codes"
+                title="Show error codes"
+                popovertarget=target
+                style=anchor
+                hidden=move || errors.with(Vec::is_empty)
+            >
+                "i"
+            </button>
+            <div class="codes-popover" id=popover_id popover="auto" style=placed role="region" aria-label="Error codes">
                 <ErrorCodeList codes=errors compact=true />
             </div>
         </span>

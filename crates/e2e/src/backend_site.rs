@@ -14,9 +14,15 @@ pub struct BackendSite {
 impl BackendSite {
     /// Starts `rio-backend --static dist --speed 20` plus `extra` arguments.
     pub async fn start(extra: &[&str]) -> BackendSite {
+        BackendSite::start_at_speed("20", extra).await
+    }
+
+    /// Starts `rio-backend --static dist --speed <speed>` plus `extra` arguments (speed 1 lets
+    /// a test watch the transient phases).
+    pub async fn start_at_speed(speed: &str, extra: &[&str]) -> BackendSite {
         let dist = dist_dir();
         let dist = dist.to_string_lossy().into_owned();
-        let mut args = vec!["rio-backend", "--static", dist.as_str(), "--speed", "20"];
+        let mut args = vec!["rio-backend", "--static", dist.as_str(), "--speed", speed];
         args.extend_from_slice(extra);
         let options = backend::Options::try_parse_from(args).expect("valid backend options");
         let state = backend::AppState::new(options)

@@ -2,14 +2,14 @@
 //! demo mode: the phase bar follows a new deployment to Succeeded; an update goes to
 //! Provisioning at once with generation + 1 and lands in the history; an update on an offline
 //! device fails with DEP_E151 and its meaning; Update is refused while Provisioning, and a
-//! deployment changed behind the dialog's back is a conflict, never a second update; deprovision
-//! from the details (partial while a device is offline, then retried) and from a list row; the
-//! list's filter, search and sort survive a reload; error codes lead to their page; the logs
-//! tab pages, filters and follows; the demo does all of it in the browser and keeps it.
+//! deployment changed behind the dialog's back is a conflict, never a second update; components on
+//! a preinstalled device cannot be chosen; deprovision from the details (partial while a device
+//! is offline, then retried) and from a list row; list rows move on by themselves; the list's
+//! filter, search and sort survive a reload; error codes lead to their page; the logs tab pages,
+//! filters and follows; the demo does all of it in the browser and keeps it.
 
 use std::time::Duration;
 
-use clap::Parser;
 use rio_console::ids;
 use rio_e2e::{BackendSite, Browser, ConfigJson, get_json, http, open};
 use serde_json::{Value, json};
@@ -37,55 +37,6 @@ fn row(id: &str) -> String {
 }
 
 // ---- the backend ----
-
-/// The reference backend serving the release build at a chosen `--speed`, with the test
-/// controls on. `BackendSite::start` always passes `--speed 20`, and clap refuses a second
-/// `--speed`, so a test that must watch the transient phases starts its own.
-struct BackendAtSpeed {
-    base: String,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl BackendAtSpeed {
-    async fn start(speed: &str) -> BackendAtSpeed {
-        let dist = rio_e2e::dist_dir();
-        assert!(
-            dist.join("index.html").is_file(),
-            "no release build at {}: run `trunk build --release` first",
-            dist.display()
-        );
-        let dist = dist.to_string_lossy().into_owned();
-        let options = backend::Options::try_parse_from([
-            "rio-backend",
-            "--static",
-            dist.as_str(),
-            "--speed",
-            speed,
-            "--enable-faults",
-        ])
-        .expect("valid backend options");
-        let state = backend::AppState::new(options)
-            .unwrap_or_else(|e| panic!("the backend cannot start: {e}"));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind a loopback port");
-        let base = format!("http://{}", listener.local_addr().expect("local address"));
-        let task = tokio::spawn(async move {
-            let _ = backend::serve(state, listener, std::future::pending()).await;
-        });
-        BackendAtSpeed { base, task }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
-
-impl Drop for BackendAtSpeed {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
 
 /// The backend at the harness's speed (20: a whole deployment takes 0.4 s) with the controls.
 async fn fast_backend() -> BackendSite {
@@ -174,10 +125,20 @@ async fn wait_for(
         if done(&value) {
             return value;
         }
-        assert!(
-            Instant::now() < deadline,
-            "{what}: not within {timeout:?}; last seen {value}"
-        );
+        if Instant::now() >= deadline {
+            // A panic in the app often explains what the page never showed.
+            let errors: Vec<String> = browser
+                .logs()
+                .await
+                .into_iter()
+                .filter(|entry| entry.level == "SEVERE")
+                .map(|entry| entry.message)
+                .collect();
+            panic!(
+                "{what}: not within {timeout:?}; last seen {value}\nbrowser console errors:\n{}",
+                errors.join("\n")
+            );
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -390,6 +351,7 @@ async fn update_from_dialog(browser: &Browser, components: &[&str], shot: Option
 /// (generation, status, text), newest first.
 async fn history_rows(browser: &Browser, generation: u64) -> Vec<(String, String, String)> {
     click(browser, &tab("history")).await;
+    let wanted = generation.to_string();
     let rows = wait_for(
         browser,
         &format!("the history shows generation {generation}"),
@@ -400,7 +362,7 @@ async fn history_rows(browser: &Browser, generation: u64) -> Vec<(String, String
         |v| {
             v.as_array().is_some_and(|rows| {
                 rows.iter()
-                    .any(|r| r[0] == generation.to_string() && r[1] != "in_progress")
+                    .any(|r| r[0].as_str() == Some(wanted.as_str()) && r[1] != "in_progress")
             })
         },
     )
@@ -456,6 +418,22 @@ async fn wait_rows(browser: &Browser, expected: &[&str]) {
     .await;
 }
 
+/// Waits until the row's Deprovision button is named `label` (its tooltip) and `label name`
+/// (for assistive technology).
+async fn wait_row_action(browser: &Browser, id: &str, label: &str, name: &str) {
+    let css = format!("{} {}", row(id), test_id(ids::ROW_DEPROVISION));
+    let expected = json!([label, format!("{label} {name}"), false]);
+    wait_for(
+        browser,
+        &format!("the row action of {name} is {label:?}"),
+        LONG,
+        "const b = document.querySelector(arguments[0]); return b ? [b.title, b.getAttribute('aria-label'), b.hidden] : null",
+        vec![json!(css)],
+        |v| *v == expected,
+    )
+    .await;
+}
+
 /// Picks `value` in the select matching `css`, as a person would (a `change` event follows).
 async fn choose(browser: &Browser, css: &str, value: &str) {
     let chosen = run(
@@ -502,7 +480,7 @@ async fn wait_log_lines(browser: &Browser, what: &str, done: impl Fn(u64) -> boo
 #[tokio::test]
 async fn a_new_deployment_moves_along_the_phase_bar_to_succeeded() {
     // At speed 1 a deployment spends 3 s In progress and 5 s Provisioning: time enough to watch.
-    let site = BackendAtSpeed::start("1").await;
+    let site = BackendSite::start_at_speed("1", &["--enable-faults"]).await;
     let browser = Browser::start().await;
     // Load the console once, so opening the details later is quick.
     browser.goto(&site.url("/deployments")).await;
@@ -836,6 +814,58 @@ async fn update_waits_for_provisioning_and_a_concurrent_change_is_a_conflict() {
 }
 
 #[tokio::test]
+async fn the_update_dialog_refuses_what_cannot_be_updated_in_place() {
+    let site = fast_backend().await;
+    let base = site.url("");
+    let id = deployment_id(&base, "sensor-logger-tokyo").await;
+    let browser = Browser::start().await;
+    browser.goto(&site.url(&format!("/deployments/{id}"))).await;
+    browser.wait_title("sensor-logger-tokyo").await;
+    wait_phase(&browser, "Succeeded", LONG).await;
+    click(&browser, &test_id(ids::UPDATE_DEPLOYMENT)).await;
+    wait_dialog(&browser, ids::UPDATE_DIALOG, true).await;
+    // Its only component runs on a preinstalled device: listed, disabled, with the reason.
+    let reason = wait_contains(
+        &browser,
+        "#update-reason-comp-sensor-logger",
+        "preinstalled",
+        LONG,
+    )
+    .await;
+    assert!(
+        reason.contains("sensor-pi-01"),
+        "names the device: {reason}"
+    );
+    let checkbox = browser
+        .wait_css(&format!(
+            "{} input[type=checkbox][value=\"comp-sensor-logger\"]",
+            test_id(ids::UPDATE_DIALOG)
+        ))
+        .await;
+    assert!(
+        checkbox.attr("disabled").await.expect("disabled").is_some(),
+        "a component on a preinstalled device cannot be chosen"
+    );
+    browser
+        .screenshot("deployments-update-dialog-preinstalled")
+        .await;
+    // Nothing chosen: the dialog says so and sends nothing.
+    click(&browser, &test_id(ids::UPDATE_SUBMIT)).await;
+    wait_text(
+        &browser,
+        "#update-choices-error",
+        "Choose at least one component to update.",
+        LONG,
+    )
+    .await;
+    assert!(dialog_open(&browser, ids::UPDATE_DIALOG).await);
+    let api = api_deployment(&base, &id).await;
+    assert_eq!(api["currentGeneration"], 1, "nothing was updated: {api}");
+    assert_eq!(api_history(&base, &id).await.len(), 1);
+    browser.finish(&[]).await;
+}
+
+#[tokio::test]
 async fn deprovision_from_the_details_and_retry_a_partial_one() {
     let site = fast_backend().await;
     let base = site.url("");
@@ -935,13 +965,7 @@ async fn deprovision_from_the_details_and_retry_a_partial_one() {
         LONG,
     )
     .await;
-    wait_text(
-        &browser,
-        &format!("{} {}", row(&osaka), test_id(ids::ROW_DEPROVISION)),
-        "Retry deprovision",
-        LONG,
-    )
-    .await;
+    wait_row_action(&browser, &osaka, "Retry deprovision", "amr-nav-osaka").await;
     wait_gone(&browser, &row(&tokyo), LONG).await;
 
     // The device is back: retry from the notice finishes it.
@@ -974,13 +998,7 @@ async fn deprovision_from_a_list_row_asks_first_and_refuses_a_deployment_in_use(
     let browser = Browser::start().await;
     browser.goto(&site.url("/deployments")).await;
     browser.wait_test_id(ids::DEPLOYMENTS_TABLE).await;
-    wait_text(
-        &browser,
-        &format!("{} {}", row(&dashboard), test_id(ids::ROW_DEPROVISION)),
-        "Deprovision",
-        LONG,
-    )
-    .await;
+    wait_row_action(&browser, &dashboard, "Deprovision", "fleet-dashboard-prod").await;
 
     click(
         &browser,
@@ -1074,7 +1092,86 @@ async fn deprovision_from_a_list_row_asks_first_and_refuses_a_deployment_in_use(
 }
 
 #[tokio::test]
-async fn list_filter_search_and_sort_survive_a_reload_and_codes_lead_to_their_page() {
+async fn list_rows_follow_their_deployments_without_a_reload() {
+    // At speed 1 the seeded fleet-bridge-dev is still In progress when the page opens, and a
+    // new deployment takes 8 s to reach Succeeded: the rows must move on by themselves.
+    let site = BackendSite::start_at_speed("1", &["--enable-faults"]).await;
+    let base = site.url("");
+    let bridge = deployment_id(&base, "fleet-bridge-dev").await;
+    let browser = Browser::start().await;
+    browser.goto(&site.url("/deployments")).await;
+    browser.wait_test_id(ids::DEPLOYMENTS_TABLE).await;
+    let first = text(
+        &browser,
+        &format!("{} {}", row(&bridge), test_id(ids::ROW_PHASE)),
+    )
+    .await;
+    eprintln!("fleet-bridge-dev first shown as {first:?}");
+    wait_text(
+        &browser,
+        &format!("{} {}", row(&bridge), test_id(ids::ROW_PHASE)),
+        "Succeeded",
+        LONG,
+    )
+    .await;
+    wait_text(
+        &browser,
+        &format!("{} {}", row(&bridge), test_id(ids::ROW_STATUS)),
+        "Running",
+        LONG,
+    )
+    .await;
+
+    // A deployment made elsewhere shows up, newest first, and reaches Succeeded on its own.
+    let body = json!({"name": "dash-live", "packageId": "pkg-fleet-dashboard", "planId": "plan-fleet-dashboard"});
+    let (status, answer) = http(
+        "POST",
+        &site.url("/api/v1/deployments"),
+        Some(&body.to_string()),
+    )
+    .await;
+    assert_eq!(status, 201, "{answer}");
+    let created: Value = serde_json::from_str(&answer).expect("a deployment");
+    let id = created["deploymentId"]
+        .as_str()
+        .expect("deploymentId")
+        .to_string();
+    // The list polls every 15 s while nothing it shows moves: the row may take that long.
+    wait_for(
+        &browser,
+        "the new deployment's row appears",
+        LONG,
+        "return document.querySelector(arguments[0]) !== null",
+        vec![json!(row(&id))],
+        |v| v.as_bool() == Some(true),
+    )
+    .await;
+    wait_text(
+        &browser,
+        &format!("{} {}", row(&id), test_id(ids::ROW_PHASE)),
+        "Succeeded",
+        LONG,
+    )
+    .await;
+    wait_text(
+        &browser,
+        &format!("{} {}", row(&id), test_id(ids::ROW_GENERATION)),
+        "1",
+        LONG,
+    )
+    .await;
+    let names = row_names(&browser).await;
+    assert_eq!(
+        names.first().map(String::as_str),
+        Some("dash-live"),
+        "newest first: {names:?}"
+    );
+    browser.screenshot("deployments-list-live").await;
+    browser.finish(&[]).await;
+}
+
+#[tokio::test]
+async fn list_filter_search_and_sort_survive_a_reload() {
     let site = fast_backend().await;
     let base = site.url("");
     let browser = Browser::start().await;
@@ -1141,11 +1238,11 @@ async fn list_filter_search_and_sort_survive_a_reload_and_codes_lead_to_their_pa
     wait_rows(&browser, &all_fleet).await;
     let controls = run(
         &browser,
-        "return [document.querySelector('[data-testid=deployments-search]').value, document.querySelector('[data-testid=deployments-phase]').value, document.querySelector('[data-testid=deployments-table] th[aria-sort=ascending]')?.textContent.trim()]",
+        "return [document.querySelector('[data-testid=deployments-search]').value, document.querySelector('[data-testid=deployments-phase]').value, document.querySelector('[data-testid=deployments-table] th[aria-sort=ascending] button')?.textContent.replace(/[▲▼]/g, '').trim()]",
         Vec::new(),
     )
     .await;
-    assert_eq!(controls, json!(["fleet", "all", "Name▲"]), "after a reload");
+    assert_eq!(controls, json!(["fleet", "all", "Name"]), "after a reload");
 
     // One phase: the stopped trial goes.
     choose(&browser, &test_id(ids::DEPLOYMENTS_PHASE), "Succeeded").await;
@@ -1183,6 +1280,24 @@ async fn list_filter_search_and_sort_survive_a_reload_and_codes_lead_to_their_pa
     .await;
     browser.wait_path("/deployments").await;
     browser.wait_test_id(ids::DEPLOYMENTS_TABLE).await;
+    wait_text(
+        &browser,
+        &format!("{} {}", row(&osaka), test_id(ids::ROW_PHASE)),
+        "Failed to update",
+        LONG,
+    )
+    .await;
+    browser.finish(&[]).await;
+}
+
+#[tokio::test]
+async fn error_codes_behind_the_i_lead_to_their_page() {
+    let site = fast_backend().await;
+    let base = site.url("");
+    let osaka = deployment_id(&base, "amr-nav-osaka").await;
+    let browser = Browser::start().await;
+    browser.goto(&site.url("/deployments")).await;
+    browser.wait_test_id(ids::DEPLOYMENTS_TABLE).await;
 
     // A deployment in error: the "i" shows its codes with their meaning.
     let codes: Vec<String> = api_deployment(&base, &osaka).await["errors"]
@@ -1209,7 +1324,7 @@ async fn list_filter_search_and_sort_survive_a_reload_and_codes_lead_to_their_pa
     let popover = format!("{} .codes-popover", row(&osaka));
     let hidden = run(
         &browser,
-        "return document.querySelector(arguments[0]).hidden",
+        "return !document.querySelector(arguments[0]).matches(':popover-open')",
         vec![json!(popover)],
     )
     .await;
@@ -1219,7 +1334,7 @@ async fn list_filter_search_and_sort_survive_a_reload_and_codes_lead_to_their_pa
         &browser,
         "the codes popover opens",
         LONG,
-        "return !document.querySelector(arguments[0]).hidden",
+        "return document.querySelector(arguments[0]).matches(':popover-open')",
         vec![json!(popover)],
         |v| v.as_bool() == Some(true),
     )
@@ -1436,27 +1551,4 @@ async fn demo_update_persists_across_a_reload_and_deprovision() {
     wait_phase(&browser, "Deployment stopped", LONG).await;
     wait_text(&browser, &test_id(ids::DEPLOYMENT_GENERATION), "2", LONG).await;
     browser.finish(&[]).await;
-}
-
-#[tokio::test]
-async fn zz_debug_live_rows() {
-    let site = BackendAtSpeed::start("1").await;
-    let browser = Browser::start().await;
-    browser.goto(&site.url("/deployments")).await;
-    browser.wait_test_id(ids::DEPLOYMENTS_TABLE).await;
-    let id = deployment_id(&site.url(""), "fleet-bridge-dev").await;
-    for _ in 0..12 {
-        eprintln!(
-            "{}",
-            text(
-                &browser,
-                &format!("{} {}", row(&id), test_id(ids::ROW_PHASE))
-            )
-            .await
-        );
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    }
-    for l in browser.logs().await {
-        eprintln!("log {} {}", l.level, &l.message[..l.message.len().min(300)]);
-    }
 }

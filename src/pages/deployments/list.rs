@@ -242,19 +242,25 @@ pub fn DeploymentsPage() -> impl IntoView {
     // A new phase filter asks the backend again (search and sort are applied here).
     let phases = Memo::new(move |_| state.get().phase.phases());
     Effect::new(move |previous: Option<()>| {
-        phases.track();
+        // `with` (not `track`) so the memo computes and this effect subscribes to it.
+        phases.with(|_| ());
         if previous.is_some() {
             live.refresh();
         }
     });
 
     // Keyed rows: a signal per deployment, set only when that deployment changed.
+    // Row signals belong to the page, not to the effect below (an effect disposes what it
+    // created each time it runs again).
+    let page = Owner::current();
     let rows = StoredValue::new(HashMap::<String, Row>::new());
     let ids_in_order = RwSignal::new(Vec::<String>::new());
     Effect::new(move |_| {
         live.data.with(|data| {
             let Some(all) = data else { return };
             rows.update_value(|rows| {
+                // Rows that left are forgotten, not disposed: a view still being torn down
+                // may read them once more (they go with the page).
                 rows.retain(|id, _| all.iter().any(|d| &d.deployment_id == id));
                 for deployment in all {
                     match rows.get(&deployment.deployment_id) {
@@ -266,7 +272,10 @@ pub fn DeploymentsPage() -> impl IntoView {
                         None => {
                             rows.insert(
                                 deployment.deployment_id.clone(),
-                                RwSignal::new(deployment.clone()),
+                                match &page {
+                                    Some(page) => page.with(|| RwSignal::new(deployment.clone())),
+                                    None => RwSignal::new(deployment.clone()),
+                                },
                             );
                         }
                     }
@@ -360,8 +369,11 @@ pub fn DeploymentsPage() -> impl IntoView {
         live.refresh();
     });
 
+    // The table is rebuilt only when it appears or disappears; rows follow their own signals.
+    let has_data = Memo::new(move |_| live.data.with(Option::is_some));
+    let nothing_shown = Memo::new(move |_| shown.with(Vec::is_empty));
     let table = move || {
-        if live.data.with(Option::is_none) {
+        if !has_data.get() {
             return match live.error.get() {
                 Some(error) => view! {
                     <LoadError what="the deployments" error=error retry=move |_| live.refresh() />
@@ -370,7 +382,7 @@ pub fn DeploymentsPage() -> impl IntoView {
                 None => view! { <TableSkeleton rows=6 /> }.into_any(),
             };
         }
-        if shown.with(Vec::is_empty) {
+        if nothing_shown.get() {
             let clear = clear.clone();
             let (title, body) = if total.get() == 0
                 && state.with(|s| s.phase == PhaseFilter::Live && s.search.is_empty())

@@ -274,7 +274,7 @@ fn UpdateForm(
                     <p>
                         <strong>"This deployment changed since you opened this dialog. "</strong>
                         {message}
-                        " Nothing was updated. Reload it to see its latest state, then choose again."
+                        " Nothing was updated."
                     </p>
                     <button
                         type="button"
