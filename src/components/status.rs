@@ -60,9 +60,10 @@ pub fn StatusChip(
 ) -> impl IntoView {
     let n = next_id();
     let popover_id = format!("codes-{n}");
-    // Anchor positioning puts the popover under its button (centred where unsupported).
-    let anchor = format!("anchor-name: --codes-{n}");
-    let placed = format!("position-anchor: --codes-{n}");
+    // Anchor positioning puts the popover under its button (centred where unsupported). Set
+    // through the CSSOM (`style:`), which the strict CSP allows, not a style attribute.
+    let anchor = format!("--codes-{n}");
+    let placed = anchor.clone();
     let target = popover_id.clone();
     view! {
         <span class="status-cell">
@@ -75,12 +76,12 @@ pub fn StatusChip(
                 aria-label="Show error codes"
                 title="Show error codes"
                 popovertarget=target
-                style=anchor
+                style:anchor-name=anchor
                 hidden=move || errors.with(Vec::is_empty)
             >
                 "i"
             </button>
-            <div class="codes-popover" id=popover_id popover="auto" style=placed role="region" aria-label="Error codes">
+            <div class="codes-popover" id=popover_id popover="auto" style:position-anchor=placed role="region" aria-label="Error codes">
                 <ErrorCodeList codes=errors compact=true />
             </div>
         </span>

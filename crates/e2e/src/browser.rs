@@ -66,7 +66,8 @@ impl Browser {
         };
         let url = format!("http://127.0.0.1:{port}");
         let mut last_error = String::new();
-        for _ in 0..100 {
+        // Up to ~30 s: Chromium starts slowly on a loaded two-core machine.
+        for _ in 0..300 {
             match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
                 .capabilities(capabilities.clone())
                 .connect(&url)
