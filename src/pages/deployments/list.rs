@@ -536,7 +536,7 @@ fn DeploymentRow(row: Row, on_deprovision: Callback<(String, String)>) -> impl I
             <td><StatusChip status=status errors=errors test_id=ids::ROW_STATUS /></td>
             <td class="numeric" data-testid=ids::ROW_GENERATION>{move || generation.get()}</td>
             <td>
-                <span class="cell-main">{move || created.get().0}</span>
+                <span class="cell-main cell-date">{move || created.get().0}</span>
                 <span class="cell-sub">{move || created.get().1}</span>
             </td>
             <td class="row-actions">

@@ -21,7 +21,10 @@ impl fmt::Display for UpdateBlocked {
             Phase::FailedToStart => {
                 "a deployment that never started cannot be updated; deploy it again"
             }
-            Phase::DeploymentStopped | Phase::PartiallyDeprovisioned => "it has been deprovisioned",
+            Phase::DeploymentStopped => "it has been deprovisioned",
+            Phase::PartiallyDeprovisioned => {
+                "it is being deprovisioned; retry the deprovision to finish it"
+            }
             _ => "it can be updated only when Succeeded or Failed to update",
         };
         write!(f, "The deployment is {}: {why}.", self.phase.label())
