@@ -196,7 +196,8 @@ fn backoff_ms(error: &ApiError, attempt: u32) -> u32 {
 /// gave one, else a random time up to `base · 2^(failures-1)`, at most `cap` (full jitter).
 pub fn full_jitter_ms(error: &ApiError, failures: u32, base_ms: f64, cap_ms: f64) -> u32 {
     if let ApiError::RateLimited(Some(seconds)) = error {
-        return seconds.saturating_mul(1000);
+        // Honoured, up to ten minutes (a wild value must not overflow a browser timer).
+        return (*seconds).min(600).saturating_mul(1000);
     }
     let exponent = failures.saturating_sub(1).min(30) as i32;
     let ceiling = (base_ms * 2f64.powi(exponent)).min(cap_ms);

@@ -43,9 +43,32 @@ pub fn Modal(
         }
     });
     let on_close = move |_| {
+        if busy.get_untracked() {
+            // A request is in flight (the browser may close on a second Esc regardless):
+            // stay open so its outcome is shown.
+            if let Some(dialog) = node.get_untracked() {
+                let _ = dialog.show_modal();
+            }
+            return;
+        }
         open.set(false);
-        if let Some(opener) = opener.get_value() {
-            let _ = opener.focus();
+        // Back to what opened the dialog, unless it is gone or disabled now (the action
+        // changed the page): then to the page's main area.
+        let opener = opener
+            .get_value()
+            .filter(|el| el.is_connected() && !el.has_attribute("disabled") && !el.hidden());
+        match opener {
+            Some(opener) => {
+                let _ = opener.focus();
+            }
+            None => {
+                if let Some(main) = document()
+                    .get_element_by_id(crate::ids::MAIN_DOM_ID)
+                    .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+                {
+                    let _ = main.focus();
+                }
+            }
         }
     };
     let on_cancel = move |ev: leptos::ev::Event| {

@@ -10,7 +10,11 @@
 
 use std::{cell::Cell, cell::RefCell, future::Future, rc::Rc, time::Duration};
 
-use leptos::{ev, prelude::*, task::spawn_local};
+use leptos::{
+    ev,
+    prelude::*,
+    task::{spawn_local, spawn_local_scoped_with_cancellation},
+};
 
 use crate::api::{ApiError, Backend, http::full_jitter_ms};
 
@@ -61,6 +65,8 @@ struct Control<T> {
     failures: Cell<u32>,
     disposed: Cell<bool>,
     listeners: RefCell<Vec<WindowListenerHandle>>,
+    /// The view that owns this data: requests run under it and are dropped (aborted) with it.
+    owner: Option<Owner>,
 }
 
 impl<T: Clone + PartialEq + Send + Sync + 'static> Live<T> {
@@ -91,6 +97,7 @@ impl<T: Clone + PartialEq + Send + Sync + 'static> Live<T> {
             failures: Cell::new(0),
             disposed: Cell::new(false),
             listeners: RefCell::new(Vec::new()),
+            owner: Owner::current(),
         });
         let live = Live {
             data: RwSignal::new(None),
@@ -102,8 +109,21 @@ impl<T: Clone + PartialEq + Send + Sync + 'static> Live<T> {
         };
         // Back in view or back online: fetch at once.
         let wake = move || {
-            if page_active() {
-                live.refresh();
+            if !page_active() {
+                return;
+            }
+            // A wait the server asked for (429) still holds; otherwise fetch now.
+            let wait = live
+                .retry_at
+                .try_get_untracked()
+                .flatten()
+                .map(|at| at - js_sys::Date::now())
+                .filter(|left| *left > 0.0);
+            match wait {
+                Some(left) if live.rate_limited() => {
+                    live.schedule(Duration::from_millis(left as u64))
+                }
+                _ => live.refresh(),
             }
         };
         control.listeners.borrow_mut().extend([
@@ -162,10 +182,14 @@ impl<T: Clone + PartialEq + Send + Sync + 'static> Live<T> {
         control.sequence.set(sequence);
         let live = *self;
         let request = (control.fetch)();
-        spawn_local(async move {
+        let task = async move {
             let result = request.await;
             live.settle(sequence, result);
-        });
+        };
+        match &control.owner {
+            Some(owner) => owner.with(|| spawn_local_scoped_with_cancellation(task)),
+            None => spawn_local(task),
+        }
     }
 
     /// Shows a value the page got itself (the answer to an update, say): newer than any
@@ -180,6 +204,44 @@ impl<T: Clone + PartialEq + Send + Sync + 'static> Live<T> {
         self.error.set(None);
         self.fetched_at.set(Some(js_sys::Date::now()));
         self.reschedule();
+    }
+
+    /// Whether the last failure was the server asking to wait (429).
+    fn rate_limited(&self) -> bool {
+        self.error
+            .try_with_untracked(|e| matches!(e, Some(ApiError::RateLimited(Some(_)))))
+            .unwrap_or(false)
+    }
+
+    /// Applies a change to the value shown (e.g. one item replaced by the answer to an action),
+    /// as newer than any request in flight.
+    pub fn update(&self, change: impl FnOnce(&mut T)) {
+        let Some(mut value) = self.data.try_get_untracked().flatten() else {
+            return;
+        };
+        change(&mut value);
+        self.set(value);
+    }
+
+    /// Forgets the requests in flight (their answers are dropped) and fetches now: for when
+    /// what the fetch asks for changed (a new filter).
+    pub fn invalidate(&self) {
+        if let Some(control) = self.control() {
+            let sequence = control.sequence.get() + 1;
+            control.sequence.set(sequence);
+            control.shown.set(sequence);
+            control.again.set(control.in_flight.get());
+        }
+        self.refresh();
+    }
+
+    /// Starts again after polling stopped (new credentials).
+    pub fn resume(&self) {
+        if let Some(control) = self.control() {
+            control.failures.set(0);
+        }
+        self.halted.set(false);
+        self.refresh();
     }
 
     fn settle(&self, sequence: u64, result: Result<T, ApiError>) {

@@ -72,6 +72,20 @@ fn Panel(demo: DemoBackend) -> impl IntoView {
                         .err()
                         .map(|e| e.to_string()),
                 );
+                // The row is replaced: keep the keyboard on this device's new button.
+                let selector = format!("[data-testid={}][data-uuid=\"{uuid}\"]", ids::SIM_DEVICE);
+                request_animation_frame(move || {
+                    if let Some(button) = document()
+                        .query_selector(&selector)
+                        .ok()
+                        .flatten()
+                        .and_then(|e| {
+                            wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()
+                        })
+                    {
+                        let _ = button.focus();
+                    }
+                });
             };
             view! {
                 <li class="sim-device">
@@ -108,7 +122,12 @@ fn Panel(demo: DemoBackend) -> impl IntoView {
                 <p class="hint">"This demo simulates the platform in your browser. Break things here and watch the console react."</p>
                 <h2 class="sim-title">"Devices"</h2>
                 <ul class="sim-devices">
-                    {move || devices.get().into_iter().map(device_row.clone()).collect_view()}
+                    // Keyed by device and state: a toggle replaces only that device's row.
+                    <For
+                        each=move || devices.get()
+                        key=|d| (d.uuid.clone(), d.status == DeviceStatus::Online)
+                        children=device_row.clone()
+                    />
                 </ul>
                 <h2 class="sim-title">"Updates"</h2>
                 <button type="button" class="button button-secondary button-small" data-testid=ids::SIM_FAIL_NEXT on:click=fail_next disabled=move || fail_armed.get()>

@@ -48,7 +48,8 @@ pub fn DeprovisionDialog(
             busy.set(false);
             match result {
                 Ok(deployment) => {
-                    on_done.run(deployment);
+                    // The page may be gone (the user navigated away meanwhile).
+                    on_done.try_run(deployment);
                     open.set(false);
                 }
                 Err(e) => error.set(Some(e)),

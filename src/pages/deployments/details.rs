@@ -114,7 +114,7 @@ fn DeploymentView(id: String) -> impl IntoView {
         if !has_data.get() {
             return match live.error.get() {
                 Some(error) => view! {
-                    <LoadError what="this deployment" error=error retry=move |_| live.refresh() />
+                    <LoadError what="this deployment" error=error retry=move |_| live.resume() />
                 }
                 .into_any(),
                 None => view! { <TableSkeleton rows=4 /> }.into_any(),
@@ -392,195 +392,262 @@ fn DetailsTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
             })
             .unwrap_or_else(|| id.to_string())
     };
-    move || {
-        let Some(d) = deployment.get() else {
-            return ().into_any();
-        };
-        let errors = d.errors.clone();
-        let durations = phase_durations(&d.phase_timeline, js_sys::Date::now() as i64);
-        let all_dependencies_running = d
-            .dependent_deployment_status
-            .values()
-            .all(|s| s.status == platform::phase::Status::Running);
-        let parameters: Vec<(String, String, String)> = d
-            .component_info
+    // Each section follows only its own part of the deployment: a poll that changes the
+    // status rebuilds the components table, not the labels (nor a link the user focused).
+    let part = move |pick: fn(&Deployment) -> Vec<String>| {
+        Memo::new(move |_| deployment.with(|d| d.as_ref().map(pick).unwrap_or_default()))
+    };
+    let errors = part(|d| d.errors.clone());
+    let has_errors = Memo::new(move |_| errors.with(|e| !e.is_empty()));
+    let components = Memo::new(move |_| {
+        deployment.with(|d| {
+            d.as_ref()
+                .map(|d| d.component_info.clone())
+                .unwrap_or_default()
+        })
+    });
+    let timeline = Memo::new(move |_| {
+        deployment.with(|d| {
+            d.as_ref()
+                .map(|d| d.phase_timeline.clone())
+                .unwrap_or_default()
+        })
+    });
+    let labels = part(|d| {
+        d.labels
             .iter()
-            .flat_map(|c| {
-                c.parameters
-                    .iter()
-                    .map(|(k, v)| (c.name.clone(), k.clone(), v.clone()))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        view! {
-            {(!errors.is_empty()).then(|| view! {
-                <section class="panel panel-error" data-testid=ids::DEPLOYMENT_ERRORS>
-                    <h2 class="section-title">"Errors"</h2>
-                    <ErrorCodeList codes=Signal::stored(errors.clone()) />
-                </section>
-            })}
-            <div class="detail-grid">
-                <section class="panel">
-                    <h2 class="section-title">"Components"</h2>
-                    <table class="data-table compact" data-testid=ids::COMPONENTS_TABLE>
-                        <thead>
-                            <tr>
-                                <th scope="col">"Component"</th>
-                                <th scope="col">"Runtime"</th>
-                                <th scope="col">"Device"</th>
-                                <th scope="col">"Restart policy"</th>
-                                <th scope="col">"Status"</th>
-                                <th scope="col">"Executables"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {d.component_info.iter().map(|c| {
-                                let device = match (&c.runtime, &c.device_id) {
-                                    (Runtime::Device, Some(id)) => device_name(id),
-                                    _ => "—".to_string(),
-                                };
-                                let codes = c.error_code.clone();
+            .map(|l| format!("{}: {}", l.key, l.value))
+            .collect()
+    });
+    let dependencies = Memo::new(move |_| {
+        deployment.with(|d| {
+            d.as_ref()
+                .map(|d| {
+                    d.dependent_deployments
+                        .iter()
+                        .map(|dep| {
+                            let id = dep.dependent_deployment_id.clone();
+                            let seen = d.dependent_deployment_status.get(&id).cloned();
+                            (id, seen)
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let networks = Memo::new(move |_| {
+        deployment.with(|d| {
+            d.as_ref()
+                .map(|d| d.routed_networks.clone())
+                .unwrap_or_default()
+        })
+    });
+    let volumes = Memo::new(move |_| {
+        deployment.with(|d| {
+            d.as_ref()
+                .map(|d| {
+                    d.volumes
+                        .iter()
+                        .map(|v| {
+                            let component = d
+                                .component_info
+                                .iter()
+                                .find(|c| c.component_id == v.component_id)
+                                .map_or_else(|| v.component_id.clone(), |c| c.name.clone());
+                            (v.mount_path.clone(), component, v.deployment_id.clone())
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let parameters = Memo::new(move |_| {
+        deployment.with(|d| {
+            d.as_ref()
+                .map(|d| {
+                    d.component_info
+                        .iter()
+                        .flat_map(|c| {
+                            c.parameters
+                                .iter()
+                                .map(|(k, v)| (c.name.clone(), k.clone(), v.clone()))
+                                .collect::<Vec<_>>()
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    view! {
+        {move || has_errors.get().then(|| view! {
+            <section class="panel panel-error" data-testid=ids::DEPLOYMENT_ERRORS>
+                <h2 class="section-title">"Errors"</h2>
+                <ErrorCodeList codes=errors />
+            </section>
+        })}
+        <div class="detail-grid">
+            <section class="panel">
+                <h2 class="section-title">"Components"</h2>
+                <table class="data-table compact" data-testid=ids::COMPONENTS_TABLE>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Component"</th>
+                            <th scope="col">"Runtime"</th>
+                            <th scope="col">"Device"</th>
+                            <th scope="col">"Restart policy"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Executables"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || components.get().into_iter().map(|c| {
+                            let device = match (&c.runtime, &c.device_id) {
+                                (Runtime::Device, Some(id)) => device_name(id),
+                                _ => "—".to_string(),
+                            };
+                            let codes = c.error_code.clone();
+                            view! {
+                                <tr>
+                                    <th scope="row">{c.name.clone()}</th>
+                                    <td>{c.runtime.to_string()}</td>
+                                    <td>{device}</td>
+                                    <td>{c.restart_policy.as_ref().map_or("—".to_string(), |p| p.label().to_string())}</td>
+                                    <td><StatusChip status=Signal::stored(c.status.clone()) errors=Signal::stored(codes) /></td>
+                                    <td>
+                                        <ul class="exec-list">
+                                            {c.executables_status_info.iter().map(|e| view! {
+                                                <li>
+                                                    <span class="exec-name">{e.name.clone()}</span>
+                                                    <span class=crate::components::status::status_class(&e.status)>{e.status.label()}</span>
+                                                    {(!e.reason.is_empty()).then(|| {
+                                                        let class = if e.status == platform::phase::Status::Error { "exec-reason exec-reason-error" } else { "exec-reason" };
+                                                        view! { <span class=class>{e.reason.clone()}</span> }
+                                                    })}
+                                                    <span class="muted">{format!("{} restart{}", e.restart_count, if e.restart_count == 1 { "" } else { "s" })}</span>
+                                                </li>
+                                            }).collect_view()}
+                                        </ul>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+            <section class="panel" data-testid=ids::PHASE_TIMES>
+                <h2 class="section-title">"Time in each phase"</h2>
+                {move || {
+                let durations = phase_durations(&timeline.get(), js_sys::Date::now() as i64);
+                if durations.is_empty() {
+                    view! { <p class="muted">"No phase changes recorded."</p> }.into_any()
+                } else {
+                    view! {
+                        <ol class="timeline">
+                            {durations.into_iter().map(|(phase, spent)| view! {
+                                <li>
+                                    <PhaseChip phase=Signal::stored(phase) />
+                                    <span class="timeline-time">{spent.map_or("—".to_string(), format::duration)}</span>
+                                </li>
+                            }).collect_view()}
+                        </ol>
+                    }.into_any()
+                }}}
+            </section>
+            <section class="panel">
+                <h2 class="section-title">"Labels"</h2>
+                {move || if labels.with(Vec::is_empty) {
+                    view! { <p class="muted">"No labels."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="chips">
+                            {labels.get().into_iter().map(|l| view! { <li class="chip">{l}</li> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+            <section class="panel">
+                <h2 class="section-title">"Dependencies"</h2>
+                {move || if dependencies.with(Vec::is_empty) {
+                    view! { <p class="muted">"No dependencies."</p> }.into_any()
+                } else {
+                    let all_running = dependencies.with(|deps| {
+                        deps.iter().all(|(_, seen)| {
+                            seen.as_ref().is_some_and(|s| s.status == platform::phase::Status::Running)
+                        })
+                    });
+                    view! {
+                        {(!all_running).then(|| view! {
+                            <p class="hint warning-text">"Not every dependency reads Running: this deployment may not work until they do."</p>
+                        })}
+                        <ul class="plain-list">
+                            {dependencies.get().into_iter().map(|(id, seen)| {
+                                let href = format!("/deployments/{}", encode(&id));
+                                let name = seen.as_ref().map(|s| s.name.clone()).filter(|n| !n.is_empty()).unwrap_or_else(|| id.clone());
                                 view! {
-                                    <tr>
-                                        <th scope="row">{c.name.clone()}</th>
-                                        <td>{c.runtime.to_string()}</td>
-                                        <td>{device}</td>
-                                        <td>{c.restart_policy.as_ref().map_or("—".to_string(), |p| p.label().to_string())}</td>
-                                        <td><StatusChip status=Signal::stored(c.status.clone()) errors=Signal::stored(codes) /></td>
-                                        <td>
-                                            <ul class="exec-list">
-                                                {c.executables_status_info.iter().map(|e| view! {
-                                                    <li>
-                                                        <span class="exec-name">{e.name.clone()}</span>
-                                                        <span class=crate::components::status::status_class(&e.status)>{e.status.label()}</span>
-                                                        {(!e.reason.is_empty()).then(|| {
-                                                            let class = if e.status == platform::phase::Status::Error { "exec-reason exec-reason-error" } else { "exec-reason" };
-                                                            view! { <span class=class>{e.reason.clone()}</span> }
-                                                        })}
-                                                        <span class="muted">{format!("{} restart{}", e.restart_count, if e.restart_count == 1 { "" } else { "s" })}</span>
-                                                    </li>
-                                                }).collect_view()}
-                                            </ul>
-                                        </td>
-                                    </tr>
+                                    <li class="dependency">
+                                        <A href=href>{name}</A>
+                                        {seen.map(|s| view! {
+                                            <PhaseChip phase=Signal::stored(s.phase) />
+                                            <StatusChip status=Signal::stored(s.status) errors=Signal::stored(Vec::new()) />
+                                        })}
+                                    </li>
                                 }
                             }).collect_view()}
-                        </tbody>
-                    </table>
-                </section>
-                <section class="panel" data-testid=ids::PHASE_TIMES>
-                    <h2 class="section-title">"Time in each phase"</h2>
-                    {if durations.is_empty() {
-                        view! { <p class="muted">"No phase changes recorded."</p> }.into_any()
-                    } else {
-                        view! {
-                            <ol class="timeline">
-                                {durations.into_iter().map(|(phase, spent)| view! {
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+            <section class="panel">
+                <h2 class="section-title">"Routed networks"</h2>
+                {move || if networks.with(Vec::is_empty) {
+                    view! { <p class="muted">"No routed networks."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plain-list">
+                            {networks.get().into_iter().map(|n| view! {
+                                <li>{n.name.clone().unwrap_or_else(|| n.guid.clone())}" "<code class="muted">{n.guid.clone()}</code></li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+            <section class="panel">
+                <h2 class="section-title">"Volumes"</h2>
+                {move || if volumes.with(Vec::is_empty) {
+                    view! { <p class="muted">"No volumes."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plain-list">
+                            {volumes.get().into_iter().map(|(mount_path, component, volume_id)| {
+                                view! {
                                     <li>
-                                        <PhaseChip phase=Signal::stored(phase) />
-                                        <span class="timeline-time">{spent.map_or("—".to_string(), format::duration)}</span>
+                                        <code>{mount_path}</code>" in "{component}" from "
+                                        <A href=format!("/deployments/{}", encode(&volume_id))>{volume_id.clone()}</A>
                                     </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+            <section class="panel">
+                <h2 class="section-title">"Parameters"</h2>
+                {move || if parameters.with(Vec::is_empty) {
+                    view! { <p class="muted">"No parameters."</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="data-table compact">
+                            <thead><tr><th scope="col">"Component"</th><th scope="col">"Name"</th><th scope="col">"Value"</th></tr></thead>
+                            <tbody>
+                                {parameters.get().into_iter().map(|(component, name, value)| view! {
+                                    <tr><td>{component}</td><td><code>{name}</code></td><td class="break"><code>{value}</code></td></tr>
                                 }).collect_view()}
-                            </ol>
-                        }.into_any()
-                    }}
-                </section>
-                <section class="panel">
-                    <h2 class="section-title">"Labels"</h2>
-                    {if d.labels.is_empty() {
-                        view! { <p class="muted">"No labels."</p> }.into_any()
-                    } else {
-                        view! {
-                            <ul class="chips">
-                                {d.labels.iter().map(|l| view! { <li class="chip">{format!("{}: {}", l.key, l.value)}</li> }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }}
-                </section>
-                <section class="panel">
-                    <h2 class="section-title">"Dependencies"</h2>
-                    {if d.dependent_deployments.is_empty() {
-                        view! { <p class="muted">"No dependencies."</p> }.into_any()
-                    } else {
-                        view! {
-                            {(!all_dependencies_running).then(|| view! {
-                                <p class="hint warning-text">"Not every dependency reads Running: this deployment may not work until they do."</p>
-                            })}
-                            <ul class="plain-list">
-                                {d.dependent_deployments.iter().map(|dep| {
-                                    let id = dep.dependent_deployment_id.clone();
-                                    let seen = d.dependent_deployment_status.get(&id).cloned();
-                                    let href = format!("/deployments/{}", encode(&id));
-                                    let name = seen.as_ref().map(|s| s.name.clone()).filter(|n| !n.is_empty()).unwrap_or_else(|| id.clone());
-                                    view! {
-                                        <li class="dependency">
-                                            <A href=href>{name}</A>
-                                            {seen.map(|s| view! {
-                                                <PhaseChip phase=Signal::stored(s.phase) />
-                                                <StatusChip status=Signal::stored(s.status) errors=Signal::stored(Vec::new()) />
-                                            })}
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }}
-                </section>
-                <section class="panel">
-                    <h2 class="section-title">"Routed networks"</h2>
-                    {if d.routed_networks.is_empty() {
-                        view! { <p class="muted">"No routed networks."</p> }.into_any()
-                    } else {
-                        view! {
-                            <ul class="plain-list">
-                                {d.routed_networks.iter().map(|n| view! {
-                                    <li>{n.name.clone().unwrap_or_else(|| n.guid.clone())}" "<code class="muted">{n.guid.clone()}</code></li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }}
-                </section>
-                <section class="panel">
-                    <h2 class="section-title">"Volumes"</h2>
-                    {if d.volumes.is_empty() {
-                        view! { <p class="muted">"No volumes."</p> }.into_any()
-                    } else {
-                        let names: std::collections::BTreeMap<String, String> = d.component_info.iter().map(|c| (c.component_id.clone(), c.name.clone())).collect();
-                        view! {
-                            <ul class="plain-list">
-                                {d.volumes.clone().into_iter().map(|v| {
-                                    let component = names.get(&v.component_id).cloned().unwrap_or_else(|| v.component_id.clone());
-                                    view! {
-                                        <li>
-                                            <code>{v.mount_path.clone()}</code>" in "{component}" from "
-                                            <A href=format!("/deployments/{}", encode(&v.deployment_id))>{v.deployment_id.clone()}</A>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }}
-                </section>
-                <section class="panel">
-                    <h2 class="section-title">"Parameters"</h2>
-                    {if parameters.is_empty() {
-                        view! { <p class="muted">"No parameters."</p> }.into_any()
-                    } else {
-                        view! {
-                            <table class="data-table compact">
-                                <thead><tr><th scope="col">"Component"</th><th scope="col">"Name"</th><th scope="col">"Value"</th></tr></thead>
-                                <tbody>
-                                    {parameters.into_iter().map(|(component, name, value)| view! {
-                                        <tr><td>{component}</td><td><code>{name}</code></td><td class="break"><code>{value}</code></td></tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any()
-                    }}
-                </section>
-            </div>
-        }
-        .into_any()
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }}
+            </section>
+        </div>
     }
 }
 

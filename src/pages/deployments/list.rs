@@ -245,7 +245,8 @@ pub fn DeploymentsPage() -> impl IntoView {
         // `with` (not `track`) so the memo computes and this effect subscribes to it.
         phases.with(|_| ());
         if previous.is_some() {
-            live.refresh();
+            // Answers to the old filter are dropped.
+            live.invalidate();
         }
     });
 
@@ -363,10 +364,15 @@ pub fn DeploymentsPage() -> impl IntoView {
         deprovision_target.set(Some((id, name)));
     });
     let on_deprovisioned = Callback::new(move |deployment: Deployment| {
-        if let Some(row) = rows.with_value(|rows| rows.get(&deployment.deployment_id).copied()) {
-            row.set(deployment);
-        }
-        live.refresh();
+        // Through the live data, so a poll sent before the answer cannot undo it.
+        live.update(|all| {
+            if let Some(old) = all
+                .iter_mut()
+                .find(|d| d.deployment_id == deployment.deployment_id)
+            {
+                *old = deployment;
+            }
+        });
     });
 
     // The table is rebuilt only when it appears or disappears; rows follow their own signals.
@@ -376,7 +382,7 @@ pub fn DeploymentsPage() -> impl IntoView {
         if !has_data.get() {
             return match live.error.get() {
                 Some(error) => view! {
-                    <LoadError what="the deployments" error=error retry=move |_| live.refresh() />
+                    <LoadError what="the deployments" error=error retry=move |_| live.resume() />
                 }
                 .into_any(),
                 None => view! { <TableSkeleton rows=6 /> }.into_any(),

@@ -3,11 +3,14 @@
 
 use std::time::Duration;
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::{
+    prelude::*,
+    task::{spawn_local, spawn_local_scoped_with_cancellation},
+};
 use platform::phase::Phase;
 use platform::wire::{Deployment, LogLine};
 
-use crate::api::{ApiError, use_backend};
+use crate::api::{ApiError, http::full_jitter_ms, use_backend};
 use crate::hooks::live::page_active;
 use crate::{format, ids};
 
@@ -71,7 +74,10 @@ pub fn LogsTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
     let unavailable = Memo::new(move |_| phase.get().and_then(|p| live_tail_unavailable(&p)));
 
     let component = RwSignal::new(String::new());
-    let lines = RwSignal::new(Vec::<LogLine>::new());
+    // Each line with a number that only grows: the key that lets new lines be added (and old
+    // ones trimmed) without rebuilding the others.
+    let lines = RwSignal::new(Vec::<(u64, LogLine)>::new());
+    let next_line = StoredValue::new(0u64);
     let cursor = RwSignal::new(String::new());
     let more = RwSignal::new(false);
     let loading = RwSignal::new(false);
@@ -80,6 +86,12 @@ pub fn LogsTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
     let tail = RwSignal::new(false);
     // Each reset starts a new run; answers from an older run are dropped.
     let run = StoredValue::new(0u64);
+    // The live tail backs off after failures: no tick before this time (browser ms).
+    let tail_failures = StoredValue::new(0u32);
+    let tail_wait_until = StoredValue::new(0f64);
+    // Requests run under this view and are aborted with it.
+    let owner = Owner::current();
+    let polling = backend.for_polling();
 
     let fetch = {
         let backend = backend.clone();
@@ -90,40 +102,76 @@ pub fn LogsTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
             loading.set(true);
             let this_run = run.get_value();
             let (backend, id, component, after) = (
-                backend.clone(),
+                if append_tail {
+                    polling.clone()
+                } else {
+                    backend.clone()
+                },
                 id.get_untracked(),
                 component.get_untracked(),
                 cursor.get_untracked(),
             );
             let limit = if append_tail { 1000 } else { PAGE };
-            spawn_local(async move {
+            let task = async move {
                 let result = backend.logs(&id, &component, &after, limit).await;
-                loading.set(false);
-                if run.get_value() != this_run {
+                // An answer for an earlier component (or a view already gone) changes nothing.
+                if run.try_get_value() != Some(this_run) {
                     return;
                 }
+                loading.set(false);
                 loaded.set(true);
                 match result {
                     Ok(page) => {
-                        error.set(None);
+                        tail_failures.set_value(0);
+                        if error.with_untracked(Option::is_some) {
+                            error.set(None);
+                        }
                         let full = page.items.len() >= limit;
-                        if !page.items.is_empty() {
+                        let got_lines = !page.items.is_empty();
+                        if got_lines {
+                            let mut seq = next_line.get_value();
                             lines.update(|lines| {
-                                lines.extend(page.items);
+                                for line in page.items {
+                                    seq += 1;
+                                    lines.push((seq, line));
+                                }
                                 let excess = lines.len().saturating_sub(KEEP);
                                 lines.drain(..excess);
                             });
+                            next_line.set_value(seq);
                         }
                         if !page.next.is_empty() {
                             cursor.set(page.next);
+                        } else if got_lines {
+                            // No cursor to go on from: asking again would repeat these lines.
+                            more.set(false);
+                            tail.set(false);
+                            return;
                         }
                         if !append_tail {
                             more.set(full);
                         }
                     }
-                    Err(e) => error.set(Some(e)),
+                    Err(e) => {
+                        if matches!(e, ApiError::Unauthorized(_)) {
+                            tail.set(false);
+                        }
+                        if append_tail {
+                            let failures = tail_failures.get_value() + 1;
+                            tail_failures.set_value(failures);
+                            let wait = full_jitter_ms(&e, failures, 2_000.0, 60_000.0);
+                            tail_wait_until.set_value(js_sys::Date::now() + f64::from(wait));
+                        }
+                        if error.with_untracked(|old| old.as_ref() != Some(&e)) {
+                            error.set(Some(e));
+                        }
+                    }
                 }
-            });
+            };
+            match &owner {
+                Some(owner) => owner.with(|| spawn_local_scoped_with_cancellation(task)),
+                None => spawn_local(task),
+            }
         }
     };
     // A new component (or deployment) starts again from the first line.
@@ -133,6 +181,8 @@ pub fn LogsTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
             let _ = (id.get(), component.get());
             run.update_value(|r| *r += 1);
             lines.set(Vec::new());
+            tail_failures.set_value(0);
+            tail_wait_until.set_value(0.0);
             cursor.set(String::new());
             more.set(false);
             loaded.set(false);
@@ -150,7 +200,8 @@ pub fn LogsTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
         let fetch = fetch.clone();
         let handle = set_interval_with_handle(
             move || {
-                if tail.get_untracked() && page_active() {
+                let due = js_sys::Date::now() >= tail_wait_until.get_value();
+                if tail.get_untracked() && page_active() && due {
                     fetch(true);
                 }
             },
@@ -167,9 +218,10 @@ pub fn LogsTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
         let fetch = fetch.clone();
         move |_| fetch(false)
     };
+    let no_lines = Memo::new(move |_| lines.with(Vec::is_empty));
     let download = move |_| {
-        let text: String =
-            lines.with_untracked(|lines| lines.iter().map(|l| log_file_line(l) + "\n").collect());
+        let text: String = lines
+            .with_untracked(|lines| lines.iter().map(|(_, l)| log_file_line(l) + "\n").collect());
         let which = component.get_untracked();
         let file = format!(
             "{}{}.log",
@@ -216,22 +268,15 @@ pub fn LogsTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
                     if !loaded.get() {
                         return view! { <p class="muted">"Loading logs…"</p> }.into_any();
                     }
-                    if lines.with(Vec::is_empty) {
+                    if no_lines.get() {
                         return view! { <p class="muted">"No log lines yet."</p> }.into_any();
                     }
                     view! {
                         <table class="log-table">
                             <tbody>
-                                {lines.get().into_iter().map(|l| {
-                                    let class = if l.stream == "stderr" { "log-line log-stderr" } else { "log-line" };
-                                    view! {
-                                        <tr class=class>
-                                            <td class="log-time">{format::time(&l.time)}</td>
-                                            <td class="log-source">{format!("{}/{}", l.component, l.executable)}</td>
-                                            <td class="log-message">{l.message}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
+                                <For each=move || lines.get() key=|(seq, _)| *seq let:item>
+                                    <LogRow line=item.1 />
+                                </For>
                             </tbody>
                         </table>
                     }.into_any()
@@ -244,6 +289,23 @@ pub fn LogsTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
                 </button>
             </div>
         </section>
+    }
+}
+
+/// One log line.
+#[component]
+fn LogRow(line: LogLine) -> impl IntoView {
+    let class = if line.stream == "stderr" {
+        "log-line log-stderr"
+    } else {
+        "log-line"
+    };
+    view! {
+        <tr class=class>
+            <td class="log-time">{format::time(&line.time)}</td>
+            <td class="log-source">{format!("{}/{}", line.component, line.executable)}</td>
+            <td class="log-message">{line.message}</td>
+        </tr>
     }
 }
 
@@ -267,5 +329,11 @@ fn save_text(name: &str, text: &str) {
         anchor.set_download(name);
         anchor.click();
     }
-    let _ = web_sys::Url::revoke_object_url(&url);
+    // Revoked once the browser has surely started the download.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        Duration::from_secs(30),
+    );
 }

@@ -134,6 +134,8 @@ enum Outcome {
     Conflict(String),
     /// Any other refusal or failure.
     Failed(ApiError),
+    /// No answer: the update may or may not have been applied.
+    Unknown(ApiError),
 }
 
 /// The Update Deployment dialog for the deployment shown; `on_updated` gets the deployment as
@@ -228,11 +230,16 @@ fn UpdateForm(
             busy.set(false);
             match result {
                 Ok(updated) => {
-                    on_updated.run(updated);
+                    // The page may be gone (the user navigated away meanwhile).
+                    on_updated.try_run(updated);
                     open.set(false);
                 }
                 Err(ApiError::Conflict { message, .. }) => {
                     outcome.set(Some(Outcome::Conflict(message)));
+                }
+                Err(e @ (ApiError::Network | ApiError::TimedOut(_))) => {
+                    // The update may have been applied: never suggest it was not.
+                    outcome.set(Some(Outcome::Unknown(e)));
                 }
                 Err(ApiError::Invalid { message, fields }) => {
                     let detail: Vec<String> = fields.iter().map(|f| f.message.clone()).collect();
@@ -257,6 +264,10 @@ fn UpdateForm(
         Some(Outcome::Failed(e)) => Some(e),
         _ => None,
     };
+    let unknown = move || match outcome.get() {
+        Some(Outcome::Unknown(e)) => Some(e),
+        _ => None,
+    };
     view! {
         <form class="update-form" on:submit=submit novalidate>
             <p class="muted">
@@ -265,7 +276,14 @@ fn UpdateForm(
                     generation + 1,
                 )}
             </p>
-            <UpdateChoices choices=choices chosen=chosen error=field_error />
+            // The list appears once devices are known, so nothing is rebuilt under the user's focus.
+            {move || {
+                if devices.with(Option::is_none) {
+                    view! { <p class="muted" role="status">"Checking the devices of this deployment…"</p> }.into_any()
+                } else {
+                    view! { <UpdateChoices choices=choices chosen=chosen error=field_error /> }.into_any()
+                }
+            }}
             {move || devices_error().map(|e| view! {
                 <p class="form-error" role="alert">{format!("Device components cannot be checked: {e}")}</p>
             })}
@@ -289,6 +307,20 @@ fn UpdateForm(
                     </button>
                 </div>
             })}
+            {move || unknown().map(|e| view! {
+                <div class="form-error conflict" role="alert" data-testid=ids::UPDATE_ERROR>
+                    <p>
+                        {format!("{e} ")}
+                        "The update may or may not have been applied. Reload the deployment to see its generation before trying again."
+                    </p>
+                    <button type="button" class="button button-small" on:click=move |_| {
+                        on_reload.run(());
+                        open.set(false);
+                    }>
+                        "Reload deployment"
+                    </button>
+                </div>
+            })}
             {move || failed().map(|e| view! {
                 <p class="form-error" role="alert" data-testid=ids::UPDATE_ERROR>{format!("Not updated: {e}")}</p>
             })}
@@ -300,7 +332,7 @@ fn UpdateForm(
                     type="submit"
                     class="button"
                     data-testid=ids::UPDATE_SUBMIT
-                    disabled=move || busy.get() || conflict().is_some()
+                    disabled=move || busy.get() || conflict().is_some() || unknown().is_some()
                     aria-busy=move || busy.get().to_string()
                 >
                     {move || if busy.get() { "Updating…" } else { "Update" }}
