@@ -112,6 +112,10 @@ async fn api_base_selects_http_mode_and_demo_query_forces_demo() {
     browser
         .wait_text(&test_id(ids::MODE_BADGE), "Backend: 127.0.0.1:9")
         .await;
+    // Nothing answers there: the list says so and offers to try again.
+    browser
+        .wait_text(&test_id(ids::LOAD_ERROR), "Could not load the deployments")
+        .await;
 
     browser.goto(&site.url("/deployments?demo=1")).await;
     browser.wait_text(&test_id(ids::MODE_BADGE), "Demo").await;
@@ -121,7 +125,8 @@ async fn api_base_selects_http_mode_and_demo_query_forces_demo() {
         Some("demo")
     );
     browser.screenshot("demo-badge").await;
-    browser.finish(&[]).await;
+    // The browser logs the refused requests to the unreachable backend.
+    browser.finish(&["127.0.0.1:9/api/v1"]).await;
 }
 
 #[tokio::test]
