@@ -114,7 +114,10 @@ async fn api_base_selects_http_mode_and_demo_query_forces_demo() {
         .await;
     // Nothing answers there: the list says so and offers to try again.
     browser
-        .wait_text(&test_id(ids::LOAD_ERROR), "Could not load the deployments")
+        .wait_text(
+            &format!("{} h2", test_id(ids::LOAD_ERROR)),
+            "Could not load the deployments",
+        )
         .await;
 
     browser.goto(&site.url("/deployments?demo=1")).await;
