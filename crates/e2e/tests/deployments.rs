@@ -744,7 +744,7 @@ async fn update_waits_for_provisioning_and_a_concurrent_change_is_a_conflict() {
     assert_eq!(after["updateDisabled"], true, "{after}");
     assert_eq!(
         after["blocked"].as_str(),
-        Some("The deployment is Provisioning: wait until it has finished."),
+        Some("Not available in phase Provisioning: wait until it has finished."),
         "{after}"
     );
     assert_eq!(

@@ -43,7 +43,7 @@ pub enum PlatformError {
     },
     /// The deployment's phase does not allow the operation.
     #[error(
-        "The deployment is {phase}; it can be updated only when Succeeded or Failed to update."
+        "The deployment is in phase {phase}; it can be updated only when Succeeded or Failed to update."
     )]
     PhaseConflict {
         /// The phase it is in.

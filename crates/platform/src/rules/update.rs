@@ -27,7 +27,7 @@ impl fmt::Display for UpdateBlocked {
             }
             _ => "it can be updated only when Succeeded or Failed to update",
         };
-        write!(f, "The deployment is {}: {why}.", self.phase.label())
+        write!(f, "Not available in phase {}: {why}.", self.phase.label())
     }
 }
 
