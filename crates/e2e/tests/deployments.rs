@@ -1552,3 +1552,81 @@ async fn demo_update_persists_across_a_reload_and_deprovision() {
     wait_text(&browser, &test_id(ids::DEPLOYMENT_GENERATION), "2", LONG).await;
     browser.finish(&[]).await;
 }
+
+/// Demo mode, the failure story by hand: the simulation panel takes the device offline, the
+/// update fails with DEP_E151, the panel brings the device back, the next update succeeds; a
+/// device offline during deprovision leaves it Partially deprovisioned until a retry.
+#[tokio::test]
+async fn demo_failure_story_through_the_simulation_panel() {
+    let (_site, browser) = open(ConfigJson::FromDist, "/deployments").await;
+    browser.wait_text(&test_id(ids::MODE_BADGE), "Demo").await;
+    browser.wait_test_id(ids::DEPLOYMENTS_TABLE).await;
+    let id = run(
+        &browser,
+        "const a = [...document.querySelectorAll('[data-testid=deployment-row] a.row-link')].find(a => a.textContent.trim() === 'amr-nav-tokyo'); return a ? a.closest('tr').dataset.id : null",
+        Vec::new(),
+    )
+    .await
+    .as_str()
+    .expect("a row for amr-nav-tokyo")
+    .to_string();
+
+    // The panel: amr-01 goes offline.
+    let device = format!("{}[data-uuid=\"dev-amr-01\"]", test_id(ids::SIM_DEVICE));
+    click(&browser, &test_id(ids::SIM_TOGGLE)).await;
+    wait_text(&browser, &device, "Take offline", LONG).await;
+    browser.screenshot("deployments-simulation-panel").await;
+    click(&browser, &device).await;
+    wait_text(&browser, &device, "Bring online", LONG).await;
+    click(&browser, &test_id(ids::SIM_TOGGLE)).await;
+
+    click(&browser, &format!("{} a.row-link", row(&id))).await;
+    browser.wait_title("amr-nav-tokyo").await;
+    wait_phase(&browser, "Succeeded", DEMO_WAIT).await;
+    let after = update_from_dialog(&browser, &["comp-amr-nav"], None).await;
+    assert_eq!(after["phase"], "Provisioning", "{after}");
+    wait_phase(&browser, "Failed to update", DEMO_WAIT).await;
+    let errors = text(&browser, &test_id(ids::DEPLOYMENT_ERRORS)).await;
+    let (meaning, _) = code_entry("DEP_E151");
+    assert!(errors.contains("DEP_E151"), "{errors}");
+    assert!(errors.contains(&meaning), "{errors}");
+    browser
+        .screenshot("deployments-demo-failed-to-update")
+        .await;
+
+    // Back online: the update is allowed again and goes through.
+    click(&browser, &test_id(ids::SIM_TOGGLE)).await;
+    click(&browser, &device).await;
+    wait_text(&browser, &device, "Take offline", LONG).await;
+    click(&browser, &test_id(ids::SIM_TOGGLE)).await;
+    let after = update_from_dialog(&browser, &["comp-amr-nav"], None).await;
+    assert_eq!(after["generation"], "3", "{after}");
+    wait_phase(&browser, "Succeeded", DEMO_WAIT).await;
+    let rows = history_rows(&browser, 3).await;
+    let statuses: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
+    assert_eq!(statuses, ["succeeded", "failed", "succeeded"], "{rows:?}");
+    click(&browser, &tab("details")).await;
+
+    // Offline again, deprovision: partial, then a retry once it is back finishes it.
+    click(&browser, &test_id(ids::SIM_TOGGLE)).await;
+    click(&browser, &device).await;
+    wait_text(&browser, &device, "Bring online", LONG).await;
+    click(&browser, &test_id(ids::SIM_TOGGLE)).await;
+    click(&browser, &test_id(ids::DEPROVISION_DEPLOYMENT)).await;
+    wait_dialog(&browser, ids::DEPROVISION_DIALOG, true).await;
+    click(&browser, &test_id(ids::CONFIRM_DEPROVISION)).await;
+    wait_dialog(&browser, ids::DEPROVISION_DIALOG, false).await;
+    wait_phase(&browser, "Partially deprovisioned", LONG).await;
+    browser.wait_test_id(ids::PARTIAL_NOTICE).await;
+    click(&browser, &test_id(ids::SIM_TOGGLE)).await;
+    click(&browser, &device).await;
+    wait_text(&browser, &device, "Take offline", LONG).await;
+    click(&browser, &test_id(ids::SIM_TOGGLE)).await;
+    click(
+        &browser,
+        &format!("{} button", test_id(ids::PARTIAL_NOTICE)),
+    )
+    .await;
+    wait_phase(&browser, "Deployment stopped", LONG).await;
+    browser.finish(&[]).await;
+}
