@@ -58,14 +58,6 @@ impl Backend {
         matches!(self, Backend::Demo(_))
     }
 
-    /// Changes whenever demo data moved on (never for HTTP): read it to refresh with the demo.
-    pub fn demo_version(&self) -> Option<u64> {
-        match self {
-            Backend::Demo(demo) => Some(demo.version.get()),
-            Backend::Http(_) => None,
-        }
-    }
-
     /// The catalog.
     pub async fn packages(&self) -> Result<Vec<PackageSummary>, ApiError> {
         match self {

@@ -120,6 +120,23 @@ pub fn ErrorCodeList(
     }
 }
 
+/// Codes side by side, each linking to its entry; an em dash when there are none.
+#[component]
+pub fn CodeLinks(
+    /// The codes.
+    codes: Vec<String>,
+) -> impl IntoView {
+    if codes.is_empty() {
+        return view! { <span class="muted">"—"</span> }.into_any();
+    }
+    view! {
+        <span class="code-links">
+            {codes.into_iter().map(|code| view! { <CodeLink code=code /> }).collect_view()}
+        </span>
+    }
+    .into_any()
+}
+
 /// A code, linking to its entry on the error codes page (its range's entry when it is not
 /// listed itself).
 #[component]

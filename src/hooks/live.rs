@@ -325,14 +325,6 @@ impl<T: Clone + PartialEq + Send + Sync + 'static> Live<T> {
             .timer
             .set(set_timeout_with_handle(move || live.refresh(), after).ok());
     }
-
-    /// Re-arms the schedule now (after what decides `every` changed, e.g. the user started an
-    /// update): the current wait is replaced by a fresh one.
-    pub fn reschedule_now(&self) {
-        if self.control().is_some_and(|c| !c.in_flight.get()) {
-            self.reschedule();
-        }
-    }
 }
 
 /// The tab is visible and the browser online: requests may go out.

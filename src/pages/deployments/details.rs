@@ -23,7 +23,7 @@ use crate::components::{
     load_state::{LoadError, TableSkeleton},
     page_header::{Crumb, PageHeader},
     phase_bar::{PhaseBar, phase_durations},
-    status::{CodeLink, ErrorCodeList, PhaseChip, StatusChip},
+    status::{ErrorCodeList, PhaseChip, StatusChip},
 };
 use crate::hooks::{Live, poll_every};
 use crate::{format, ids};
@@ -649,12 +649,4 @@ fn DetailsTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
             </section>
         </div>
     }
-}
-
-/// Every error code's entry links here (kept for the history table).
-pub fn code_links(codes: &[String]) -> impl IntoView + use<> {
-    codes
-        .iter()
-        .map(|code| view! { <CodeLink code=code.clone() /> })
-        .collect_view()
 }

@@ -4,9 +4,11 @@
 use leptos::prelude::*;
 use platform::wire::{Deployment, HistoryEntry, HistoryStatus};
 
-use super::details::code_links;
 use crate::api::use_backend;
-use crate::components::load_state::{LoadError, TableSkeleton};
+use crate::components::{
+    load_state::{LoadError, TableSkeleton},
+    status::CodeLinks,
+};
 use crate::{format, ids};
 
 /// The history table of the deployment shown; reloaded when its generation or phase changes.
@@ -101,7 +103,7 @@ pub fn HistoryTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
                                             <td>{entry.user.clone()}</td>
                                             <td><HistoryStatusCell status=entry.status.clone() /></td>
                                             <td>{components}</td>
-                                            <td>{if entry.errors.is_empty() { view! { <span class="muted">"—"</span> }.into_any() } else { view! { <span class="code-links">{code_links(&entry.errors)}</span> }.into_any() }}</td>
+                                            <td><CodeLinks codes=entry.errors.clone() /></td>
                                         </tr>
                                     }
                                 })
