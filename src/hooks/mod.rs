@@ -2,6 +2,8 @@
 
 pub mod live;
 pub mod title;
+pub mod url_state;
 
 pub use live::{Live, poll_every};
 pub use title::use_document_title;
+pub use url_state::{UrlState, use_url_state};

@@ -2,11 +2,7 @@
 //! and a package's detail page with **Deploy package**.
 
 use leptos::prelude::*;
-use leptos_router::{
-    NavigateOptions,
-    components::A,
-    hooks::{use_navigate, use_params_map, use_query_map},
-};
+use leptos_router::{components::A, hooks::use_params_map};
 use platform::wire::{
     CatalogFilter, Category, Component, Package, PackageSummary, Runtime, catalog_order,
     compare_versions,
@@ -21,6 +17,7 @@ use crate::components::{
     page_header::{Crumb, PageHeader},
     sort_header::{SortHeader, SortState},
 };
+use crate::hooks::{UrlState, use_url_state};
 use crate::{format, ids};
 
 /// The column the table is sorted by.
@@ -120,54 +117,35 @@ impl CatalogQuery {
 #[component]
 pub fn CatalogPage() -> impl IntoView {
     let backend = use_backend();
-    let query = use_query_map();
-    let navigate = use_navigate();
     let packages = LocalResource::new(move || {
         let backend = backend.clone();
         async move { backend.packages().await }
     });
-    let state = Memo::new(move |_| {
-        let query = query.read();
-        CatalogQuery::from_pairs(|key| query.get(key))
-    });
-    let set_state = move |next: CatalogQuery| {
-        navigate(
-            &format!("/catalog{}", next.to_query()),
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
-    };
+    let (state, set_state) = use_url_state::<CatalogQuery>("/catalog");
     let on_search = {
-        let set_state = set_state.clone();
         move |ev: leptos::ev::Event| {
-            set_state(CatalogQuery {
+            set_state.run(CatalogQuery {
                 search: event_target_value(&ev),
                 ..state.get_untracked()
             })
         }
     };
     let on_category = {
-        let set_state = set_state.clone();
         move |ev: leptos::ev::Event| {
-            set_state(CatalogQuery {
+            set_state.run(CatalogQuery {
                 category: event_target_value(&ev),
                 ..state.get_untracked()
             })
         }
     };
     let sort_header = {
-        let set_state = set_state.clone();
         move |key: SortKey, label: &'static str| {
-            let set_state = set_state.clone();
             let sorted =
                 Signal::derive(move || state.with(|s| SortState::of(s.sort == key, s.descending)));
             let on_sort = Callback::new(move |()| {
                 let current = state.get_untracked();
                 let descending = current.sort == key && !current.descending;
-                set_state(CatalogQuery {
+                set_state.run(CatalogQuery {
                     sort: key,
                     descending,
                     ..current
@@ -176,10 +154,7 @@ pub fn CatalogPage() -> impl IntoView {
             view! { <SortHeader label=label state=sorted on_sort=on_sort /> }
         }
     };
-    let clear = {
-        let set_state = set_state.clone();
-        move || set_state(CatalogQuery::from_pairs(|_| None))
-    };
+    let clear = move || set_state.run(CatalogQuery::from_pairs(|_| None));
     let table = move || match packages.get() {
         None => view! { <TableSkeleton rows=6 /> }.into_any(),
         Some(Err(error)) => {
@@ -189,7 +164,6 @@ pub fn CatalogPage() -> impl IntoView {
         Some(Ok(all)) => {
             let shown = state.with(|s| s.apply(&all));
             if shown.is_empty() {
-                let clear = clear.clone();
                 let body = if all.is_empty() {
                     "The catalog has no packages yet.".to_string()
                 } else {
@@ -442,6 +416,16 @@ fn ComponentCard(component: Component) -> impl IntoView {
                 </table>
             })}
         </section>
+    }
+}
+
+impl UrlState for CatalogQuery {
+    fn read(get: &dyn Fn(&str) -> Option<String>) -> Self {
+        CatalogQuery::from_pairs(get)
+    }
+
+    fn write(&self) -> String {
+        self.to_query()
     }
 }
 

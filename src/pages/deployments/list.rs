@@ -5,11 +5,7 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use leptos_router::{
-    NavigateOptions,
-    components::A,
-    hooks::{use_navigate, use_query_map},
-};
+use leptos_router::{NavigateOptions, components::A, hooks::use_navigate};
 use platform::phase::Phase;
 use platform::wire::Deployment;
 
@@ -24,7 +20,7 @@ use crate::components::{
     sort_header::{SortHeader, SortState},
     status::{PhaseChip, StatusChip},
 };
-use crate::hooks::{Live, poll_every};
+use crate::hooks::{Live, UrlState, poll_every, use_url_state};
 use crate::{format, ids};
 
 /// Which phases the list shows.
@@ -224,12 +220,7 @@ type Row = RwSignal<Deployment>;
 #[component]
 pub fn DeploymentsPage() -> impl IntoView {
     let backend = use_backend();
-    let query = use_query_map();
-    let navigate = use_navigate();
-    let state = Memo::new(move |_| {
-        let query = query.read();
-        DeploymentsQuery::from_pairs(|key| query.get(key))
-    });
+    let (state, set_state) = use_url_state::<DeploymentsQuery>("/deployments");
     let live = Live::start(
         &backend,
         move |backend| {
@@ -303,38 +294,24 @@ pub fn DeploymentsPage() -> impl IntoView {
     });
     let total = Memo::new(move |_| ids_in_order.with(Vec::len));
 
-    let set_state = move |next: DeploymentsQuery| {
-        navigate(
-            &format!("/deployments{}", next.to_query()),
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
-    };
     let on_search = {
-        let set_state = set_state.clone();
         move |ev: leptos::ev::Event| {
-            set_state(DeploymentsQuery {
+            set_state.run(DeploymentsQuery {
                 search: event_target_value(&ev),
                 ..state.get_untracked()
             })
         }
     };
     let on_phase = {
-        let set_state = set_state.clone();
         move |ev: leptos::ev::Event| {
-            set_state(DeploymentsQuery {
+            set_state.run(DeploymentsQuery {
                 phase: PhaseFilter::from_value(&event_target_value(&ev)),
                 ..state.get_untracked()
             })
         }
     };
     let sort_header = {
-        let set_state = set_state.clone();
         move |key: SortKey, label: &'static str| {
-            let set_state = set_state.clone();
             let sorted =
                 Signal::derive(move || state.with(|s| SortState::of(s.sort == key, s.descending)));
             let on_sort = Callback::new(move |()| {
@@ -344,7 +321,7 @@ pub fn DeploymentsPage() -> impl IntoView {
                 } else {
                     key == SortKey::Created
                 };
-                set_state(DeploymentsQuery {
+                set_state.run(DeploymentsQuery {
                     sort: key,
                     descending,
                     ..current
@@ -353,10 +330,7 @@ pub fn DeploymentsPage() -> impl IntoView {
             view! { <SortHeader label=label state=sorted on_sort=on_sort /> }
         }
     };
-    let clear = {
-        let set_state = set_state.clone();
-        move || set_state(DeploymentsQuery::default())
-    };
+    let clear = move || set_state.run(DeploymentsQuery::default());
 
     // Deprovision from a row: the dialog asks first.
     let deprovision_target = RwSignal::new(None::<(String, String)>);
@@ -389,7 +363,6 @@ pub fn DeploymentsPage() -> impl IntoView {
             };
         }
         if nothing_shown.get() {
-            let clear = clear.clone();
             let (title, body) = if total.get() == 0
                 && state.with(|s| s.phase == PhaseFilter::Live && s.search.is_empty())
             {
@@ -417,7 +390,6 @@ pub fn DeploymentsPage() -> impl IntoView {
             }
             .into_any();
         }
-        let sort_header = sort_header.clone();
         view! {
             <div class="panel table-panel">
                 <table class="data-table deployments-table" data-testid=ids::DEPLOYMENTS_TABLE>
@@ -559,6 +531,16 @@ fn DeploymentRow(row: Row, on_deprovision: Callback<(String, String)>) -> impl I
                 </button>
             </td>
         </tr>
+    }
+}
+
+impl UrlState for DeploymentsQuery {
+    fn read(get: &dyn Fn(&str) -> Option<String>) -> Self {
+        DeploymentsQuery::from_pairs(get)
+    }
+
+    fn write(&self) -> String {
+        self.to_query()
     }
 }
 
