@@ -10,7 +10,7 @@ use leptos_router::{
 };
 use platform::phase::Phase;
 use platform::rules::update::update_availability;
-use platform::wire::{Deployment, Device, Runtime};
+use platform::wire::{DependencyStatus, Deployment, Device, NetworkRef, Runtime};
 
 use super::deprovision::{DeprovisionDialog, partial_message};
 use super::history::HistoryTab;
@@ -553,83 +553,52 @@ fn DetailsTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
                     }.into_any()
                 }}}
             </section>
-            <section class="panel">
-                <h2 class="section-title">"Labels"</h2>
-                {move || if labels.with(Vec::is_empty) {
-                    view! { <p class="muted">"No labels."</p> }.into_any()
-                } else {
-                    view! {
-                        <ul class="chips">
-                            {labels.get().into_iter().map(|l| view! { <li class="chip">{l}</li> }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }}
-            </section>
-            <section class="panel">
-                <h2 class="section-title">"Dependencies"</h2>
-                {move || if dependencies.with(Vec::is_empty) {
-                    view! { <p class="muted">"No dependencies."</p> }.into_any()
-                } else {
+            <ListSection title="Labels" empty="No labels." class="chips" items=labels item=|l: String| view! { <li class="chip">{l}</li> } />
+            <ListSection
+                title="Dependencies"
+                empty="No dependencies."
+                note=Signal::derive(move || {
                     let all_running = dependencies.with(|deps| {
                         deps.iter().all(|(_, seen)| {
                             seen.as_ref().is_some_and(|s| s.status == platform::phase::Status::Running)
                         })
                     });
+                    (!all_running).then_some("Not every dependency reads Running: this deployment may not work until they do.")
+                })
+                items=dependencies
+                item=|(id, seen): (String, Option<DependencyStatus>)| {
+                    let href = format!("/deployments/{}", encode(&id));
+                    let name = seen.as_ref().map(|s| s.name.clone()).filter(|n| !n.is_empty()).unwrap_or_else(|| id.clone());
                     view! {
-                        {(!all_running).then(|| view! {
-                            <p class="hint warning-text">"Not every dependency reads Running: this deployment may not work until they do."</p>
-                        })}
-                        <ul class="plain-list">
-                            {dependencies.get().into_iter().map(|(id, seen)| {
-                                let href = format!("/deployments/{}", encode(&id));
-                                let name = seen.as_ref().map(|s| s.name.clone()).filter(|n| !n.is_empty()).unwrap_or_else(|| id.clone());
-                                view! {
-                                    <li class="dependency">
-                                        <A href=href>{name}</A>
-                                        {seen.map(|s| view! {
-                                            <PhaseChip phase=Signal::stored(s.phase) />
-                                            <StatusChip status=Signal::stored(s.status) errors=Signal::stored(Vec::new()) />
-                                        })}
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }}
-            </section>
-            <section class="panel">
-                <h2 class="section-title">"Routed networks"</h2>
-                {move || if networks.with(Vec::is_empty) {
-                    view! { <p class="muted">"No routed networks."</p> }.into_any()
-                } else {
-                    view! {
-                        <ul class="plain-list">
-                            {networks.get().into_iter().map(|n| view! {
-                                <li>{n.name.clone().unwrap_or_else(|| n.guid.clone())}" "<code class="muted">{n.guid.clone()}</code></li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }}
-            </section>
-            <section class="panel">
-                <h2 class="section-title">"Volumes"</h2>
-                {move || if volumes.with(Vec::is_empty) {
-                    view! { <p class="muted">"No volumes."</p> }.into_any()
-                } else {
-                    view! {
-                        <ul class="plain-list">
-                            {volumes.get().into_iter().map(|(mount_path, component, volume_id)| {
-                                view! {
-                                    <li>
-                                        <code>{mount_path}</code>" in "{component}" from "
-                                        <A href=format!("/deployments/{}", encode(&volume_id))>{volume_id.clone()}</A>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }}
-            </section>
+                        <li class="dependency">
+                            <A href=href>{name}</A>
+                            {seen.map(|s| view! {
+                                <PhaseChip phase=Signal::stored(s.phase) />
+                                <StatusChip status=Signal::stored(s.status) errors=Signal::stored(Vec::new()) />
+                            })}
+                        </li>
+                    }
+                }
+            />
+            <ListSection
+                title="Routed networks"
+                empty="No routed networks."
+                items=networks
+                item=|n: NetworkRef| view! {
+                    <li>{n.name.clone().unwrap_or_else(|| n.guid.clone())}" "<code class="muted">{n.guid.clone()}</code></li>
+                }
+            />
+            <ListSection
+                title="Volumes"
+                empty="No volumes."
+                items=volumes
+                item=|(mount_path, component, volume_id): (String, String, String)| view! {
+                    <li>
+                        <code>{mount_path}</code>" in "{component}" from "
+                        <A href=format!("/deployments/{}", encode(&volume_id))>{volume_id.clone()}</A>
+                    </li>
+                }
+            />
             <section class="panel">
                 <h2 class="section-title">"Parameters"</h2>
                 {move || if parameters.with(Vec::is_empty) {
@@ -648,5 +617,39 @@ fn DetailsTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
                 }}
             </section>
         </div>
+    }
+}
+
+/// A panel listing `items`, or saying `empty` when there are none; `note` (a warning) above the
+/// list when given.
+#[component]
+fn ListSection<T, F, V>(
+    title: &'static str,
+    empty: &'static str,
+    items: Memo<Vec<T>>,
+    item: F,
+    #[prop(default = "plain-list")] class: &'static str,
+    #[prop(optional, into)] note: Signal<Option<&'static str>>,
+) -> impl IntoView
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <section class="panel">
+            <h2 class="section-title">{title}</h2>
+            {move || {
+                if items.with(Vec::is_empty) {
+                    return view! { <p class="muted">{empty}</p> }.into_any();
+                }
+                let item = item.clone();
+                view! {
+                    {note.get().map(|note| view! { <p class="hint warning-text">{note}</p> })}
+                    <ul class=class>{items.get().into_iter().map(item).collect_view()}</ul>
+                }
+                .into_any()
+            }}
+        </section>
     }
 }
