@@ -108,3 +108,14 @@ pub async fn get_json(url: &str) -> serde_json::Value {
     let (_, body) = http("GET", url, None).await;
     serde_json::from_str(&body).unwrap_or(serde_json::Value::Null)
 }
+
+/// The ID of the deployment named `name` on the backend at `base` (`http://127.0.0.1:PORT`).
+pub async fn deployment_id(base: &str, name: &str) -> String {
+    let list = get_json(&format!("{base}/api/v1/deployments")).await;
+    list["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|d| d["name"] == name))
+        .and_then(|d| d["deploymentId"].as_str())
+        .unwrap_or_else(|| panic!("the backend has no deployment named {name}: {list}"))
+        .to_string()
+}

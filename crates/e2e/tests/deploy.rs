@@ -6,7 +6,7 @@
 
 use fantoccini::Locator;
 use rio_console::ids;
-use rio_e2e::{BackendSite, Browser, ConfigJson, Site, get_json, http};
+use rio_e2e::{BackendSite, Browser, ConfigJson, Site, deployment_id, get_json, http};
 
 fn test_id(id: &str) -> String {
     format!("[data-testid=\"{id}\"]")
@@ -60,17 +60,6 @@ async fn click(browser: &Browser, css: &str) {
         .unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
 
-/// The id of the seeded deployment with this name, read from the backend's list.
-async fn seeded_id(site_url: &str, name: &str) -> String {
-    let list = get_json(&format!("{site_url}/api/v1/deployments")).await;
-    list["items"]
-        .as_array()
-        .and_then(|items| items.iter().find(|d| d["name"] == name))
-        .and_then(|d| d["deploymentId"].as_str())
-        .unwrap_or_else(|| panic!("no deployment {name}"))
-        .to_string()
-}
-
 /// Fills the fleet-bridge form the way a person would.
 async fn fill_bridge_form(browser: &Browser, name: &str) {
     browser.wait_test_id(ids::DEPLOY_FORM).await;
@@ -107,7 +96,7 @@ async fn fill_bridge_form(browser: &Browser, name: &str) {
 #[tokio::test]
 async fn deploy_the_hybrid_ros_package_against_the_backend() {
     let site = BackendSite::start(&[]).await;
-    let dependency = seeded_id(&site.url(""), "amr-nav-tokyo").await;
+    let dependency = deployment_id(&site.url(""), "amr-nav-tokyo").await;
     let browser = Browser::start().await;
     browser.goto(&site.url("/catalog/pkg-fleet-bridge")).await;
     click(&browser, &test_id(ids::DEPLOY_PACKAGE)).await;

@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use rio_console::ids;
-use rio_e2e::{BackendSite, Browser, ConfigJson, get_json, http, open};
+use rio_e2e::{BackendSite, Browser, ConfigJson, deployment_id, get_json, http, open};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
@@ -41,17 +41,6 @@ fn row(id: &str) -> String {
 /// The backend at the harness's speed (20: a whole deployment takes 0.4 s) with the controls.
 async fn fast_backend() -> BackendSite {
     BackendSite::start(&["--enable-faults"]).await
-}
-
-/// The ID of the deployment named `name`, from the backend's list.
-async fn deployment_id(base: &str, name: &str) -> String {
-    let list = get_json(&format!("{base}/api/v1/deployments")).await;
-    list["items"]
-        .as_array()
-        .and_then(|items| items.iter().find(|d| d["name"] == name))
-        .and_then(|d| d["deploymentId"].as_str())
-        .unwrap_or_else(|| panic!("the backend has no deployment named {name}: {list}"))
-        .to_string()
 }
 
 /// One deployment as the backend has it now.
@@ -1553,6 +1542,22 @@ async fn demo_update_persists_across_a_reload_and_deprovision() {
     browser.finish(&[]).await;
 }
 
+/// Sets a device online or offline through the demo's simulation panel (opened and closed
+/// again around the click).
+async fn sim_set_device(browser: &Browser, uuid: &str, online: bool) {
+    let device = format!("{}[data-uuid=\"{uuid}\"]", test_id(ids::SIM_DEVICE));
+    click(browser, &test_id(ids::SIM_TOGGLE)).await;
+    let (before, after) = if online {
+        ("Bring online", "Take offline")
+    } else {
+        ("Take offline", "Bring online")
+    };
+    wait_text(browser, &device, before, LONG).await;
+    click(browser, &device).await;
+    wait_text(browser, &device, after, LONG).await;
+    click(browser, &test_id(ids::SIM_TOGGLE)).await;
+}
+
 /// Demo mode, the failure story by hand: the simulation panel takes the device offline, the
 /// update fails with DEP_E151, the panel brings the device back, the next update succeeds; a
 /// device offline during deprovision leaves it Partially deprovisioned until a retry.
@@ -1572,13 +1577,11 @@ async fn demo_failure_story_through_the_simulation_panel() {
     .to_string();
 
     // The panel: amr-01 goes offline.
-    let device = format!("{}[data-uuid=\"dev-amr-01\"]", test_id(ids::SIM_DEVICE));
     click(&browser, &test_id(ids::SIM_TOGGLE)).await;
-    wait_text(&browser, &device, "Take offline", LONG).await;
+    browser.wait_test_id(ids::SIM_DEVICE).await;
     browser.screenshot("deployments-simulation-panel").await;
-    click(&browser, &device).await;
-    wait_text(&browser, &device, "Bring online", LONG).await;
     click(&browser, &test_id(ids::SIM_TOGGLE)).await;
+    sim_set_device(&browser, "dev-amr-01", false).await;
 
     click(&browser, &format!("{} a.row-link", row(&id))).await;
     browser.wait_title("amr-nav-tokyo").await;
@@ -1595,10 +1598,7 @@ async fn demo_failure_story_through_the_simulation_panel() {
         .await;
 
     // Back online: the update is allowed again and goes through.
-    click(&browser, &test_id(ids::SIM_TOGGLE)).await;
-    click(&browser, &device).await;
-    wait_text(&browser, &device, "Take offline", LONG).await;
-    click(&browser, &test_id(ids::SIM_TOGGLE)).await;
+    sim_set_device(&browser, "dev-amr-01", true).await;
     let after = update_from_dialog(&browser, &["comp-amr-nav"], None).await;
     assert_eq!(after["generation"], "3", "{after}");
     wait_phase(&browser, "Succeeded", DEMO_WAIT).await;
@@ -1608,20 +1608,14 @@ async fn demo_failure_story_through_the_simulation_panel() {
     click(&browser, &tab("details")).await;
 
     // Offline again, deprovision: partial, then a retry once it is back finishes it.
-    click(&browser, &test_id(ids::SIM_TOGGLE)).await;
-    click(&browser, &device).await;
-    wait_text(&browser, &device, "Bring online", LONG).await;
-    click(&browser, &test_id(ids::SIM_TOGGLE)).await;
+    sim_set_device(&browser, "dev-amr-01", false).await;
     click(&browser, &test_id(ids::DEPROVISION_DEPLOYMENT)).await;
     wait_dialog(&browser, ids::DEPROVISION_DIALOG, true).await;
     click(&browser, &test_id(ids::CONFIRM_DEPROVISION)).await;
     wait_dialog(&browser, ids::DEPROVISION_DIALOG, false).await;
     wait_phase(&browser, "Partially deprovisioned", LONG).await;
     browser.wait_test_id(ids::PARTIAL_NOTICE).await;
-    click(&browser, &test_id(ids::SIM_TOGGLE)).await;
-    click(&browser, &device).await;
-    wait_text(&browser, &device, "Take offline", LONG).await;
-    click(&browser, &test_id(ids::SIM_TOGGLE)).await;
+    sim_set_device(&browser, "dev-amr-01", true).await;
     click(
         &browser,
         &format!("{} button", test_id(ids::PARTIAL_NOTICE)),
