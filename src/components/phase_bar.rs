@@ -98,7 +98,8 @@ pub fn PhaseBar(
     }
 }
 
-/// How long the deployment spent in each phase of its timeline (the last one until `now`).
+/// How long the deployment spent in each phase of its timeline; the last one, where it is now,
+/// counts until `now`.
 pub fn phase_durations(timeline: &[PhaseAt], now_ms: i64) -> Vec<(Phase, Option<i64>)> {
     use platform::time::Millis;
     let at = |entry: &PhaseAt| Millis::parse_rfc3339(&entry.at);
@@ -109,8 +110,7 @@ pub fn phase_durations(timeline: &[PhaseAt], now_ms: i64) -> Vec<(Phase, Option<
             let start = at(entry);
             let end = match timeline.get(i + 1) {
                 Some(next) => at(next),
-                None if entry.phase.is_transient() => Some(Millis(now_ms)),
-                None => None,
+                None => Some(Millis(now_ms)),
             };
             let spent = match (start, end) {
                 (Some(start), Some(end)) => Some(end.since(start).max(0)),

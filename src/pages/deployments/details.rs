@@ -538,15 +538,19 @@ fn DetailsTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
                 <h2 class="section-title">"Time in each phase"</h2>
                 {move || {
                 let durations = phase_durations(&timeline.get(), js_sys::Date::now() as i64);
+                let count = durations.len();
                 if durations.is_empty() {
                     view! { <p class="muted">"No phase changes recorded."</p> }.into_any()
                 } else {
                     view! {
                         <ol class="timeline">
-                            {durations.into_iter().map(|(phase, spent)| view! {
+                            {durations.into_iter().enumerate().map(|(i, (phase, spent))| view! {
                                 <li>
                                     <PhaseChip phase=Signal::stored(phase) />
-                                    <span class="timeline-time">{spent.map_or("—".to_string(), format::duration)}</span>
+                                    <span class="timeline-time">{
+                                        let spent = spent.map_or("—".to_string(), format::duration);
+                                        if i + 1 == count { format!("{spent} so far") } else { spent }
+                                    }</span>
                                 </li>
                             }).collect_view()}
                         </ol>
