@@ -22,7 +22,11 @@ fn Panel(demo: DemoBackend) -> impl IntoView {
     let version = demo.version;
     let devices = {
         let demo = demo.clone();
+        // Read only while the panel is open: closed, it costs nothing per simulation tick.
         Memo::new(move |_| {
+            if !open.get() {
+                return Vec::new();
+            }
             version.track();
             demo.read(|p| p.devices(None, None))
         })
@@ -30,6 +34,9 @@ fn Panel(demo: DemoBackend) -> impl IntoView {
     let fail_armed = {
         let demo = demo.clone();
         Memo::new(move |_| {
+            if !open.get() {
+                return false;
+            }
             version.track();
             demo.read(|p| p.next_update_fails())
         })
