@@ -134,3 +134,18 @@ pub const SIM_DEVICE: &str = "sim-device";
 pub const SIM_FAIL_NEXT: &str = "sim-fail-next";
 /// "Reset the demo".
 pub const SIM_RESET: &str = "sim-reset";
+/// The simulation speed choice (radio buttons whose `value` is the speed).
+pub const SIM_SPEED: &str = "sim-speed";
+/// "Show the tour" in the simulation panel.
+pub const SIM_SHOW_TOUR: &str = "sim-show-tour";
+/// The demo's first-visit tour.
+pub const DEMO_TOUR: &str = "demo-tour";
+/// The tour's "Got it".
+pub const DEMO_TOUR_DISMISS: &str = "demo-tour-dismiss";
+
+/// The label the deployments list is narrowed to (`?label=site:tokyo`), with its clear button.
+pub const LABEL_FILTER: &str = "label-filter";
+/// The error shown when `?label=` is not `key:value`.
+pub const LABEL_FILTER_ERROR: &str = "label-filter-error";
+/// The single-deployment widget (`/widgets/deployment/:id`).
+pub const DEPLOYMENT_WIDGET: &str = "deployment-widget";

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod components;
 pub mod config;
+pub mod embed;
 pub mod format;
 pub mod hooks;
 pub mod ids;
@@ -21,10 +22,11 @@ use leptos_router::{
 use crate::api::BackendProvider;
 use crate::components::layout::Shell;
 use crate::config::{Settings, demo_forced_by_query, load_runtime_config};
+use crate::embed::EmbedBridge;
 use crate::pages::{
     catalog::{CatalogPage, PackagePage},
     deploy::DeployPage,
-    deployments::{DeploymentPage, DeploymentsPage},
+    deployments::{DeploymentPage, DeploymentWidget, DeploymentsPage, DeploymentsWidget},
     error_codes::ErrorCodesPage,
     not_found::NotFound,
     simulation::SimulationPanel,
@@ -37,6 +39,7 @@ const CONFIG_TIMEOUT_SECS: u32 = 8;
 #[component]
 pub fn App() -> impl IntoView {
     // Read before any route renders: a redirect would drop the query.
+    embed::init();
     let demo_forced = window()
         .location()
         .search()
@@ -49,15 +52,17 @@ pub fn App() -> impl IntoView {
         <Router>
             <Shell settings=Signal::derive(move || settings.get())>
                 <BackendProvider>
-                    <AppRoutes />
-                    <SimulationPanel />
+                    <EmbedBridge>
+                        <AppRoutes />
+                    </EmbedBridge>
+                    {(!embed::embedded()).then(|| view! { <SimulationPanel /> })}
                 </BackendProvider>
             </Shell>
         </Router>
     }
 }
 
-/// The console's routes; `/` opens the catalog.
+/// The console's routes; `/` opens the catalog. `/widgets/…` are the embeddable widgets.
 #[component]
 pub fn AppRoutes() -> impl IntoView {
     view! {
@@ -82,6 +87,8 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/deployments") view=DeploymentsPage />
             <Route path=path!("/deployments/:id") view=DeploymentPage />
             <Route path=path!("/error-codes") view=ErrorCodesPage />
+            <Route path=path!("/widgets/deployment/:id") view=DeploymentWidget />
+            <Route path=path!("/widgets/deployments") view=DeploymentsWidget />
         </Routes>
     }
 }

@@ -14,6 +14,12 @@ use crate::api::ApiError;
 
 /// Where the demo state is kept.
 pub const STORAGE_KEY: &str = "rio-console.demo-state";
+/// Where the chosen speed is kept (apart from the state, so a reset keeps it).
+pub const SPEED_KEY: &str = "rio-console.demo-speed";
+/// Where "the first-visit tour was dismissed" is kept (a reset keeps it too).
+pub const TOUR_DISMISSED_KEY: &str = "rio-console.demo-tour-dismissed";
+/// The speeds the simulation panel offers (1 is the platform's own pace).
+pub const SPEEDS: [f64; 4] = [0.5, 1.0, 2.0, 5.0];
 /// Log lines kept per deployment in the browser (local storage is small).
 const DEMO_LOG_LINES: usize = 150;
 /// How often the simulation moves on.
@@ -32,15 +38,14 @@ pub struct DemoBackend {
     platform: Arc<Mutex<Platform>>,
     /// Bumped whenever the simulation changes, so views showing live data can refresh.
     pub version: RwSignal<u64>,
+    speed: RwSignal<f64>,
 }
 
 impl DemoBackend {
-    /// Restores the saved demo (or seeds a new one) and starts its timer.
+    /// Restores the saved demo (or seeds a new one) at the saved speed and starts its timer.
     pub fn start() -> DemoBackend {
-        let config = SimConfig {
-            max_log_lines: DEMO_LOG_LINES,
-            ..SimConfig::default()
-        };
+        let speed = parse_speed(stored(SPEED_KEY).as_deref());
+        let config = config_at(speed);
         let platform = load()
             .map(|mut platform| {
                 platform.set_config(config);
@@ -50,6 +55,7 @@ impl DemoBackend {
         let backend = DemoBackend {
             platform: Arc::new(Mutex::new(platform)),
             version: RwSignal::new(0),
+            speed: RwSignal::new(speed),
         };
         backend.save();
         let ticking = backend.clone();
@@ -107,7 +113,26 @@ impl DemoBackend {
             .map_err(ApiError::from)
     }
 
-    /// Starts the demo again from the seed, forgetting everything done in it.
+    /// How many times faster than the platform's own pace the simulation runs (tracked: a view
+    /// reading it follows changes).
+    pub fn speed(&self) -> f64 {
+        self.speed.get()
+    }
+
+    /// Runs the simulation `speed` times faster (one of `SPEEDS`; anything else is 1×) from
+    /// now on, and keeps the choice for the next visit. Running stages keep their start times.
+    pub fn set_speed(&self, speed: f64) {
+        let speed = offered_speed(speed).unwrap_or(1.0);
+        self.change(|p, now| {
+            // Time so far passes at the old speed.
+            p.advance(now);
+            p.set_config(config_at(speed));
+        });
+        self.speed.set(speed);
+        store(SPEED_KEY, &speed.to_string());
+    }
+
+    /// Starts the demo again from the seed, forgetting everything done in it (not its speed).
     pub fn reset(&self) {
         let config = self.lock().config();
         let fresh = seed::seeded(js_sys::Date::now() as u64, now(), config);
@@ -115,19 +140,106 @@ impl DemoBackend {
     }
 
     fn save(&self) {
-        if let Some(storage) = local_storage() {
-            let json = self.lock().to_json();
-            let _ = storage.set_item(STORAGE_KEY, &json);
-        }
+        let json = self.lock().to_json();
+        store(STORAGE_KEY, &json);
     }
+}
+
+/// The simulation's settings at `speed`, with the browser's smaller log.
+fn config_at(speed: f64) -> SimConfig {
+    SimConfig {
+        max_log_lines: DEMO_LOG_LINES,
+        ..SimConfig::with_speed(speed)
+    }
+}
+
+/// `speed` if the panel offers it.
+fn offered_speed(speed: f64) -> Option<f64> {
+    SPEEDS.into_iter().find(|offered| *offered == speed)
+}
+
+/// A stored speed; 1× when there is none or it is not one the panel offers.
+pub fn parse_speed(stored: Option<&str>) -> f64 {
+    stored
+        .and_then(|text| text.trim().parse::<f64>().ok())
+        .and_then(offered_speed)
+        .unwrap_or(1.0)
+}
+
+/// How a speed is shown: "½×", "1×", "2×", "5×".
+pub fn speed_label(speed: f64) -> String {
+    if speed == 0.5 {
+        "½×".to_string()
+    } else {
+        format!("{speed}×")
+    }
+}
+
+/// Whether the first-visit tour was dismissed in this browser.
+pub fn tour_dismissed() -> bool {
+    stored(TOUR_DISMISSED_KEY).is_some_and(|value| value == "true")
+}
+
+/// Remembers whether the first-visit tour is dismissed.
+pub fn set_tour_dismissed(dismissed: bool) {
+    store(TOUR_DISMISSED_KEY, if dismissed { "true" } else { "false" });
 }
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
+fn stored(key: &str) -> Option<String> {
+    local_storage()?.get_item(key).ok()?
+}
+
+/// Keeps `value` under `key`; without local storage (private mode) it lasts this visit only.
+fn store(key: &str, value: &str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(key, value);
+    }
+}
+
 /// The saved demo, if there is one this version can read.
 fn load() -> Option<Platform> {
-    let text = local_storage()?.get_item(STORAGE_KEY).ok()??;
-    Platform::from_json(&text).ok()
+    Platform::from_json(&stored(STORAGE_KEY)?).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_speed_is_used_only_when_the_panel_offers_it() {
+        assert_eq!(parse_speed(Some("5")), 5.0);
+        assert_eq!(parse_speed(Some("0.5")), 0.5);
+        assert_eq!(parse_speed(Some(" 2 ")), 2.0);
+        for bad in ["", "fast", "3", "0", "-2", "NaN", "inf", "1e400", "5x"] {
+            assert_eq!(parse_speed(Some(bad)), 1.0, "{bad:?}");
+        }
+        assert_eq!(parse_speed(None), 1.0);
+    }
+
+    #[test]
+    fn every_offered_speed_is_stored_as_text_that_reads_back() {
+        for speed in SPEEDS {
+            assert_eq!(parse_speed(Some(&speed.to_string())), speed);
+        }
+    }
+
+    #[test]
+    fn speeds_are_labelled_as_multipliers() {
+        let labels: Vec<String> = SPEEDS.into_iter().map(speed_label).collect();
+        assert_eq!(labels, ["½×", "1×", "2×", "5×"]);
+    }
+
+    #[test]
+    fn a_faster_speed_shortens_the_stages_and_keeps_the_browser_log_size() {
+        let fast = config_at(5.0);
+        let normal = config_at(1.0);
+        assert_eq!(fast.max_log_lines, DEMO_LOG_LINES);
+        assert_eq!(normal.max_log_lines, DEMO_LOG_LINES);
+        assert_eq!(fast.provisioning_ms * 5, normal.provisioning_ms);
+        assert!(fast.in_progress_ms < normal.in_progress_ms);
+    }
 }

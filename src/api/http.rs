@@ -22,7 +22,7 @@ const BACKOFF_BASE_MS: f64 = 400.0;
 const BACKOFF_CAP_MS: f64 = 8_000.0;
 
 /// Credentials sent with every request; kept in memory only.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Auth {
     /// Bearer token.
     pub token: Option<String>,
@@ -30,11 +30,24 @@ pub struct Auth {
     pub project: Option<String>,
 }
 
+// Hand-written so the token cannot reach a log through `{:?}`.
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Auth")
+            .field("token", &self.token.as_ref().map(|_| "…"))
+            .field("project", &self.project)
+            .finish()
+    }
+}
+
 /// A client of the backend at one base URL.
 #[derive(Clone)]
 pub struct HttpBackend {
     base: String,
     auth: Arc<Mutex<Auth>>,
+    /// Bumped when [`HttpBackend::set_auth`] brings new credentials, so loops stopped by a 401
+    /// can start again.
+    auth_version: leptos::prelude::RwSignal<u64>,
     /// Attempts per read: [`READ_ATTEMPTS`] for one-off loads, 1 for polls, which back off on
     /// their own schedule.
     read_attempts: u32,
@@ -46,6 +59,7 @@ impl HttpBackend {
         HttpBackend {
             base: base.trim_end_matches('/').to_string(),
             auth: Arc::default(),
+            auth_version: leptos::prelude::RwSignal::new(0),
             read_attempts: READ_ATTEMPTS,
         }
     }
@@ -59,11 +73,27 @@ impl HttpBackend {
         }
     }
 
-    /// Replaces the credentials (the embedding bridge hands them over).
-    pub fn set_auth(&self, auth: Auth) {
-        if let Ok(mut current) = self.auth.lock() {
-            *current = auth;
+    /// Replaces the credentials (the embedding bridge hands them over). Returns whether they
+    /// changed: only new credentials restart loops stopped by a 401, so a parent answering
+    /// every 401 with the same stale token cannot start a request loop.
+    pub fn set_auth(&self, auth: Auth) -> bool {
+        use leptos::prelude::Update;
+        let changed = match self.auth.lock() {
+            Ok(mut current) if *current != auth => {
+                *current = auth;
+                true
+            }
+            _ => false,
+        };
+        if changed {
+            self.auth_version.update(|v| *v += 1);
         }
+        changed
+    }
+
+    /// Changes each time new credentials arrive.
+    pub fn auth_version(&self) -> leptos::prelude::RwSignal<u64> {
+        self.auth_version
     }
 
     /// GETs `path` and decodes it, retrying temporary failures with full-jitter backoff.
@@ -153,6 +183,9 @@ impl HttpBackend {
                 .get("retry-after")
                 .and_then(|v| v.trim().parse().ok());
             let text = response.text().await.map_err(|_| ApiError::Network)?;
+            if status == 401 {
+                crate::embed::auth_expired();
+            }
             if (200..300).contains(&status) {
                 Ok(text)
             } else {

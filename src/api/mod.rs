@@ -53,6 +53,14 @@ impl Backend {
         }
     }
 
+    /// Changes when new credentials arrive (HTTP only).
+    pub fn auth_version_signal(&self) -> Option<RwSignal<u64>> {
+        match self {
+            Backend::Http(http) => Some(http.auth_version()),
+            Backend::Demo(_) => None,
+        }
+    }
+
     /// Whether this is the in-browser simulation.
     pub fn is_demo(&self) -> bool {
         matches!(self, Backend::Demo(_))

@@ -3,10 +3,11 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::components::demo_tour::{DemoTourBanner, DemoUi};
 use crate::components::icons::{DeployIcon, InfoIcon, LogoMark, PackageIcon};
 use crate::components::mode_badge::ModeBadge;
 use crate::components::notice::{Notice, NoticeKind};
-use crate::config::Settings;
+use crate::config::{Mode, Settings};
 use crate::ids;
 
 /// Header, navigation and main area. `children` (the routes) render once `settings` is known,
@@ -33,15 +34,30 @@ pub fn Shell(
             let notice = settings.notice.clone().map(|text| {
                 view! { <Notice kind=NoticeKind::Warning text=text test_id=ids::CONFIG_NOTICE /> }
             });
+            // Demo mode, standalone: the simulation panel and the first-visit tour share state.
+            let tour = (settings.mode == Mode::Demo && !crate::embed::embedded()).then(|| {
+                provide_context(DemoUi::new());
+                view! { <DemoTourBanner /> }
+            });
             provide_context(settings);
             view! {
                 {notice}
+                {tour}
                 {children()}
             }
             .into_any()
         }
         None => view! { <PageLoading /> }.into_any(),
     };
+    if crate::embed::embedded() {
+        // Inside a dashboard's frame: the content only, sized to itself.
+        return view! {
+            <main class="embed-main" id=ids::MAIN_DOM_ID tabindex="-1" data-testid=ids::MAIN>
+                {content}
+            </main>
+        }
+        .into_any();
+    }
     view! {
         <a class="skip-link" href="#main" on:click=skip_to_main>
             "Skip to content"
@@ -88,6 +104,7 @@ pub fn Shell(
             </main>
         </div>
     }
+    .into_any()
 }
 
 /// Placeholder with the page's shape while the runtime config loads, so nothing jumps after.

@@ -37,11 +37,14 @@ pub fn LiveBanner<T: Send + Sync + Clone + PartialEq + 'static>(
             ));
         }
         let error = live.error.get()?;
-        if live.halted.get() {
-            return Some((
-                "notice notice-error",
-                format!("{error} Updates have stopped. Sign in again, then reload the page."),
-            ));
+        // With nothing shown yet, the page's own load error says it all.
+        if live.halted.get() && live.data.with(Option::is_some) {
+            let next = if crate::embed::embedded() {
+                "Updates have stopped until the dashboard passes a new token."
+            } else {
+                "Updates have stopped. Sign in again, then reload the page."
+            };
+            return Some(("notice notice-error", format!("{error} {next}")));
         }
         let shown = live
             .fetched_at

@@ -1,6 +1,7 @@
 //! Reusable views: they take data and signals and emit callbacks; they never fetch.
 
 pub mod copy_button;
+pub mod demo_tour;
 pub mod empty_state;
 pub mod icons;
 pub mod layout;

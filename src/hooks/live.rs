@@ -130,6 +130,16 @@ impl<T: Clone + PartialEq + Send + Sync + 'static> Live<T> {
             window_event_listener(ev::visibilitychange, move |_| wake()),
             window_event_listener(ev::online, move |_| wake()),
         ]);
+        if let Some(auth) = backend.auth_version_signal() {
+            // New credentials (from the embedding dashboard): a loop stopped by a 401 starts
+            // again, once.
+            Effect::new(move |previous: Option<()>| {
+                auth.track();
+                if previous.is_some() && live.halted.try_get_untracked() == Some(true) {
+                    live.resume();
+                }
+            });
+        }
         if let Some(version) = backend.demo_version_signal() {
             // The simulation moved: read it again (no timers, no network).
             Effect::new(move |_| {

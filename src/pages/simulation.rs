@@ -1,10 +1,13 @@
 //! Demo mode's simulation panel: take a device offline or bring it back, make the next update
-//! fail, start again from the seed. A floating button opens it, on every page.
+//! fail, choose the speed, start again from the seed. A floating button opens it, on every page.
+//! The first-visit tour (`components::demo_tour`, shown by the layout) shares its state.
 
 use leptos::prelude::*;
 use platform::wire::{Device, DeviceStatus};
 
+use crate::api::demo::{SPEEDS, speed_label};
 use crate::api::{Backend, DemoBackend, use_backend};
+use crate::components::demo_tour::{DemoUi, focus_after_render};
 use crate::ids;
 
 /// The panel, in demo mode only.
@@ -18,7 +21,8 @@ pub fn SimulationPanel() -> impl IntoView {
 
 #[component]
 fn Panel(demo: DemoBackend) -> impl IntoView {
-    let open = RwSignal::new(false);
+    let ui = DemoUi::use_context();
+    let open = ui.panel_open;
     let version = demo.version;
     let devices = {
         let demo = demo.clone();
@@ -43,6 +47,7 @@ fn Panel(demo: DemoBackend) -> impl IntoView {
     };
     let message = RwSignal::new(None::<String>);
     let confirm_reset = RwSignal::new(false);
+    let show_tour = move |_| ui.show_tour();
     let fail_next = {
         let demo = demo.clone();
         move |_| {
@@ -80,19 +85,10 @@ fn Panel(demo: DemoBackend) -> impl IntoView {
                         .map(|e| e.to_string()),
                 );
                 // The row is replaced: keep the keyboard on this device's new button.
-                let selector = format!("[data-testid={}][data-uuid=\"{uuid}\"]", ids::SIM_DEVICE);
-                request_animation_frame(move || {
-                    if let Some(button) = document()
-                        .query_selector(&selector)
-                        .ok()
-                        .flatten()
-                        .and_then(|e| {
-                            wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()
-                        })
-                    {
-                        let _ = button.focus();
-                    }
-                });
+                focus_after_render(format!(
+                    "[data-testid={}][data-uuid=\"{uuid}\"]",
+                    ids::SIM_DEVICE
+                ));
             };
             view! {
                 <li class="sim-device">
@@ -113,6 +109,28 @@ fn Panel(demo: DemoBackend) -> impl IntoView {
             }
         }
     };
+    let speed_choice = {
+        let demo = demo.clone();
+        move |speed: f64| {
+            let demo = demo.clone();
+            let checked = {
+                let demo = demo.clone();
+                move || demo.speed() == speed
+            };
+            view! {
+                <label class="sim-speed-option">
+                    <input
+                        type="radio"
+                        name="sim-speed"
+                        value=speed.to_string()
+                        prop:checked=checked
+                        on:change=move |_| demo.set_speed(speed)
+                    />
+                    <span>{speed_label(speed)}</span>
+                </label>
+            }
+        }
+    };
     view! {
         <aside class="sim" aria-label="Simulation">
             <button
@@ -127,6 +145,11 @@ fn Panel(demo: DemoBackend) -> impl IntoView {
             </button>
             <div class="sim-panel" id="sim-panel" data-testid=ids::SIM_PANEL hidden=move || !open.get()>
                 <p class="hint">"This demo simulates the platform in your browser. Break things here and watch the console react."</p>
+                <fieldset class="sim-speed" data-testid=ids::SIM_SPEED aria-describedby="sim-speed-hint">
+                    <legend class="sim-title">"Speed"</legend>
+                    <div class="sim-speed-options">{SPEEDS.into_iter().map(speed_choice).collect_view()}</div>
+                    <p class="hint" id="sim-speed-hint">"How fast phases move; 1× is the platform's own pace."</p>
+                </fieldset>
                 <h2 class="sim-title">"Devices"</h2>
                 <ul class="sim-devices">
                     // Keyed by device and state: a toggle replaces only that device's row.
@@ -145,6 +168,11 @@ fn Panel(demo: DemoBackend) -> impl IntoView {
                     {move || if confirm_reset.get() { "Confirm: forget everything done in this demo" } else { "Reset the demo" }}
                 </button>
                 <p class="hint" role="status">{move || message.get().unwrap_or_default()}</p>
+                <div class="sim-footer">
+                    <button type="button" class="link-button" data-testid=ids::SIM_SHOW_TOUR on:click=show_tour>
+                        "Show the tour"
+                    </button>
+                </div>
             </div>
         </aside>
     }

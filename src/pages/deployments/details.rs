@@ -66,17 +66,29 @@ impl Tab {
 /// One deployment, by the `:id` in the URL.
 #[component]
 pub fn DeploymentPage() -> impl IntoView {
+    by_route_id(false)
+}
+
+/// The embeddable widget of one deployment: its name (opening the full page in the top
+/// window), the phase bar, phase, status, generation and the Update Deployment action.
+#[component]
+pub fn DeploymentWidget() -> impl IntoView {
+    by_route_id(true)
+}
+
+/// The deployment named by the route's `:id`; a new ID is a new view (its own live data,
+/// dialogs and tabs).
+fn by_route_id(widget: bool) -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    // A new ID is a new page: its own live data, dialogs and tabs.
     move || {
         let id = id.get();
-        view! { <DeploymentView id=id /> }
+        view! { <DeploymentView id=id widget=widget /> }
     }
 }
 
 #[component]
-fn DeploymentView(id: String) -> impl IntoView {
+fn DeploymentView(id: String, widget: bool) -> impl IntoView {
     let backend = use_backend();
     let query = use_query_map();
     let navigate = use_navigate();
@@ -94,6 +106,14 @@ fn DeploymentView(id: String) -> impl IntoView {
         )
     };
     let deployment = Memo::new(move |_| live.data.get());
+    // A dashboard hears about phase changes of the deployment it shows.
+    Effect::new(move |_| {
+        deployment.with(|d| {
+            if let Some(d) = d {
+                crate::embed::report_phase(d);
+            }
+        });
+    });
     let title = Signal::derive(move || {
         deployment.with(|d| {
             d.as_ref()
@@ -121,9 +141,15 @@ fn DeploymentView(id: String) -> impl IntoView {
             };
         }
         let navigate = navigate.clone();
+        if widget {
+            return view! {
+                <Overview deployment=deployment update_open=update_open deprovision_target=deprovision_target live=live widget=true />
+            }
+            .into_any();
+        }
         untrack(move || {
             view! {
-                <Overview deployment=deployment update_open=update_open deprovision_target=deprovision_target live=live />
+                <Overview deployment=deployment update_open=update_open deprovision_target=deprovision_target live=live widget=false />
                 <Tabs current=tab navigate=navigate />
                 <div role="tabpanel" id="deployment-tabpanel" class="tab-panel" aria-labelledby=move || format!("tab-{}", tab.get().word())>
                     {move || match tab.get() {
@@ -136,8 +162,22 @@ fn DeploymentView(id: String) -> impl IntoView {
             .into_any()
         })
     };
+    let header = if widget {
+        let href = format!("/deployments/{}", encode(&id));
+        view! {
+            <header class="widget-head" data-testid=ids::DEPLOYMENT_WIDGET>
+                <h1 class="widget-title" data-testid=ids::PAGE_TITLE>
+                    <A href=href>{move || title.get()}</A>
+                </h1>
+            </header>
+        }
+        .into_any()
+    } else {
+        view! { <PageHeader title=title trail=vec![Crumb::DEVELOPMENT, Crumb::DEPLOYMENTS] /> }
+            .into_any()
+    };
     view! {
-        <PageHeader title=title trail=vec![Crumb::DEVELOPMENT, Crumb::DEPLOYMENTS] />
+        {header}
         <LiveBanner live=live what="this deployment" />
         {body}
         <UpdateDialog open=update_open deployment=deployment on_updated=on_updated on_reload=on_reload />
@@ -152,6 +192,8 @@ fn Overview(
     update_open: RwSignal<bool>,
     deprovision_target: RwSignal<Option<(String, String)>>,
     live: Live<Deployment>,
+    /// The widget: no Deprovision action and no creation fact.
+    widget: bool,
 ) -> impl IntoView {
     let backend = use_backend();
     let get = move |f: fn(&Deployment) -> String| {
@@ -247,15 +289,17 @@ fn Overview(
                 >
                     "Update Deployment"
                 </button>
-                <button
-                    type="button"
-                    class="button button-danger-outline"
-                    data-testid=ids::DEPROVISION_DEPLOYMENT
-                    disabled=move || !can_deprovision.get()
-                    on:click=move |_| deprovision_target.set(Some((id.get_untracked(), name.get_untracked())))
-                >
-                    "Deprovision Deployment"
-                </button>
+                {(!widget).then(|| view! {
+                    <button
+                        type="button"
+                        class="button button-danger-outline"
+                        data-testid=ids::DEPROVISION_DEPLOYMENT
+                        disabled=move || !can_deprovision.get()
+                        on:click=move |_| deprovision_target.set(Some((id.get_untracked(), name.get_untracked())))
+                    >
+                        "Deprovision Deployment"
+                    </button>
+                })}
             </div>
         </section>
         <p class="hint action-hint" id="update-blocked-reason" data-testid=ids::UPDATE_BLOCKED>
@@ -295,10 +339,12 @@ fn Overview(
                     <dt>"Last status update"</dt>
                     <dd>{move || updated_at.get()}</dd>
                 </div>
-                <div>
-                    <dt>"Created"</dt>
-                    <dd>{move || created.get()}</dd>
-                </div>
+                {(!widget).then(|| view! {
+                    <div>
+                        <dt>"Created"</dt>
+                        <dd>{move || created.get()}</dd>
+                    </div>
+                })}
             </dl>
         </section>
     }

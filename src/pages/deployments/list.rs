@@ -1,13 +1,14 @@
-//! The deployments table: phase filter, name search and sorting in the URL query; rows kept
-//! fresh by polling, each row with its own signal so a poll that changes nothing renders
-//! nothing; Deprovision from a row.
+//! The deployments table: phase filter, name search, label and sorting in the URL query; rows
+//! kept fresh by polling, each row with its own signal so a poll that changes nothing renders
+//! nothing; Deprovision from a row. The same table, narrower, is the label widget
+//! (`/widgets/deployments?label=site:tokyo`) that dashboards embed.
 
 use std::collections::HashMap;
 
 use leptos::prelude::*;
 use leptos_router::{NavigateOptions, components::A, hooks::use_navigate};
 use platform::phase::Phase;
-use platform::wire::Deployment;
+use platform::wire::{Deployment, Label};
 
 use super::deprovision::DeprovisionDialog;
 use crate::api::{encode, use_backend};
@@ -21,7 +22,7 @@ use crate::components::{
     status::{PhaseChip, StatusChip},
 };
 use crate::hooks::{Live, UrlState, poll_every, use_url_state};
-use crate::{format, ids};
+use crate::{embed, format, ids};
 
 /// Which phases the list shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,7 +109,7 @@ impl SortKey {
     }
 }
 
-/// The list's view state, kept in the URL query (`?phase=&q=&sort=&desc=`).
+/// The list's view state, kept in the URL query (`?phase=&q=&label=&sort=&desc=`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeploymentsQuery {
     /// Name search.
@@ -119,6 +120,8 @@ pub struct DeploymentsQuery {
     pub sort: SortKey,
     /// Descending.
     pub descending: bool,
+    /// Label selector as written (`site:tokyo`); empty for none.
+    pub label: String,
 }
 
 impl Default for DeploymentsQuery {
@@ -128,6 +131,7 @@ impl Default for DeploymentsQuery {
             phase: PhaseFilter::Live,
             sort: SortKey::Created,
             descending: true,
+            label: String::new(),
         }
     }
 }
@@ -153,7 +157,21 @@ impl DeploymentsQuery {
             phase: PhaseFilter::from_value(&get("phase").unwrap_or_default()),
             sort,
             descending,
+            label: get("label").unwrap_or_default(),
         }
+    }
+
+    /// The label the view is narrowed to; `Err` with a sentence when it is not `key:value`.
+    pub fn label_filter(&self) -> Result<Option<Label>, String> {
+        if self.label.trim().is_empty() {
+            return Ok(None);
+        }
+        Label::from_selector(&self.label).map(Some).ok_or_else(|| {
+            format!(
+                "\"{}\" is not a label filter. Write it as key:value, for example label=site:tokyo.",
+                self.label
+            )
+        })
     }
 
     /// The query string (with `?`, or empty for the defaults).
@@ -165,6 +183,9 @@ impl DeploymentsQuery {
         }
         if !self.search.is_empty() {
             parts.push(format!("q={}", encode(&self.search)));
+        }
+        if !self.label.is_empty() {
+            parts.push(format!("label={}", encode(&self.label)));
         }
         if self.sort != SortKey::Created {
             parts.push(format!("sort={}", self.sort.word()));
@@ -179,10 +200,16 @@ impl DeploymentsQuery {
         }
     }
 
-    /// Whether a deployment is in the view.
+    /// Whether a deployment is in the view (none when the label filter cannot be read).
     pub fn admits(&self, deployment: &Deployment) -> bool {
         let search = self.search.trim().to_lowercase();
-        self.phase.admits(&deployment.phase)
+        let labelled = match self.label_filter() {
+            Ok(None) => true,
+            Ok(Some(label)) => label.is_in(&deployment.labels),
+            Err(_) => false,
+        };
+        labelled
+            && self.phase.admits(&deployment.phase)
             && (search.is_empty() || deployment.name.to_lowercase().contains(&search))
     }
 
@@ -219,8 +246,24 @@ type Row = RwSignal<Deployment>;
 /// The deployments list.
 #[component]
 pub fn DeploymentsPage() -> impl IntoView {
+    view! { <DeploymentsList widget=false /> }
+}
+
+/// The embeddable list: deployments with one label (`?label=site:tokyo`), name, package, phase,
+/// status and generation, each opening its full page in the top window.
+#[component]
+pub fn DeploymentsWidget() -> impl IntoView {
+    view! { <DeploymentsList widget=true /> }
+}
+
+#[component]
+fn DeploymentsList(widget: bool) -> impl IntoView {
     let backend = use_backend();
-    let (state, set_state) = use_url_state::<DeploymentsQuery>("/deployments");
+    let (state, set_state) = use_url_state::<DeploymentsQuery>(if widget {
+        "/widgets/deployments"
+    } else {
+        "/deployments"
+    });
     let live = Live::start(
         &backend,
         move |backend| {
@@ -273,6 +316,12 @@ pub fn DeploymentsPage() -> impl IntoView {
                     }
                 }
             });
+            if embed::embedded() {
+                let view = state.get_untracked();
+                for deployment in all.iter().filter(|d| view.admits(d)) {
+                    embed::report_phase(deployment);
+                }
+            }
             let ids: Vec<String> = all.iter().map(|d| d.deployment_id.clone()).collect();
             if ids_in_order.with_untracked(|old| old != &ids) {
                 ids_in_order.set(ids);
@@ -362,7 +411,27 @@ pub fn DeploymentsPage() -> impl IntoView {
                 None => view! { <TableSkeleton rows=6 /> }.into_any(),
             };
         }
+        if let Err(problem) = state.with(DeploymentsQuery::label_filter) {
+            return view! {
+                <div class="notice notice-error" role="alert" data-testid=ids::LABEL_FILTER_ERROR>
+                    <p>{problem}</p>
+                </div>
+            }
+            .into_any();
+        }
         if nothing_shown.get() {
+            if let Ok(Some(label)) = state.with(DeploymentsQuery::label_filter) {
+                let body = format!(
+                    "No deployment in these phases has the label {}. Deployments get labels when they are deployed.",
+                    label.selector()
+                );
+                return view! {
+                    <div data-testid=ids::DEPLOYMENTS_EMPTY>
+                        <EmptyState title="No deployments with this label" body=body icon=view! { <DeployIcon /> }.into_any() />
+                    </div>
+                }
+                .into_any();
+            }
             let (title, body) = if total.get() == 0
                 && state.with(|s| s.phase == PhaseFilter::Live && s.search.is_empty())
             {
@@ -390,36 +459,77 @@ pub fn DeploymentsPage() -> impl IntoView {
             }
             .into_any();
         }
+        let full = !widget;
         view! {
             <div class="panel table-panel">
-                <table class="data-table deployments-table" data-testid=ids::DEPLOYMENTS_TABLE>
+                <table class="data-table deployments-table" class:widget-table=widget data-testid=ids::DEPLOYMENTS_TABLE>
                     <caption class="visually-hidden">"Deployments"</caption>
                     <thead>
                         <tr>
                             {sort_header(SortKey::Name, "Name")}
-                            <th scope="col">"Deployment ID"</th>
-                            {sort_header(SortKey::Package, "Package")}
+                            {full.then(|| view! { <th scope="col">"Deployment ID"</th> })}
+                            {full.then(|| sort_header(SortKey::Package, "Package"))}
                             {sort_header(SortKey::Phase, "Phase")}
                             {sort_header(SortKey::Status, "Status")}
                             {sort_header(SortKey::Generation, "Generation")}
-                            {sort_header(SortKey::Created, "Created")}
-                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                            {full.then(|| sort_header(SortKey::Created, "Created"))}
+                            {full.then(|| view! { <th scope="col"><span class="visually-hidden">"Actions"</span></th> })}
                         </tr>
                     </thead>
                     <tbody>
                         <For each=move || shown.get() key=|(id, _)| id.clone() let:item>
-                            <DeploymentRow row=item.1 on_deprovision=on_deprovision />
+                            <DeploymentRow row=item.1 on_deprovision=on_deprovision widget=widget />
                         </For>
                     </tbody>
                 </table>
                 <p class="table-foot" aria-live="polite">
-                    {move || format!("{} of {} deployments", shown.with(Vec::len), total.get())}
+                    {move || {
+                        let count = shown.with(Vec::len);
+                        if widget {
+                            // The widget's reader did not choose the rest; "of 7" would puzzle.
+                            format!("{count} deployment{}", if count == 1 { "" } else { "s" })
+                        } else {
+                            format!("{count} of {} deployments", total.get())
+                        }
+                    }}
                 </p>
             </div>
         }
         .into_any()
     };
-    view! {
+    let label_chip = move || {
+        state.with(|s| s.label_filter().ok().flatten()).map(|label| {
+            view! {
+                <span class="filter-chip" data-testid=ids::LABEL_FILTER>
+                    <span class="muted">"Label "</span>
+                    <code>{label.selector()}</code>
+                    <button
+                        type="button"
+                        class="chip-clear"
+                        aria-label="Clear the label filter"
+                        on:click=move |_| set_state.run(DeploymentsQuery { label: String::new(), ..state.get_untracked() })
+                    >
+                        "×"
+                    </button>
+                </span>
+            }
+        })
+    };
+    let header = if widget {
+        view! {
+            <header class="widget-head">
+                <h1 class="widget-title" data-testid=ids::PAGE_TITLE>
+                    "Deployments"
+                    {move || state.with(|s| s.label_filter().ok().flatten()).map(|l| view! { <code class="widget-label">{l.selector()}</code> })}
+                </h1>
+                <A href=move || format!("/deployments{}", state.get().to_query()) attr:class="widget-open">
+                    "Open in console"
+                </A>
+            </header>
+        }
+        .into_any()
+    } else {
+        view! {
         <PageHeader
             title="Deployments"
             trail=vec![Crumb::DEVELOPMENT]
@@ -447,7 +557,13 @@ pub fn DeploymentsPage() -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
+            {label_chip}
         </div>
+        }
+        .into_any()
+    };
+    view! {
+        {header}
         <LiveBanner live=live what="deployments" />
         {table}
         <DeprovisionDialog target=deprovision_target on_done=on_deprovisioned />
@@ -456,7 +572,12 @@ pub fn DeploymentsPage() -> impl IntoView {
 
 /// One row; each cell follows only its own value.
 #[component]
-fn DeploymentRow(row: Row, on_deprovision: Callback<(String, String)>) -> impl IntoView {
+fn DeploymentRow(
+    row: Row,
+    on_deprovision: Callback<(String, String)>,
+    /// The narrow widget row: no ID, creation time or actions.
+    widget: bool,
+) -> impl IntoView {
     let navigate = use_navigate();
     let id = row.with_untracked(|d| d.deployment_id.clone());
     let href = format!("/deployments/{}", encode(&id));
@@ -485,7 +606,13 @@ fn DeploymentRow(row: Row, on_deprovision: Callback<(String, String)>) -> impl I
                 .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
                 .and_then(|e| e.closest("a, button, code, .codes-popover").ok().flatten())
                 .is_some();
-            if !inside_control {
+            if inside_control {
+                return;
+            }
+            if embed::embedded() {
+                // Outside the embedded view: the full page, in the top window.
+                embed::open_top(&href);
+            } else {
                 navigate(&href, NavigateOptions::default());
             }
         }
@@ -502,17 +629,25 @@ fn DeploymentRow(row: Row, on_deprovision: Callback<(String, String)>) -> impl I
         <tr class="clickable-row" data-testid=ids::DEPLOYMENT_ROW data-id=id.clone() on:click=open>
             <td>
                 <A href=href attr:class="row-link">{move || name.get()}</A>
+                {widget.then(|| view! {
+                    <span class="cell-sub">{move || format!("{} {}", package.get(), version.get())}</span>
+                })}
             </td>
-            <td>
-                <code>{id.clone()}</code>
-            </td>
-            <td>
-                <span class="cell-main">{move || package.get()}</span>
-                <span class="cell-sub">{move || version.get()}</span>
-            </td>
+            {(!widget).then(|| view! {
+                <td>
+                    <code>{id.clone()}</code>
+                </td>
+            })}
+            {(!widget).then(|| view! {
+                <td>
+                    <span class="cell-main">{move || package.get()}</span>
+                    <span class="cell-sub">{move || version.get()}</span>
+                </td>
+            })}
             <td><PhaseChip phase=phase test_id=ids::ROW_PHASE /></td>
             <td><StatusChip status=status errors=errors test_id=ids::ROW_STATUS /></td>
             <td class="numeric" data-testid=ids::ROW_GENERATION>{move || generation.get()}</td>
+            {(!widget).then(|| view! {
             <td>
                 <span class="cell-main cell-date">{move || created.get().0}</span>
                 <span class="cell-sub">{move || created.get().1}</span>
@@ -530,6 +665,7 @@ fn DeploymentRow(row: Row, on_deprovision: Callback<(String, String)>) -> impl I
                     <StopIcon />
                 </button>
             </td>
+            })}
         </tr>
     }
 }
@@ -592,18 +728,21 @@ mod tests {
                 phase: PhaseFilter::Only(Phase::FailedToUpdate),
                 sort: SortKey::Generation,
                 descending: true,
+                label: "site:tokyo".into(),
             },
             DeploymentsQuery {
                 search: String::new(),
                 phase: PhaseFilter::All,
                 sort: SortKey::Created,
                 descending: false,
+                label: String::new(),
             },
             DeploymentsQuery {
                 search: "ü&=?".into(),
                 phase: PhaseFilter::Live,
                 sort: SortKey::Name,
                 descending: false,
+                label: "env: dev ".into(),
             },
         ];
         for view in views {
@@ -653,5 +792,26 @@ mod tests {
                 .count(),
             all.len()
         );
+    }
+
+    #[test]
+    fn a_label_narrows_the_view_and_a_bad_one_shows_nothing() {
+        let world = seed::seeded(7, Millis(1_800_000_000_000), SimConfig::default());
+        let all = world.deployments(&[], "", None);
+        let tokyo = query(&[("label", "site:tokyo"), ("phase", "all")]);
+        let names: Vec<&str> = all
+            .iter()
+            .filter(|d| tokyo.admits(d))
+            .map(|d| d.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            ["fleet-bridge-dev", "sensor-logger-tokyo", "amr-nav-tokyo"]
+        );
+        let bad = query(&[("label", "tokyo")]);
+        let problem = bad.label_filter().unwrap_err();
+        assert!(problem.contains("key:value"), "{problem}");
+        assert!(all.iter().all(|d| !bad.admits(d)));
+        assert_eq!(query(&[("label", "")]).label_filter(), Ok(None));
     }
 }

@@ -8,5 +8,5 @@ mod list;
 mod logs;
 pub mod update;
 
-pub use details::DeploymentPage;
-pub use list::{DeploymentsPage, DeploymentsQuery, PhaseFilter, SortKey};
+pub use details::{DeploymentPage, DeploymentWidget};
+pub use list::{DeploymentsPage, DeploymentsQuery, DeploymentsWidget, PhaseFilter, SortKey};
