@@ -168,6 +168,28 @@ impl Browser {
         panic!("the URL path never became {path}; it is {seen}");
     }
 
+    /// Switches the commands that follow (finding, clicking, scripts) into the `<iframe>`
+    /// matching `css` in the current browsing context (waiting for it). Cross-origin frames
+    /// too: WebDriver is not bound by the same-origin policy.
+    pub async fn enter_frame(&self, css: &str) {
+        self.wait_css(css)
+            .await
+            .enter_frame()
+            .await
+            .unwrap_or_else(|e| panic!("switch into the frame `{css}`: {e}"));
+    }
+
+    /// Switches the commands that follow back to the top-level page (from any frame depth).
+    pub async fn enter_top(&self) {
+        self.client
+            .issue_cmd(Raw {
+                path: "frame",
+                body: json!({ "id": null }),
+            })
+            .await
+            .unwrap_or_else(|e| panic!("switch to the top-level page: {e}"));
+    }
+
     /// Runs `script` (a function body) in the page and returns its result.
     pub async fn eval(&self, script: &str) -> Value {
         self.client
@@ -243,19 +265,7 @@ impl Browser {
     /// Fails the test if the page logged an error or threw, except messages containing one of
     /// `allowed`. Panics from the wasm app and uncaught exceptions are logged as errors.
     pub async fn assert_no_console_errors(&self, allowed: &[&str]) {
-        let errors: Vec<String> = self
-            .logs()
-            .await
-            .into_iter()
-            .filter(|entry| entry.level == "SEVERE")
-            .map(|entry| entry.message)
-            .filter(|message| !allowed.iter().any(|allowed| message.contains(allowed)))
-            .collect();
-        assert!(
-            errors.is_empty(),
-            "the browser console has errors:\n{}",
-            errors.join("\n")
-        );
+        assert_no_errors(&self.logs().await, allowed);
     }
 
     /// Checks the console for errors (see `assert_no_console_errors`), then closes the session.
@@ -285,6 +295,22 @@ impl Drop for Browser {
     fn drop(&mut self) {
         kill_group(&mut self.driver);
     }
+}
+
+/// Fails the test if `entries` (read with [`Browser::logs`]) hold an error, except messages
+/// containing one of `allowed`: for a test that reads the log itself, since reading drains it.
+pub fn assert_no_errors(entries: &[LogEntry], allowed: &[&str]) {
+    let errors: Vec<&str> = entries
+        .iter()
+        .filter(|entry| entry.level == "SEVERE")
+        .map(|entry| entry.message.as_str())
+        .filter(|message| !allowed.iter().any(|allowed| message.contains(allowed)))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "the browser console has errors:\n{}",
+        errors.join("\n")
+    );
 }
 
 /// Kills ChromeDriver and the Chromium it started (same process group).

@@ -3,6 +3,7 @@
 
 pub mod backend_site;
 pub mod browser;
+pub mod page;
 pub mod site;
 pub mod size;
 
@@ -45,6 +46,17 @@ pub async fn open(config: ConfigJson, path: &str) -> (Site, Browser) {
 /// A plain HTTP/1.1 request to a loopback server (for checks through the API beside the
 /// browser): returns the status and the body.
 pub async fn http(method: &str, url: &str, body: Option<&str>) -> (u16, String) {
+    http_with_headers(method, url, body, &[]).await
+}
+
+/// [`http`] with extra request headers, e.g. `[("Authorization", "Bearer T")]` for a backend
+/// started with `--token T`.
+pub async fn http_with_headers(
+    method: &str,
+    url: &str,
+    body: Option<&str>,
+    headers: &[(&str, &str)],
+) -> (u16, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let rest = url.strip_prefix("http://").unwrap_or(url);
     let (host, path) = rest
@@ -59,8 +71,12 @@ pub async fn http(method: &str, url: &str, body: Option<&str>) -> (u16, String) 
     } else {
         "Content-Type: application/json\r\n"
     };
+    let extra: String = headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
     let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\n{content_type}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\n{content_type}{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     stream
@@ -105,13 +121,28 @@ fn dechunk(mut body: &str) -> String {
 
 /// GET `url` and parse the JSON body (Null when it is not JSON).
 pub async fn get_json(url: &str) -> serde_json::Value {
-    let (_, body) = http("GET", url, None).await;
+    get_json_with_headers(url, &[]).await
+}
+
+/// [`get_json`] with extra request headers (see [`http_with_headers`]).
+pub async fn get_json_with_headers(url: &str, headers: &[(&str, &str)]) -> serde_json::Value {
+    let (_, body) = http_with_headers("GET", url, None, headers).await;
     serde_json::from_str(&body).unwrap_or(serde_json::Value::Null)
 }
 
 /// The ID of the deployment named `name` on the backend at `base` (`http://127.0.0.1:PORT`).
 pub async fn deployment_id(base: &str, name: &str) -> String {
-    let list = get_json(&format!("{base}/api/v1/deployments")).await;
+    deployment_id_with_headers(base, name, &[]).await
+}
+
+/// [`deployment_id`] with extra request headers, e.g. the bearer token of a backend started
+/// with `--token` (see [`http_with_headers`]).
+pub async fn deployment_id_with_headers(
+    base: &str,
+    name: &str,
+    headers: &[(&str, &str)],
+) -> String {
+    let list = get_json_with_headers(&format!("{base}/api/v1/deployments"), headers).await;
     list["items"]
         .as_array()
         .and_then(|items| items.iter().find(|d| d["name"] == name))

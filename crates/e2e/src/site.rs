@@ -52,7 +52,22 @@ impl Site {
                 );
             }
         }
-        let app = app.fallback_service(files);
+        Site::serve(app.fallback_service(files)).await
+    }
+
+    /// Serves only these HTML pages (`(path, html)`, paths starting with `/`) on a free
+    /// loopback port of its own: another origin for a test, e.g. a page that embeds the console
+    /// or posts messages to it. Anything else is 404.
+    pub async fn pages(pages: &[(&str, &str)]) -> Site {
+        let mut app = Router::new();
+        for (path, html) in pages {
+            let html = html.to_string();
+            app = app.route(path, get(move || async move { axum::response::Html(html) }));
+        }
+        Site::serve(app).await
+    }
+
+    async fn serve(app: Router) -> Site {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a loopback port");
@@ -61,6 +76,12 @@ impl Site {
             let _ = axum::serve(listener, app).await;
         });
         Site { addr, task }
+    }
+
+    /// `http://127.0.0.1:PORT`: the site's origin, as `postMessage` and `frame-ancestors`
+    /// name it.
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.addr)
     }
 
     /// `http://127.0.0.1:PORT` followed by `path` (which starts with `/`).

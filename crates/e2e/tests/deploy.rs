@@ -6,11 +6,8 @@
 
 use fantoccini::Locator;
 use rio_console::ids;
+use rio_e2e::page::{click, dismiss_tour, test_id};
 use rio_e2e::{BackendSite, Browser, ConfigJson, Site, deployment_id, get_json, http};
-
-fn test_id(id: &str) -> String {
-    format!("[data-testid=\"{id}\"]")
-}
 
 /// Types into the input with this DOM id (replacing its text) and leaves the field. An `input`
 /// event follows, since clearing alone (for an empty value) fires none.
@@ -49,15 +46,6 @@ async fn select_by_text(browser: &Browser, dom_id: &str, text: &str) -> String {
         .as_str()
         .unwrap_or_else(|| panic!("{dom_id} has no enabled option with {text}"))
         .to_string()
-}
-
-async fn click(browser: &Browser, css: &str) {
-    browser
-        .wait_css(css)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
 
 /// Fills the fleet-bridge form the way a person would.
@@ -225,6 +213,7 @@ async fn deploy_in_demo_mode_and_land_on_the_details() {
         .goto(&site.url("/catalog/pkg-amr-navigation/deploy?name=nav-demo&label=site:osaka&device.comp-amr-nav=dev-amr-02&network=net-robot-lan"))
         .await;
     browser.wait_test_id(ids::DEPLOY_FORM).await;
+    dismiss_tour(&browser).await;
     let name = browser
         .eval("return document.getElementById('field-name').value")
         .await;
@@ -320,6 +309,7 @@ async fn deploy_the_hybrid_ros_package_in_demo_mode() {
     browser
         .goto(&site.url("/catalog/pkg-fleet-bridge/deploy"))
         .await;
+    dismiss_tour(&browser).await;
     fill_bridge_form(&browser, "bridge-demo").await;
     click(&browser, &test_id(ids::CREATE_DEPLOYMENT)).await;
     let summary = browser

@@ -11,30 +11,14 @@
 use std::time::Duration;
 
 use rio_console::ids;
+use rio_e2e::page::{
+    DEMO_WAIT, LONG, ROW_NAMES, TEXT, click, code_entry, dismiss_tour, overview, reload, row,
+    row_id, row_names, run, sim_set_device, tab, test_id, text, update_from_dialog, wait_dialog,
+    wait_for, wait_phase, wait_text,
+};
 use rio_e2e::{BackendSite, Browser, ConfigJson, deployment_id, get_json, http, open};
 use serde_json::{Value, json};
 use tokio::time::Instant;
-
-/// Long enough for any phase change at the speeds used here, on a busy machine.
-const LONG: Duration = Duration::from_secs(30);
-
-/// The demo runs at the platform's own pace (3 s In progress, 5 s Provisioning, 1 s ticks).
-const DEMO_WAIT: Duration = Duration::from_secs(45);
-
-fn test_id(id: &str) -> String {
-    format!("[data-testid=\"{id}\"]")
-}
-
-fn tab(word: &str) -> String {
-    test_id(&format!("{}-{word}", ids::TAB))
-}
-
-fn row(id: &str) -> String {
-    format!(
-        "[data-testid=\"{}\"][data-id=\"{id}\"]",
-        ids::DEPLOYMENT_ROW
-    )
-}
 
 // ---- the backend ----
 
@@ -73,89 +57,7 @@ async fn set_device(base: &str, uuid: &str, state: &str) {
     assert_eq!(status, 200, "device {uuid} {state}: {body}");
 }
 
-/// The meaning and recommended action of `code`, from the platform's table.
-fn code_entry(code: &str) -> (String, String) {
-    let path = rio_e2e::workspace_root().join("crates/platform/data/error-codes.tsv");
-    let table =
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-    table
-        .lines()
-        .skip(1)
-        .map(|line| line.split('\t').collect::<Vec<_>>())
-        .find(|fields| fields.first() == Some(&code) && fields.len() >= 3)
-        .map(|fields| (fields[1].to_string(), fields[2].to_string()))
-        .unwrap_or_else(|| panic!("{code} is not in {}", path.display()))
-}
-
 // ---- the page ----
-
-/// Runs `script` (a function body; `arguments[i]` are `args`) in the page.
-async fn run(browser: &Browser, script: &str, args: Vec<Value>) -> Value {
-    browser
-        .client()
-        .execute(script, args)
-        .await
-        .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
-}
-
-/// Runs `script` every 100 ms until `done` accepts its value, for at most `timeout`; returns
-/// that value. Fails with `what` and the last value seen.
-async fn wait_for(
-    browser: &Browser,
-    what: &str,
-    timeout: Duration,
-    script: &str,
-    args: Vec<Value>,
-    done: impl Fn(&Value) -> bool,
-) -> Value {
-    let deadline = Instant::now() + timeout;
-    loop {
-        let value = run(browser, script, args.clone()).await;
-        if done(&value) {
-            return value;
-        }
-        if Instant::now() >= deadline {
-            // A panic in the app often explains what the page never showed.
-            let errors: Vec<String> = browser
-                .logs()
-                .await
-                .into_iter()
-                .filter(|entry| entry.level == "SEVERE")
-                .map(|entry| entry.message)
-                .collect();
-            panic!(
-                "{what}: not within {timeout:?}; last seen {value}\nbrowser console errors:\n{}",
-                errors.join("\n")
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// The text of the first element matching `arguments[0]`, whitespace collapsed (null if none).
-const TEXT: &str = "const e = document.querySelector(arguments[0]); return e ? e.textContent.replace(/\\s+/g, ' ').trim() : null";
-
-/// The text of the element matching `css` (empty when there is none).
-async fn text(browser: &Browser, css: &str) -> String {
-    run(browser, TEXT, vec![json!(css)])
-        .await
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
-}
-
-/// Waits until the element matching `css` reads `expected`.
-async fn wait_text(browser: &Browser, css: &str, expected: &str, timeout: Duration) {
-    wait_for(
-        browser,
-        &format!("`{css}` reads {expected:?}"),
-        timeout,
-        TEXT,
-        vec![json!(css)],
-        |v| v.as_str() == Some(expected),
-    )
-    .await;
-}
 
 /// Waits until the element matching `css` contains `part`; returns its text.
 async fn wait_contains(browser: &Browser, css: &str, part: &str, timeout: Duration) -> String {
@@ -186,21 +88,6 @@ async fn wait_gone(browser: &Browser, css: &str, timeout: Duration) {
     .await;
 }
 
-async fn click(browser: &Browser, css: &str) {
-    browser
-        .wait_css(css)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
-/// Reloads the current URL (a new page load, as a person pressing F5).
-async fn reload(browser: &Browser, base: &str) {
-    let here = browser.path().await;
-    browser.goto(&format!("{base}{here}")).await;
-}
-
 /// Whether the `<dialog>` with this test id is open.
 async fn dialog_open(browser: &Browser, test_id_value: &str) -> bool {
     run(
@@ -211,48 +98,6 @@ async fn dialog_open(browser: &Browser, test_id_value: &str) -> bool {
     .await
     .as_bool()
     .unwrap_or(false)
-}
-
-async fn wait_dialog(browser: &Browser, test_id_value: &str, open: bool) {
-    wait_for(
-        browser,
-        &format!("dialog {test_id_value} open = {open}"),
-        LONG,
-        "const d = document.querySelector(arguments[0]); return !!(d && d.open)",
-        vec![json!(test_id(test_id_value))],
-        |v| v.as_bool() == Some(open),
-    )
-    .await;
-}
-
-/// The details page's phase, status, generation, Update button and bar, read at one instant.
-const OVERVIEW: &str = r#"
-const text = s => { const e = document.querySelector(s); return e ? e.textContent.replace(/\s+/g, ' ').trim() : null; };
-const bar = document.querySelector('[data-testid=phase-bar]');
-const update = document.querySelector('[data-testid=update-deployment]');
-const dialog = document.querySelector('[data-testid=update-dialog]');
-return {
-  dialogOpen: !!(dialog && dialog.open),
-  updateError: text('[data-testid=update-error]'),
-  phase: text('[data-testid=deployment-phase]'),
-  status: text('[data-testid=deployment-status]'),
-  generation: text('[data-testid=deployment-generation]'),
-  updateDisabled: update ? update.disabled : null,
-  updateTitle: update ? update.title : null,
-  blocked: text('[data-testid=update-blocked]'),
-  barClass: bar ? bar.className : null,
-  valueNow: bar ? bar.getAttribute('aria-valuenow') : null,
-  stages: bar ? [...bar.querySelectorAll('li[data-stage]')].map(li => [li.dataset.stage, li.className]) : [],
-};
-"#;
-
-async fn overview(browser: &Browser) -> Value {
-    run(browser, OVERVIEW, Vec::new()).await
-}
-
-/// Waits until the details page shows `phase`.
-async fn wait_phase(browser: &Browser, phase: &str, timeout: Duration) {
-    wait_text(browser, &test_id(ids::DEPLOYMENT_PHASE), phase, timeout).await;
 }
 
 /// The class of each stage of the phase bar, by stage name.
@@ -292,50 +137,6 @@ fn assert_stages(overview: &Value, states: [&str; 3]) {
     }
 }
 
-/// Opens Update Deployment, ticks `components`, takes the screenshot `shot` (if any), submits
-/// and returns the overview read at the first instant the dialog is closed again.
-async fn update_from_dialog(browser: &Browser, components: &[&str], shot: Option<&str>) -> Value {
-    let button = browser.wait_test_id(ids::UPDATE_DEPLOYMENT).await;
-    assert_eq!(
-        button.attr("disabled").await.expect("disabled attribute"),
-        None,
-        "Update Deployment is enabled: {}",
-        overview(browser).await
-    );
-    button.click().await.expect("click Update Deployment");
-    wait_dialog(browser, ids::UPDATE_DIALOG, true).await;
-    for component in components {
-        // Device components wait for the device list before they can be chosen.
-        click(
-            browser,
-            &format!(
-                "{} input[type=checkbox][value=\"{component}\"]:not([disabled])",
-                test_id(ids::UPDATE_DIALOG)
-            ),
-        )
-        .await;
-    }
-    if let Some(shot) = shot {
-        browser.screenshot(shot).await;
-    }
-    click(browser, &test_id(ids::UPDATE_SUBMIT)).await;
-    // Either the dialog closes (the update went through) or it says why not.
-    let after = wait_for(
-        browser,
-        "the update dialog closes after Update",
-        LONG,
-        OVERVIEW,
-        Vec::new(),
-        |v| v["dialogOpen"] == false || v["updateError"].is_string(),
-    )
-    .await;
-    assert_eq!(
-        after["dialogOpen"], false,
-        "the update was refused: {after}"
-    );
-    after
-}
-
 /// Opens the History tab and waits for the row of `generation`; returns every row as
 /// (generation, status, text), newest first.
 async fn history_rows(browser: &Browser, generation: u64) -> Vec<(String, String, String)> {
@@ -366,22 +167,6 @@ async fn history_rows(browser: &Browser, generation: u64) -> Vec<(String, String
                         r[2].as_str().unwrap_or_default().to_string(),
                     )
                 })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The names in the deployments table, in the order shown.
-const ROW_NAMES: &str = "return [...document.querySelectorAll('[data-testid=deployment-row] a.row-link')].map(a => a.textContent.trim())";
-
-async fn row_names(browser: &Browser) -> Vec<String> {
-    run(browser, ROW_NAMES, Vec::new())
-        .await
-        .as_array()
-        .map(|names| {
-            names
-                .iter()
-                .filter_map(|n| n.as_str().map(String::from))
                 .collect()
         })
         .unwrap_or_default()
@@ -1463,6 +1248,7 @@ async fn logs_page_filter_by_component_and_follow_live() {
 async fn demo_update_persists_across_a_reload_and_deprovision() {
     let (site, browser) = open(ConfigJson::FromDist, "/deployments").await;
     browser.wait_text(&test_id(ids::MODE_BADGE), "Demo").await;
+    dismiss_tour(&browser).await;
     browser.wait_test_id(ids::DEPLOYMENTS_TABLE).await;
     wait_for(
         &browser,
@@ -1482,15 +1268,7 @@ async fn demo_update_persists_across_a_reload_and_deprovision() {
     browser.screenshot("deployments-list-demo").await;
 
     // Open the Succeeded navigation deployment from its row.
-    let id = run(
-        &browser,
-        "const a = [...document.querySelectorAll('[data-testid=deployment-row] a.row-link')].find(a => a.textContent.trim() === 'amr-nav-tokyo'); return a ? a.closest('tr').dataset.id : null",
-        Vec::new(),
-    )
-    .await
-    .as_str()
-    .expect("a row for amr-nav-tokyo")
-    .to_string();
+    let id = row_id(&browser, "amr-nav-tokyo").await;
     wait_text(
         &browser,
         &format!("{} {}", row(&id), test_id(ids::ROW_PHASE)),
@@ -1542,22 +1320,6 @@ async fn demo_update_persists_across_a_reload_and_deprovision() {
     browser.finish(&[]).await;
 }
 
-/// Sets a device online or offline through the demo's simulation panel (opened and closed
-/// again around the click).
-async fn sim_set_device(browser: &Browser, uuid: &str, online: bool) {
-    let device = format!("{}[data-uuid=\"{uuid}\"]", test_id(ids::SIM_DEVICE));
-    click(browser, &test_id(ids::SIM_TOGGLE)).await;
-    let (before, after) = if online {
-        ("Bring online", "Take offline")
-    } else {
-        ("Take offline", "Bring online")
-    };
-    wait_text(browser, &device, before, LONG).await;
-    click(browser, &device).await;
-    wait_text(browser, &device, after, LONG).await;
-    click(browser, &test_id(ids::SIM_TOGGLE)).await;
-}
-
 /// Demo mode, the failure story by hand: the simulation panel takes the device offline, the
 /// update fails with DEP_E151, the panel brings the device back, the next update succeeds; a
 /// device offline during deprovision leaves it Partially deprovisioned until a retry.
@@ -1565,16 +1327,9 @@ async fn sim_set_device(browser: &Browser, uuid: &str, online: bool) {
 async fn demo_failure_story_through_the_simulation_panel() {
     let (_site, browser) = open(ConfigJson::FromDist, "/deployments").await;
     browser.wait_text(&test_id(ids::MODE_BADGE), "Demo").await;
+    dismiss_tour(&browser).await;
     browser.wait_test_id(ids::DEPLOYMENTS_TABLE).await;
-    let id = run(
-        &browser,
-        "const a = [...document.querySelectorAll('[data-testid=deployment-row] a.row-link')].find(a => a.textContent.trim() === 'amr-nav-tokyo'); return a ? a.closest('tr').dataset.id : null",
-        Vec::new(),
-    )
-    .await
-    .as_str()
-    .expect("a row for amr-nav-tokyo")
-    .to_string();
+    let id = row_id(&browser, "amr-nav-tokyo").await;
 
     // The panel: amr-01 goes offline.
     click(&browser, &test_id(ids::SIM_TOGGLE)).await;
