@@ -32,7 +32,7 @@ impl DemoUi {
 
     /// The one in context, or a fresh one (a panel rendered on its own, as in tests).
     pub fn use_context() -> DemoUi {
-        use_context::<DemoUi>().unwrap_or_else(DemoUi::new)
+        use_context::<DemoUi>().unwrap_or_default()
     }
 
     /// Brings the tour back and moves the keyboard to it ("Show the tour").
