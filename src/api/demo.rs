@@ -129,7 +129,7 @@ impl DemoBackend {
             p.set_config(config_at(speed));
         });
         self.speed.set(speed);
-        store(SPEED_KEY, &speed.to_string());
+        store(SPEED_KEY, speed_text(speed).0);
     }
 
     /// Starts the demo again from the seed, forgetting everything done in it (not its speed).
@@ -161,18 +161,32 @@ fn offered_speed(speed: f64) -> Option<f64> {
 /// A stored speed; 1× when there is none or it is not one the panel offers.
 pub fn parse_speed(stored: Option<&str>) -> f64 {
     stored
-        .and_then(|text| text.trim().parse::<f64>().ok())
-        .and_then(offered_speed)
+        .and_then(|text| {
+            let text = text.trim();
+            SPEEDS
+                .into_iter()
+                .find(|speed| speed_text(*speed).0 == text)
+        })
         .unwrap_or(1.0)
 }
 
+/// How an offered speed is stored and shown (a table, not float formatting and parsing, which
+/// would add their code to the wasm for four values).
+fn speed_text(speed: f64) -> (&'static str, &'static str) {
+    [
+        (0.5, "0.5", "½×"),
+        (1.0, "1", "1×"),
+        (2.0, "2", "2×"),
+        (5.0, "5", "5×"),
+    ]
+    .into_iter()
+    .find(|(offered, _, _)| *offered == speed)
+    .map_or(("1", "1×"), |(_, stored, label)| (stored, label))
+}
+
 /// How a speed is shown: "½×", "1×", "2×", "5×".
-pub fn speed_label(speed: f64) -> String {
-    if speed == 0.5 {
-        "½×".to_string()
-    } else {
-        format!("{speed}×")
-    }
+pub fn speed_label(speed: f64) -> &'static str {
+    speed_text(speed).1
 }
 
 /// Whether the first-visit tour was dismissed in this browser.
@@ -223,13 +237,15 @@ mod tests {
     #[test]
     fn every_offered_speed_is_stored_as_text_that_reads_back() {
         for speed in SPEEDS {
+            assert_eq!(parse_speed(Some(speed_text(speed).0)), speed);
+            // What earlier builds stored (`f64::to_string`) still reads back.
             assert_eq!(parse_speed(Some(&speed.to_string())), speed);
         }
     }
 
     #[test]
     fn speeds_are_labelled_as_multipliers() {
-        let labels: Vec<String> = SPEEDS.into_iter().map(speed_label).collect();
+        let labels: Vec<&str> = SPEEDS.into_iter().map(speed_label).collect();
         assert_eq!(labels, ["½×", "1×", "2×", "5×"]);
     }
 
