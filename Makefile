@@ -4,13 +4,16 @@
 #   make demo   the same console in demo mode (no backend)
 #   make test   install what is missing, then run every check (what CI runs)
 #   make test STEPS="native e2e"   only some steps: fmt clippy native component build e2e size
+#   make bench  release build, then the console measured in headless Chromium against a plain-JS
+#               baseline (bench/): report in target/bench/report.md; about 20 minutes
+#               (RIO_BENCH_WINDOW_SECS=10 RIO_BENCH_RUNS=4 for a quick, rougher one)
 
 TOOLS_DIR ?= $(HOME)/.cache/rio-console/tools
 export RIO_TOOLS_DIR := $(TOOLS_DIR)
 # npm's wasm-opt goes first on PATH so Trunk never picks up another one.
 export PATH := $(TOOLS_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run demo test setup-run setup-test build
+.PHONY: run demo test bench setup-run setup-test build
 .DEFAULT_GOAL := run
 
 run: setup-run
@@ -21,6 +24,13 @@ demo: setup-run
 
 test: setup-test
 	scripts/test.sh $(STEPS)
+
+bench: setup-test
+	trunk build --release
+	RIO_DIST="$(CURDIR)/dist" \
+	CHROMEDRIVER="$${CHROMEDRIVER:-$$(command -v chromedriver || echo /usr/bin/chromedriver)}" \
+	CHROMIUM="$${CHROMIUM:-$$(command -v chromium || echo /usr/bin/chromium)}" \
+	cargo run -q -p rio-e2e --bin bench --locked
 
 build: setup-run
 	trunk build --release

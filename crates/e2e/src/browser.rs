@@ -229,13 +229,24 @@ impl Browser {
 
     /// Sends a DevTools protocol command through ChromeDriver.
     pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.try_cdp(cmd, params)
+            .await
+            .unwrap_or_else(|e| panic!("DevTools command {cmd}: {e}"))
+    }
+
+    /// [`Browser::cdp`] for a command that may be missing from this Chromium: the error
+    /// instead of a panic.
+    pub async fn try_cdp(
+        &self,
+        cmd: &str,
+        params: Value,
+    ) -> Result<Value, fantoccini::error::CmdError> {
         self.client
             .issue_cmd(Raw {
                 path: "goog/cdp/execute",
                 body: json!({ "cmd": cmd, "params": params }),
             })
             .await
-            .unwrap_or_else(|e| panic!("DevTools command {cmd}: {e}"))
     }
 
     /// Everything the page logged to the console since the last call.

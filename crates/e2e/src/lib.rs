@@ -2,6 +2,7 @@
 //! Chromium driven over WebDriver. Both are started by the tests and stopped when dropped.
 
 pub mod backend_site;
+pub mod bench;
 pub mod browser;
 pub mod page;
 pub mod site;

@@ -67,7 +67,8 @@ impl Site {
         Site::serve(app).await
     }
 
-    async fn serve(app: Router) -> Site {
+    /// Serves `app` on a free loopback port of its own (the bench's server builds its own).
+    pub async fn serve(app: Router) -> Site {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a loopback port");

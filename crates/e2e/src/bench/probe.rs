@@ -1,0 +1,308 @@
+//! The JavaScript the bench runs in the page. The same scripts measure the console and the
+//! plain-JS baseline: both tables carry the same test ids (`deployments-table`, `row-phase`,
+//! rows with `data-id`). Times are `performance.now()` in the page.
+
+/// Installed before any page script of every document (`Page.addScriptToEvaluateOnNewDocument`):
+/// counts the API requests the page starts (even those an offline browser never sends), keeps
+/// the wasm instance's memory when the app instantiates it, and, with `?bench_rows=N` in the
+/// URL, notes when N rows are in the deployments table (`performance.now()` counts from the
+/// start of the navigation).
+pub const ON_NEW_DOCUMENT: &str = r#"
+(() => {
+  if (window.__bench) return;
+  const bench = (window.__bench = { fetches: [], wasmMemory: null, rowsAt: null });
+  performance.setResourceTimingBufferSize(10000);
+  const fetch = window.fetch;
+  window.fetch = function (input) {
+    try {
+      const url = typeof input === "string" ? input : (input && input.url) || String(input);
+      if (url.includes("/api/")) bench.fetches.push({ at: performance.now(), url });
+    } catch (_) {}
+    return fetch.apply(this, arguments);
+  };
+  const keep = (result) => {
+    const instance = result && (result.instance || result);
+    if (instance && instance.exports && instance.exports.memory) {
+      bench.wasmMemory = instance.exports.memory;
+    }
+    return result;
+  };
+  for (const name of ["instantiateStreaming", "instantiate"]) {
+    const original = WebAssembly[name];
+    if (typeof original === "function") {
+      WebAssembly[name] = function () {
+        return original.apply(this, arguments).then(keep);
+      };
+    }
+  }
+  const wanted = /[?&]bench_rows=(\d+)/.exec(location.search);
+  if (wanted) {
+    const want = Number(wanted[1]);
+    const observer = new MutationObserver(() => {
+      const table = document.querySelector('[data-testid="deployments-table"]');
+      const body = table && table.tBodies[0];
+      if (body && body.rows.length >= want) {
+        bench.rowsAt = performance.now();
+        observer.disconnect();
+      }
+    });
+    observer.observe(document, { childList: true, subtree: true });
+  }
+})();
+"#;
+
+/// Shared by the scripts below: the number of rows in the deployments table.
+const ROWS: &str = r#"
+const rows = () => {
+  const table = document.querySelector('[data-testid="deployments-table"]');
+  return table && table.tBodies[0] ? table.tBodies[0].rows.length : 0;
+};
+"#;
+
+/// Shared by the scripts below: the resource timing of the last list request.
+const LIST: &str = r#"(() => {
+  const all = performance.getEntriesByType("resource")
+    .filter((e) => e.name.includes("/api/v1/deployments"));
+  return all.length ? all[all.length - 1] : null;
+})"#;
+
+/// `execute_async(selector, want, timeoutMs)`: clicks `selector` and times until `want` rows
+/// are in the table (`dom`: the mutation that completed them; `frame`: the next frame after it,
+/// style, layout and paint included; `requested`/`received`: when the list request started and
+/// its answer arrived). Resolves `{dom, frame, rows, requested, received}` or `{error, rows}`.
+pub fn render() -> String {
+    format!(
+        r#"{ROWS}
+const [selector, want, timeout, done] = arguments;
+const link = document.querySelector(selector);
+if (!link) {{ done({{ error: "nothing matches " + selector, rows: rows() }}); return; }}
+let finished = false;
+const finish = (result) => {{
+  if (finished) return;
+  finished = true;
+  observer.disconnect();
+  clearTimeout(timer);
+  done(result);
+}};
+const observer = new MutationObserver(() => {{
+  if (rows() < want) return;
+  const dom = performance.now() - start;
+  observer.disconnect();
+  requestAnimationFrame(() =>
+    setTimeout(() => {{
+      const frame = performance.now() - start;
+      const list = {LIST}();
+      finish({{
+        dom, frame, rows: rows(),
+        requested: list ? list.startTime - start : null,
+        received: list ? list.responseEnd - start : null,
+      }});
+    }}, 0));
+}});
+observer.observe(document.body, {{ childList: true, subtree: true }});
+const timer = setTimeout(() => finish({{ error: "timed out", rows: rows() }}), timeout);
+performance.clearResourceTimings();
+const start = performance.now();
+link.click();
+"#
+    )
+}
+
+/// `execute_async(selector, timeoutMs)`: clicks `selector` (when given) and waits until the
+/// table is gone, then a little longer for the page to settle. Resolves `{gone}` (ms until the
+/// table was gone) or `{error}`.
+pub fn clear() -> String {
+    format!(
+        r#"{ROWS}
+const [selector, timeout, done] = arguments;
+if (selector) {{
+  const link = document.querySelector(selector);
+  if (!link) {{ done({{ error: "nothing matches " + selector }}); return; }}
+  link.click();
+}}
+const start = performance.now();
+const wait = () => {{
+  if (rows() === 0) {{
+    const gone = performance.now() - start;
+    setTimeout(() => done({{ gone }}), 150);
+  }}
+  else if (performance.now() - start > timeout) done({{ error: "the table stayed", rows: rows() }});
+  else requestAnimationFrame(wait);
+}};
+wait();
+"#
+    )
+}
+
+/// `execute_async(want, timeoutMs)`: waits until `want` rows are in the table (and one more
+/// frame). Resolves `{rows}` or `{error, rows}`.
+pub fn wait_rows() -> String {
+    format!(
+        r#"{ROWS}
+const [want, timeout, done] = arguments;
+const start = performance.now();
+const wait = () => {{
+  if (rows() >= want) requestAnimationFrame(() => setTimeout(() => done({{ rows: rows() }}), 0));
+  else if (performance.now() - start > timeout) done({{ error: "timed out", rows: rows() }});
+  else setTimeout(wait, 20);
+}};
+wait();
+"#
+    )
+}
+
+/// `execute_async(expect, settleMs, timeoutMs)`: a poll tick. Dispatches `online` on the window
+/// (both pages fetch at once on it), records every DOM mutation in the table and in the rest of
+/// the page, and with `expect` (`{id: phase}`) times until every listed row shows its new phase.
+/// Without `expect` it ends `settleMs` after the answer arrived; with it, `settleMs` after the
+/// last row changed. Resolves `{changed, received, busy, requests, table, outside,
+/// expectedPhase, expectedOther, otherRows, kinds}` (`received`: when the answer arrived;
+/// `busy`: ms of main-thread tasks longer than 50 ms).
+pub fn tick() -> String {
+    format!("const LIST = {LIST};\n{TICK}")
+}
+
+const TICK: &str = r#"
+const [expect, settle, timeout, done] = arguments;
+const table = document.querySelector('[data-testid="deployments-table"]');
+if (!table) { done({ error: "no table" }); return; }
+const ids = expect ? Object.keys(expect) : [];
+const tableRecords = [];
+const outside = [];
+let changed = null;
+const check = () => {
+  if (!expect || changed !== null) return;
+  const byId = new Map();
+  for (const tr of table.tBodies[0].rows) byId.set(tr.dataset.id, tr);
+  for (const id of ids) {
+    const tr = byId.get(id);
+    const chip = tr && tr.querySelector('[data-testid="row-phase"]');
+    if (!chip || chip.textContent.trim() !== expect[id]) return;
+  }
+  changed = performance.now() - start;
+};
+const inTable = new MutationObserver((list) => { tableRecords.push(...list); check(); });
+const inPage = new MutationObserver((list) => {
+  for (const r of list) if (!table.contains(r.target)) outside.push(r);
+});
+const what = { subtree: true, childList: true, characterData: true, attributes: true };
+// Main-thread tasks over 50 ms while the tick runs (decoding, diffing, rendering).
+let busy = 0;
+const tasks = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) if (e.startTime >= start) busy += e.duration;
+});
+try { tasks.observe({ type: "longtask" }); } catch (_) {}
+inTable.observe(table, what);
+inPage.observe(document.body, what);
+performance.clearResourceTimings();
+const requestsBefore = window.__bench ? window.__bench.fetches.length : 0;
+const describe = (r) => {
+  const node = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+  const name = node
+    ? node.tagName.toLowerCase() +
+      (typeof node.className === "string" && node.className ? "." + node.className.split(" ")[0] : "")
+    : "?";
+  return `${r.type}${r.attributeName ? " " + r.attributeName : ""} on ${name}`;
+};
+const finish = (error) => {
+  inTable.disconnect();
+  inPage.disconnect();
+  tasks.disconnect();
+  clearInterval(poll);
+  let expectedPhase = 0, expectedOther = 0, otherRows = 0;
+  const kinds = {};
+  for (const r of tableRecords) {
+    const node = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+    const tr = node && node.closest("tbody tr");
+    const id = tr ? tr.dataset.id : null;
+    const phase = !!(node && node.closest('[data-testid="row-phase"]'));
+    if (id !== null && expect && id in expect) {
+      if (phase) expectedPhase++; else expectedOther++;
+    } else {
+      otherRows++;
+    }
+    const kind = describe(r);
+    kinds[kind] = (kinds[kind] || 0) + 1;
+  }
+  for (const r of outside) {
+    const kind = "outside the table: " + describe(r);
+    kinds[kind] = (kinds[kind] || 0) + 1;
+  }
+  const list = LIST();
+  done({
+    error, changed, busy,
+    received: list && list.responseEnd > 0 ? list.responseEnd - start : null,
+    requests: window.__bench ? window.__bench.fetches.length - requestsBefore : null,
+    table: tableRecords.length, outside: outside.length,
+    expectedPhase, expectedOther, otherRows, kinds,
+  });
+};
+let settling = false;
+const poll = setInterval(() => {
+  if (settling) return;
+  if (performance.now() - start > timeout) { finish("timed out"); return; }
+  const list = LIST();
+  const answered = list !== null && list.responseEnd > 0;
+  if (expect ? changed !== null : answered) {
+    settling = true;
+    setTimeout(() => finish(null), settle);
+  }
+}, 10);
+const start = performance.now();
+window.dispatchEvent(new Event("online"));
+"#;
+
+/// Hides the page as far as scripts can tell (`document.visibilityState`, `document.hidden`)
+/// and tells it (`visibilitychange`); `show` undoes it.
+pub const HIDE: &str = r#"
+Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" });
+Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
+document.dispatchEvent(new Event("visibilitychange", { bubbles: true }));
+return document.visibilityState;
+"#;
+
+/// Makes the page visible again (see [`HIDE`]).
+pub const SHOW: &str = r#"
+delete document.visibilityState;
+delete document.hidden;
+document.dispatchEvent(new Event("visibilitychange", { bubbles: true }));
+return document.visibilityState;
+"#;
+
+/// The API requests the page started so far, and whether the browser says it is online.
+pub const FETCHES: &str = r#"
+return { fetches: window.__bench ? window.__bench.fetches.length : null, online: navigator.onLine };
+"#;
+
+/// `execute_async(afterCount, timeoutMs)`: ms from now until the page starts API request number
+/// `afterCount + 1` (null when none started in time).
+pub const NEXT_FETCH: &str = r#"
+const [after, timeout, done] = arguments;
+const start = performance.now();
+const wait = () => {
+  const fetches = window.__bench ? window.__bench.fetches : [];
+  if (fetches.length > after) done(Math.max(0, fetches[after].at - start));
+  else if (performance.now() - start > timeout) done(null);
+  else setTimeout(wait, 5);
+};
+wait();
+"#;
+
+/// The wasm instance's linear memory in bytes (null without one), the start-up mark, and when
+/// the wasm, `config.json` and the list were fetched (`{start, end}` after navigation start).
+pub const PAGE_STATE: &str = r#"
+const bench = window.__bench || {};
+const pick = (part) => {
+  const e = performance.getEntriesByType("resource").find((e) => e.name.includes(part));
+  return e ? { start: e.startTime, end: e.responseEnd } : null;
+};
+return {
+  wasmLoaded: pick(".wasm"),
+  config: pick("/config.json"),
+  list: pick("/api/v1/deployments"),
+  wasm: bench.wasmMemory ? bench.wasmMemory.buffer.byteLength : null,
+  rowsAt: bench.rowsAt === undefined ? null : bench.rowsAt,
+  hardwareConcurrency: navigator.hardwareConcurrency,
+  userAgent: navigator.userAgent,
+};
+"#;
