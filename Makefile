@@ -5,7 +5,7 @@
 #   make test   install what is missing, then run every check (what CI runs)
 #   make test STEPS="native e2e"   only some steps: fmt clippy native component build e2e size
 #   make bench  release build, then the console measured in headless Chromium against a plain-JS
-#               baseline (bench/): report in target/bench/report.md; about 20 minutes
+#               baseline (bench/): report in target/bench/report.md; about 30 minutes
 #               (RIO_BENCH_WINDOW_SECS=10 RIO_BENCH_RUNS=4 for a quick, rougher one)
 
 TOOLS_DIR ?= $(HOME)/.cache/rio-console/tools
