@@ -16,7 +16,7 @@ use leptos::{
     task::{spawn_local, spawn_local_scoped_with_cancellation},
 };
 
-use crate::api::{ApiError, Backend, http::full_jitter_ms};
+use crate::api::{ApiError, Backend, http::jittered_wait_ms};
 
 /// First backoff ceiling after a failed poll, and the largest.
 const BACKOFF_BASE_MS: f64 = 2_000.0;
@@ -291,7 +291,7 @@ impl<T: Clone + PartialEq + Send + Sync + 'static> Live<T> {
                 }
                 let failures = control.failures.get() + 1;
                 control.failures.set(failures);
-                let wait = full_jitter_ms(&error, failures, BACKOFF_BASE_MS, BACKOFF_CAP_MS);
+                let wait = jittered_wait_ms(&error, failures, BACKOFF_BASE_MS, BACKOFF_CAP_MS);
                 self.error.set(Some(error));
                 if control.again.take() {
                     self.refresh();
