@@ -13,6 +13,7 @@ use std::{cell::Cell, cell::RefCell, future::Future, rc::Rc, time::Duration};
 use leptos::{
     ev,
     prelude::*,
+    reactive::owner::WeakOwner,
     task::{spawn_local, spawn_local_scoped_with_cancellation},
 };
 
@@ -66,7 +67,9 @@ struct Control<T> {
     disposed: Cell<bool>,
     listeners: RefCell<Vec<WindowListenerHandle>>,
     /// The view that owns this data: requests run under it and are dropped (aborted) with it.
-    owner: Option<Owner>,
+    /// Weak, since this control lives in that owner's arena: a strong handle would keep the
+    /// view, and everything it made, alive after it left the screen.
+    owner: Option<WeakOwner>,
 }
 
 impl<T: Clone + PartialEq + Send + Sync + 'static> Live<T> {
@@ -97,7 +100,7 @@ impl<T: Clone + PartialEq + Send + Sync + 'static> Live<T> {
             failures: Cell::new(0),
             disposed: Cell::new(false),
             listeners: RefCell::new(Vec::new()),
-            owner: Owner::current(),
+            owner: Owner::current().map(|owner| owner.downgrade()),
         });
         let live = Live {
             data: RwSignal::new(None),
@@ -197,7 +200,14 @@ impl<T: Clone + PartialEq + Send + Sync + 'static> Live<T> {
             live.settle(sequence, result);
         };
         match &control.owner {
-            Some(owner) => owner.with(|| spawn_local_scoped_with_cancellation(task)),
+            Some(owner) => {
+                // A view that is gone fetches nothing more.
+                if let Some(owner) = owner.upgrade() {
+                    owner.with(|| spawn_local_scoped_with_cancellation(task));
+                } else {
+                    control.in_flight.set(false);
+                }
+            }
             None => spawn_local(task),
         }
     }

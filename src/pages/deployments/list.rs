@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
+use leptos::reactive::owner::WeakOwner;
 use leptos_router::{NavigateOptions, components::A, hooks::use_navigate};
 use platform::phase::Phase;
 use platform::wire::{Deployment, Label};
@@ -287,7 +288,8 @@ fn DeploymentsList(widget: bool) -> impl IntoView {
     // Keyed rows: a signal per deployment, set only when that deployment changed.
     // Row signals belong to the page, not to the effect below (an effect disposes what it
     // created each time it runs again).
-    let page = Owner::current();
+    // Weak: a strong handle kept by the page's own effect would keep the page alive forever.
+    let page = Owner::current().map(|owner| owner.downgrade());
     let rows = StoredValue::new(HashMap::<String, Row>::new());
     let ids_in_order = RwSignal::new(Vec::<String>::new());
     Effect::new(move |_| {
@@ -307,7 +309,7 @@ fn DeploymentsList(widget: bool) -> impl IntoView {
                         None => {
                             rows.insert(
                                 deployment.deployment_id.clone(),
-                                match &page {
+                                match page.as_ref().and_then(WeakOwner::upgrade) {
                                     Some(page) => page.with(|| RwSignal::new(deployment.clone())),
                                     None => RwSignal::new(deployment.clone()),
                                 },
@@ -581,14 +583,16 @@ fn DeploymentRow(
     let navigate = use_navigate();
     let id = row.with_untracked(|d| d.deployment_id.clone());
     let href = format!("/deployments/{}", encode(&id));
-    let name = Memo::new(move |_| row.with(|d| d.name.clone()));
-    let package = Memo::new(move |_| row.with(|d| d.package_name.clone()));
-    let version = Memo::new(move |_| row.with(|d| d.package_version.clone()));
-    let phase = Memo::new(move |_| row.with(|d| d.phase.clone()));
-    let status = Memo::new(move |_| row.with(|d| d.status.clone()));
-    let errors = Memo::new(move |_| row.with(|d| d.errors.clone()));
-    let generation = Memo::new(move |_| row.with(|d| d.current_generation));
-    let created = Memo::new(move |_| {
+    // Plain derived values, not memos: a cell re-reads its field when the row changes, and the
+    // DOM is touched only when the text or attribute differs (fewer reactive nodes per row).
+    let name = move || row.with(|d| d.name.clone());
+    let package = move || row.with(|d| d.package_name.clone());
+    let version = move || row.with(|d| d.package_version.clone());
+    let phase = Signal::derive(move || row.with(|d| d.phase.clone()));
+    let status = Signal::derive(move || row.with(|d| d.status.clone()));
+    let errors = Signal::derive(move || row.with(|d| d.errors.clone()));
+    let generation = move || row.with(|d| d.current_generation);
+    let created = move || {
         row.with(|d| {
             let text = format::time(&d.created_at);
             match text.split_once(", ") {
@@ -596,7 +600,7 @@ fn DeploymentRow(
                 None => (text, String::new()),
             }
         })
-    });
+    };
     let open = {
         let href = href.clone();
         move |ev: leptos::ev::MouseEvent| {
@@ -628,9 +632,11 @@ fn DeploymentRow(
     view! {
         <tr class="clickable-row" data-testid=ids::DEPLOYMENT_ROW data-id=id.clone() on:click=open>
             <td>
-                <A href=href attr:class="row-link">{move || name.get()}</A>
+                // A plain link (the router handles its clicks): an `<A>` per row would follow
+                // the location for `aria-current`, a thousand subscribers to one signal.
+                <a href=href class="row-link">{name}</a>
                 {widget.then(|| view! {
-                    <span class="cell-sub">{move || format!("{} {}", package.get(), version.get())}</span>
+                    <span class="cell-sub">{move || format!("{} {}", package(), version())}</span>
                 })}
             </td>
             {(!widget).then(|| view! {
@@ -640,17 +646,17 @@ fn DeploymentRow(
             })}
             {(!widget).then(|| view! {
                 <td>
-                    <span class="cell-main">{move || package.get()}</span>
-                    <span class="cell-sub">{move || version.get()}</span>
+                    <span class="cell-main">{package}</span>
+                    <span class="cell-sub">{version}</span>
                 </td>
             })}
             <td><PhaseChip phase=phase test_id=ids::ROW_PHASE /></td>
             <td><StatusChip status=status errors=errors test_id=ids::ROW_STATUS /></td>
-            <td class="numeric" data-testid=ids::ROW_GENERATION>{move || generation.get()}</td>
+            <td class="numeric" data-testid=ids::ROW_GENERATION>{generation}</td>
             {(!widget).then(|| view! {
             <td>
-                <span class="cell-main cell-date">{move || created.get().0}</span>
-                <span class="cell-sub">{move || created.get().1}</span>
+                <span class="cell-main cell-date">{move || created().0}</span>
+                <span class="cell-sub">{move || created().1}</span>
             </td>
             <td class="row-actions">
                 <button
@@ -658,9 +664,9 @@ fn DeploymentRow(
                     class="icon-button icon-button-danger"
                     data-testid=ids::ROW_DEPROVISION
                     hidden=move || !phase.get().is_live()
-                    aria-label=move || format!("{} {}", deprovision_label(), name.get())
+                    aria-label=move || format!("{} {}", deprovision_label(), name())
                     title=deprovision_label
-                    on:click=move |_| on_deprovision.run((row_id.clone(), name.get_untracked()))
+                    on:click=move |_| on_deprovision.run((row_id.clone(), row.with_untracked(|d| d.name.clone())))
                 >
                     <StopIcon />
                 </button>

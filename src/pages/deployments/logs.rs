@@ -90,7 +90,8 @@ pub fn LogsTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
     let tail_failures = StoredValue::new(0u32);
     let tail_wait_until = StoredValue::new(0f64);
     // Requests run under this view and are aborted with it.
-    let owner = Owner::current();
+    // Weak: effects of this view hold the fetch, and a strong handle would keep the view alive.
+    let owner = Owner::current().map(|owner| owner.downgrade());
     let polling = backend.for_polling();
 
     let fetch = {
@@ -169,7 +170,12 @@ pub fn LogsTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
                 }
             };
             match &owner {
-                Some(owner) => owner.with(|| spawn_local_scoped_with_cancellation(task)),
+                Some(owner) => {
+                    // A view that is gone fetches nothing more.
+                    if let Some(owner) = owner.upgrade() {
+                        owner.with(|| spawn_local_scoped_with_cancellation(task));
+                    }
+                }
                 None => spawn_local(task),
             }
         }
