@@ -11,7 +11,6 @@
     DEP_E151: "The device is offline or cannot be reached.",
     DEP_E153: "A cloud component's image could not be pulled, or its source could not be built.",
   };
-  const SVG = "http://www.w3.org/2000/svg";
   const list = document.getElementById("list");
   /** id -> { d, tr, cells } for the rows on screen, and their ids in order. */
   let shown = new Map();
@@ -54,6 +53,27 @@
     }
   }
 
+  /** The "i" button and the popover listing `errors`. */
+  function codesButton(errors) {
+    const n = nextId++;
+    const info = el("button", "info-button", "i");
+    info.type = "button";
+    info.setAttribute("aria-label", "Show error codes");
+    info.title = "Show error codes";
+    info.setAttribute("popovertarget", `codes-${n}`);
+    info.style.setProperty("anchor-name", `--codes-${n}`);
+    const popover = el("div", "codes-popover");
+    popover.id = `codes-${n}`;
+    popover.setAttribute("popover", "auto");
+    popover.setAttribute("role", "region");
+    popover.setAttribute("aria-label", "Error codes");
+    popover.style.setProperty("position-anchor", `--codes-${n}`);
+    const list = el("ul", "code-list");
+    codeList(list, errors);
+    popover.append(list);
+    return { info, popover, list };
+  }
+
   function deprovisionLabel(phase) {
     return phase === "Partially deprovisioned" ? "Retry deprovision" : "Deprovision";
   }
@@ -85,24 +105,10 @@
     const wrap = el("span", "status-cell");
     const status = el("span", `status status-${slug(d.status)}`, d.status);
     status.dataset.testid = "row-status";
-    const n = nextId++;
-    const info = el("button", "info-button", "i");
-    info.type = "button";
-    info.setAttribute("aria-label", "Show error codes");
-    info.title = "Show error codes";
-    info.setAttribute("popovertarget", `codes-${n}`);
-    info.style.setProperty("anchor-name", `--codes-${n}`);
-    info.hidden = !(d.errors && d.errors.length);
-    const popover = el("div", "codes-popover");
-    popover.id = `codes-${n}`;
-    popover.setAttribute("popover", "auto");
-    popover.setAttribute("role", "region");
-    popover.setAttribute("aria-label", "Error codes");
-    popover.style.setProperty("position-anchor", `--codes-${n}`);
-    const codes = el("ul", "code-list");
-    codeList(codes, d.errors || []);
-    popover.append(codes);
-    wrap.append(status, info, popover);
+    // The "i" button and its popover exist only while there are codes, as in the console.
+    const codes = d.errors && d.errors.length ? codesButton(d.errors) : null;
+    wrap.append(status);
+    if (codes) wrap.append(codes.info, codes.popover);
     statusCell.append(wrap);
 
     const generation = el("td", "numeric", String(d.currentGeneration));
@@ -121,19 +127,13 @@
     stop.hidden = d.phase === "Deployment stopped";
     stop.setAttribute("aria-label", `${deprovisionLabel(d.phase)} ${d.name}`);
     stop.title = deprovisionLabel(d.phase);
-    const svg = document.createElementNS(SVG, "svg");
-    svg.setAttribute("class", "icon");
-    svg.setAttribute("viewBox", "0 0 24 24");
-    svg.setAttribute("aria-hidden", "true");
-    svg.setAttribute("focusable", "false");
-    const path = document.createElementNS(SVG, "path");
-    path.setAttribute("d", "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 2a8 8 0 1 1 0 16 8 8 0 0 1 0-16zM9 9h6v6H9z");
-    svg.append(path);
-    stop.append(svg);
+    const icon = el("span", "icon icon-mask icon-stop");
+    icon.setAttribute("aria-hidden", "true");
+    stop.append(icon);
     actions.append(stop);
 
     tr.append(nameCell, idCell, packageCell, phaseCell, statusCell, generation, createdCell, actions);
-    return { d, tr, cells: { name, pkg, version, phase, status, info, codes, generation, day, time, stop } };
+    return { d, tr, cells: { name, pkg, version, phase, status, wrap, codes, generation, day, time, stop } };
   }
 
   /** Touches only what differs between `old` and `d`. */
@@ -162,8 +162,18 @@
     const oldCodes = (old.errors || []).join(" ");
     const codes = (d.errors || []).join(" ");
     if (oldCodes !== codes) {
-      c.info.hidden = !codes;
-      codeList(c.codes, d.errors || []);
+      if (!codes) {
+        if (c.codes) {
+          c.codes.info.remove();
+          c.codes.popover.remove();
+          c.codes = null;
+        }
+      } else if (c.codes) {
+        codeList(c.codes.list, d.errors);
+      } else {
+        c.codes = codesButton(d.errors);
+        c.wrap.append(c.codes.info, c.codes.popover);
+      }
     }
     if (old.currentGeneration !== d.currentGeneration) {
       c.generation.textContent = String(d.currentGeneration);

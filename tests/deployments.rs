@@ -280,3 +280,48 @@ async fn update_dialog_disables_what_cannot_be_updated_and_says_why() {
             .contains("Choose at least one component")
     );
 }
+
+#[wasm_bindgen_test]
+async fn status_chip_has_its_codes_button_only_while_there_are_codes() {
+    use platform::phase::Status;
+    use rio_console::components::status::StatusChip;
+
+    let root = container();
+    let errors = RwSignal::new(Vec::<String>::new());
+    let status = RwSignal::new(Status::Running);
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <leptos_router::components::Router>
+                <StatusChip status=status errors=errors />
+            </leptos_router::components::Router>
+        }
+    });
+    settle().await;
+    let buttons = || root.query_selector_all("button.info-button").unwrap().length();
+    let codes = || {
+        let links = root.query_selector_all(".codes-popover code").unwrap();
+        (0..links.length())
+            .map(|i| links.item(i).unwrap().text_content().unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(buttons(), 0, "a healthy status carries no button");
+    assert!(root.query_selector(".codes-popover").unwrap().is_none());
+
+    status.set(Status::Error);
+    errors.set(vec!["DEP_E151".into()]);
+    settle().await;
+    assert_eq!(buttons(), 1);
+    assert_eq!(codes(), ["DEP_E151"]);
+    let button = root.query_selector("button.info-button").unwrap().unwrap();
+
+    errors.set(vec!["DEP_E151".into(), "DEP_E153".into()]);
+    settle().await;
+    assert_eq!(codes(), ["DEP_E151", "DEP_E153"]);
+    let same = root.query_selector("button.info-button").unwrap().unwrap();
+    assert!(button.is_same_node(Some(&same)), "more codes keep the button");
+
+    errors.set(Vec::new());
+    settle().await;
+    assert_eq!(buttons(), 0, "the button goes with the last code");
+    assert!(root.query_selector(".codes-popover").unwrap().is_none());
+}

@@ -45,7 +45,8 @@ pub fn PhaseChip(
 
 /// A status in words with its colour; with error codes, an "i" button next to it reveals each
 /// code with its meaning in a popover (the browser's top layer: never clipped by a scrolling
-/// table; Esc or a click elsewhere closes it).
+/// table; Esc or a click elsewhere closes it). The button and popover exist only while there
+/// are codes: a table of healthy deployments carries none of them.
 #[component]
 pub fn StatusChip(
     /// The status.
@@ -58,6 +59,21 @@ pub fn StatusChip(
     #[prop(optional)]
     test_id: &'static str,
 ) -> impl IntoView {
+    // The button is rebuilt only when codes come or go, not when they change.
+    let has_codes = Memo::new(move |_| errors.with(|codes| !codes.is_empty()));
+    view! {
+        <span class="status-cell">
+            <span class=move || status.with(status_class) data-testid=test_id>
+                {move || status.with(Status::label)}
+            </span>
+            {move || has_codes.get().then(|| view! { <CodesButton errors=errors /> })}
+        </span>
+    }
+}
+
+/// The "i" button and its popover of error codes.
+#[component]
+fn CodesButton(errors: Signal<Vec<String>>) -> impl IntoView {
     let n = next_id();
     let popover_id = format!("codes-{n}");
     // Anchor positioning puts the popover under its button (centred where unsupported). Set
@@ -66,25 +82,19 @@ pub fn StatusChip(
     let placed = anchor.clone();
     let target = popover_id.clone();
     view! {
-        <span class="status-cell">
-            <span class=move || status.with(status_class) data-testid=test_id>
-                {move || status.with(Status::label)}
-            </span>
-            <button
-                type="button"
-                class="info-button"
-                aria-label="Show error codes"
-                title="Show error codes"
-                popovertarget=target
-                style:anchor-name=anchor
-                hidden=move || errors.with(Vec::is_empty)
-            >
-                "i"
-            </button>
-            <div class="codes-popover" id=popover_id popover="auto" style:position-anchor=placed role="region" aria-label="Error codes">
-                <ErrorCodeList codes=errors compact=true />
-            </div>
-        </span>
+        <button
+            type="button"
+            class="info-button"
+            aria-label="Show error codes"
+            title="Show error codes"
+            popovertarget=target
+            style:anchor-name=anchor
+        >
+            "i"
+        </button>
+        <div class="codes-popover" id=popover_id popover="auto" style:position-anchor=placed role="region" aria-label="Error codes">
+            <ErrorCodeList codes=errors compact=true />
+        </div>
     }
 }
 

@@ -385,9 +385,42 @@ fn DeploymentsList(widget: bool) -> impl IntoView {
 
     // Deprovision from a row: the dialog asks first.
     let deprovision_target = RwSignal::new(None::<(String, String)>);
-    let on_deprovision = Callback::new(move |(id, name): (String, String)| {
-        deprovision_target.set(Some((id, name)));
-    });
+    // One click handler for all rows (none per row): a row's deprovision button asks first; a
+    // click elsewhere in a row, outside its links and controls, opens the deployment.
+    let navigate = use_navigate();
+    let on_rows_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(target) = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        else {
+            return;
+        };
+        let closest = |selector: &str| target.closest(selector).ok().flatten();
+        let Some(id) = closest("tr[data-id]").and_then(|tr| tr.get_attribute("data-id")) else {
+            return;
+        };
+        if closest(&format!("button[data-testid={}]", ids::ROW_DEPROVISION)).is_some() {
+            let name = rows.with_value(|rows| {
+                rows.get(&id)
+                    .and_then(|row| row.try_with_untracked(|d| d.name.clone()))
+            });
+            if let Some(name) = name {
+                deprovision_target.set(Some((id, name)));
+            }
+            return;
+        }
+        // Links, buttons and selected text keep their own meaning.
+        if closest("a, button, code, .codes-popover").is_some() {
+            return;
+        }
+        let href = format!("/deployments/{}", encode(&id));
+        if embed::embedded() {
+            // Outside the embedded view: the full page, in the top window.
+            embed::open_top(&href);
+        } else {
+            navigate(&href, NavigateOptions::default());
+        }
+    };
     let on_deprovisioned = Callback::new(move |deployment: Deployment| {
         // Through the live data, so a poll sent before the answer cannot undo it.
         live.update(|all| {
@@ -478,9 +511,9 @@ fn DeploymentsList(widget: bool) -> impl IntoView {
                             {full.then(|| view! { <th scope="col"><span class="visually-hidden">"Actions"</span></th> })}
                         </tr>
                     </thead>
-                    <tbody>
+                    <tbody on:click=on_rows_click.clone()>
                         <For each=move || shown.get() key=|(id, _)| id.clone() let:item>
-                            <DeploymentRow row=item.1 on_deprovision=on_deprovision widget=widget />
+                            <DeploymentRow row=item.1 widget=widget />
                         </For>
                     </tbody>
                 </table>
@@ -576,51 +609,31 @@ fn DeploymentsList(widget: bool) -> impl IntoView {
 #[component]
 fn DeploymentRow(
     row: Row,
-    on_deprovision: Callback<(String, String)>,
     /// The narrow widget row: no ID, creation time or actions.
     widget: bool,
 ) -> impl IntoView {
-    let navigate = use_navigate();
-    let id = row.with_untracked(|d| d.deployment_id.clone());
+    // The ID, name, package and creation time of a deployment never change: rendered once.
+    let (id, name, package, version, created) = row.with_untracked(|d| {
+        let created = format::time(&d.created_at);
+        let (date, time) = match created.split_once(", ") {
+            Some((date, time)) => (date.to_string(), time.to_string()),
+            None => (created.clone(), String::new()),
+        };
+        (
+            d.deployment_id.clone(),
+            d.name.clone(),
+            d.package_name.clone(),
+            d.package_version.clone(),
+            (date, time),
+        )
+    });
     let href = format!("/deployments/{}", encode(&id));
-    // Plain derived values, not memos: a cell re-reads its field when the row changes, and the
-    // DOM is touched only when the text or attribute differs (fewer reactive nodes per row).
-    let name = move || row.with(|d| d.name.clone());
-    let package = move || row.with(|d| d.package_name.clone());
-    let version = move || row.with(|d| d.package_version.clone());
+    // What a poll can change: a cell re-reads its field when the row changes, and the DOM is
+    // touched only when the text or attribute differs.
     let phase = Signal::derive(move || row.with(|d| d.phase.clone()));
     let status = Signal::derive(move || row.with(|d| d.status.clone()));
-    let errors = Signal::derive(move || row.with(|d| d.errors.clone()));
+    let errors = Memo::new(move |_| row.with(|d| d.errors.clone()));
     let generation = move || row.with(|d| d.current_generation);
-    let created = move || {
-        row.with(|d| {
-            let text = format::time(&d.created_at);
-            match text.split_once(", ") {
-                Some((date, time)) => (date.to_string(), time.to_string()),
-                None => (text, String::new()),
-            }
-        })
-    };
-    let open = {
-        let href = href.clone();
-        move |ev: leptos::ev::MouseEvent| {
-            // Links, buttons and selected text keep their own meaning.
-            let inside_control = ev
-                .target()
-                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-                .and_then(|e| e.closest("a, button, code, .codes-popover").ok().flatten())
-                .is_some();
-            if inside_control {
-                return;
-            }
-            if embed::embedded() {
-                // Outside the embedded view: the full page, in the top window.
-                embed::open_top(&href);
-            } else {
-                navigate(&href, NavigateOptions::default());
-            }
-        }
-    };
     let deprovision_label = move || {
         if phase.get() == Phase::PartiallyDeprovisioned {
             "Retry deprovision"
@@ -628,15 +641,14 @@ fn DeploymentRow(
             "Deprovision"
         }
     };
-    let row_id = id.clone();
     view! {
-        <tr class="clickable-row" data-testid=ids::DEPLOYMENT_ROW data-id=id.clone() on:click=open>
+        <tr class="clickable-row" data-testid=ids::DEPLOYMENT_ROW data-id=id.clone()>
             <td>
                 // A plain link (the router handles its clicks): an `<A>` per row would follow
                 // the location for `aria-current`, a thousand subscribers to one signal.
-                <a href=href class="row-link">{name}</a>
+                <a href=href.clone() class="row-link">{name.clone()}</a>
                 {widget.then(|| view! {
-                    <span class="cell-sub">{move || format!("{} {}", package(), version())}</span>
+                    <span class="cell-sub">{format!("{package} {version}")}</span>
                 })}
             </td>
             {(!widget).then(|| view! {
@@ -646,8 +658,8 @@ fn DeploymentRow(
             })}
             {(!widget).then(|| view! {
                 <td>
-                    <span class="cell-main">{package}</span>
-                    <span class="cell-sub">{version}</span>
+                    <span class="cell-main">{package.clone()}</span>
+                    <span class="cell-sub">{version.clone()}</span>
                 </td>
             })}
             <td><PhaseChip phase=phase test_id=ids::ROW_PHASE /></td>
@@ -655,8 +667,8 @@ fn DeploymentRow(
             <td class="numeric" data-testid=ids::ROW_GENERATION>{generation}</td>
             {(!widget).then(|| view! {
             <td>
-                <span class="cell-main cell-date">{move || created().0}</span>
-                <span class="cell-sub">{move || created().1}</span>
+                <span class="cell-main cell-date">{created.0.clone()}</span>
+                <span class="cell-sub">{created.1.clone()}</span>
             </td>
             <td class="row-actions">
                 <button
@@ -664,9 +676,11 @@ fn DeploymentRow(
                     class="icon-button icon-button-danger"
                     data-testid=ids::ROW_DEPROVISION
                     hidden=move || !phase.get().is_live()
-                    aria-label=move || format!("{} {}", deprovision_label(), name())
+                    aria-label={
+                        let name = name.clone();
+                        move || format!("{} {}", deprovision_label(), name)
+                    }
                     title=deprovision_label
-                    on:click=move |_| on_deprovision.run((row_id.clone(), row.with_untracked(|d| d.name.clone())))
                 >
                     <StopIcon />
                 </button>
