@@ -297,7 +297,11 @@ async fn status_chip_has_its_codes_button_only_while_there_are_codes() {
         }
     });
     settle().await;
-    let buttons = || root.query_selector_all("button.info-button").unwrap().length();
+    let buttons = || {
+        root.query_selector_all("button.info-button")
+            .unwrap()
+            .length()
+    };
     let codes = || {
         let links = root.query_selector_all(".codes-popover code").unwrap();
         (0..links.length())
@@ -318,7 +322,10 @@ async fn status_chip_has_its_codes_button_only_while_there_are_codes() {
     settle().await;
     assert_eq!(codes(), ["DEP_E151", "DEP_E153"]);
     let same = root.query_selector("button.info-button").unwrap().unwrap();
-    assert!(button.is_same_node(Some(&same)), "more codes keep the button");
+    assert!(
+        button.is_same_node(Some(&same)),
+        "more codes keep the button"
+    );
 
     errors.set(Vec::new());
     settle().await;
