@@ -9,7 +9,8 @@
 #               (RIO_BENCH_WINDOW_SECS=10 RIO_BENCH_RUNS=4 for a quick, rougher one)
 #   make fuzz   a long property-based fuzzing run over every decoder of the platform crate and
 #               the deploy/update rules (crates/platform/tests/fuzz.rs): RIO_FUZZ_CASES cases a
-#               property (default here 20000, about 30 minutes; `make test` runs 32);
+#               property (default here 20000; 5000 took 7 minutes in a debug build on 2 busy cores,
+#               this release build is faster; `make test` runs 96, about 10 s);
 #               e.g. `make fuzz RIO_FUZZ_CASES=200000` for a night
 
 TOOLS_DIR ?= $(HOME)/.cache/rio-console/tools

@@ -3,8 +3,8 @@
 //! way twice; the deploy and update rules, fed hostile text and mangled packages, requests,
 //! devices and deployments, never panic and always give the same verdict.
 //!
-//! `cargo test -p platform --test fuzz` runs a short pass (`RIO_FUZZ_CASES`, default 32 cases a
-//! property); `make fuzz` runs a long one (`RIO_FUZZ_CASES=20000`, about half an hour).
+//! `cargo test -p platform --test fuzz` runs a short pass (`RIO_FUZZ_CASES`, default 96 cases a
+//! property); `make fuzz` runs a long one (`RIO_FUZZ_CASES=20000`, release build).
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
@@ -38,7 +38,7 @@ fn cases() -> u32 {
         .ok()
         .and_then(|text| text.trim().parse().ok())
         .filter(|&n| n > 0)
-        .unwrap_or(32)
+        .unwrap_or(96)
 }
 
 fn config() -> ProptestConfig {
