@@ -432,7 +432,10 @@ mod tests {
         });
         let request = draft.to_request(package.plans.first());
         assert_eq!(
-            (request.labels[0].key.as_str(), request.labels[0].value.as_str()),
+            (
+                request.labels[0].key.as_str(),
+                request.labels[0].value.as_str()
+            ),
             ("site", "tokyo"),
             "a selector such as site:tokyo finds what was typed"
         );
