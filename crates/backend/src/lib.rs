@@ -5,6 +5,7 @@
 pub mod api;
 pub mod faults;
 pub mod http;
+pub mod requests;
 pub mod site;
 pub mod store;
 
@@ -66,6 +67,8 @@ pub struct AppState {
     pub in_flight: Arc<api::InFlight>,
     /// Injected faults.
     pub faults: Arc<faults::Faults>,
+    /// API requests received (counted with `--enable-faults` only).
+    pub requests: Arc<requests::RequestCounts>,
     /// The console's files, when served.
     pub site: Option<Arc<site::Site>>,
 }
@@ -93,6 +96,7 @@ impl AppState {
             store: Arc::new(store),
             in_flight: Arc::default(),
             faults: Arc::default(),
+            requests: Arc::default(),
             site,
         })
     }
@@ -119,9 +123,18 @@ pub fn router(state: AppState) -> Router {
             http::auth_and_project,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), http::cors));
+    let api = if state.options.enable_faults {
+        api.layer(middleware::from_fn_with_state(
+            state.clone(),
+            requests::count,
+        ))
+    } else {
+        api
+    };
     let mut app = Router::new().nest("/api/v1", api);
     if state.options.enable_faults {
         let control = faults::routes()
+            .merge(requests::routes())
             .layer(middleware::from_fn(http::require_json_body))
             .layer(middleware::from_fn_with_state(
                 state.clone(),

@@ -536,13 +536,20 @@ fn name_with_a_forbidden_character_is_refused_naming_it() {
         ("a/bc", '/'),
         ("ab:c", ':'),
         ("ab#c", '#'),
-        ("ab\tc", '\t'),
         ("nav@home", '@'),
     ] {
         let message = name_error(name).unwrap_or_else(|| panic!("{name:?} was accepted"));
         assert!(
             message.contains(&format!("\"{bad}\"")),
             "{message:?} does not name {bad:?}"
+        );
+    }
+    // A character that cannot be seen in quotes is named by its code point.
+    for (name, code) in [("ab\tc", "U+0009"), ("ab\u{200B}c", "U+200B")] {
+        let message = name_error(name).unwrap_or_else(|| panic!("{name:?} was accepted"));
+        assert!(
+            message.starts_with(&format!("The invisible character {code} ")),
+            "{message:?} does not name {code}"
         );
     }
 }
@@ -689,9 +696,13 @@ fn mount_path_with_dots_inside_a_name_is_accepted() {
 
 #[test]
 fn mount_path_with_spaces_or_control_characters_is_refused() {
-    for path in ["/my data", "/data\t", "/da\nta", "/data "] {
+    for path in ["/my data", "/data "] {
         let message = mount_path_error(path).unwrap_or_else(|| panic!("{path:?} was accepted"));
         assert_mentions(&message, &["spaces"]);
+    }
+    for (path, code) in [("/data\t", "U+0009"), ("/da\nta", "U+000A")] {
+        let message = mount_path_error(path).unwrap_or_else(|| panic!("{path:?} was accepted"));
+        assert_mentions(&message, &[code, "invisible"]);
     }
 }
 

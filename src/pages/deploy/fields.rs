@@ -270,6 +270,42 @@ pub fn NetworkPicker(
     let usable = networks
         .iter()
         .any(|n| network_eligibility(n, has_cloud).is_ok());
+    // The error of the chosen network `guid`, at its position in the request (`always`: shown
+    // before the user touched anything, for choices that came from a deploy link).
+    let network_error = move |guid: &str, always: bool| {
+        let position = form
+            .draft
+            .with(|d| d.networks.iter().position(|g| g == guid))?;
+        let path = format!("routedNetworks[{position}]");
+        if always {
+            form.error(&path)
+                .or_else(|| form.client_errors.with(|e| e.get(&path).cloned()))
+        } else {
+            form.error(&path)
+        }
+    };
+    // Chosen IDs that are not in the list (a deploy link can name anything): said, and removable.
+    let known: Vec<String> = networks.iter().map(|n| n.guid.clone()).collect();
+    let unknown = move || {
+        let chosen = form.draft.with(|d| d.networks.clone());
+        chosen
+            .into_iter()
+            .filter(|guid| !known.contains(guid))
+            .map(|guid| {
+                let removed = guid.clone();
+                view! {
+                    <li class="field-error" role="alert">
+                        {network_error(&guid, true)}
+                        " "
+                        <button type="button" class="button button-secondary button-small"
+                            on:click=move |_| form.edit("routedNetworks", |d| d.networks.retain(|g| g != &removed))>
+                            "Remove"
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
     let legend = if required {
         "Routed Network (required: this package uses ROS)"
     } else {
@@ -292,7 +328,8 @@ pub fn NetworkPicker(
                     let guid = network.guid.clone();
                     let checked_guid = guid.clone();
                     let meta = format!("{} · {} / {}", network.runtime, network.internal_deployment_status.phase.label(), network.internal_deployment_status.status.label());
-                    let item_path = format!("routedNetworks[{i}]");
+                    let message_guid = guid.clone();
+                    let message_id = format!("{}-error", field_dom_id(&format!("routedNetworks-{i}")));
                     view! {
                         <label class="option" class:option-disabled=disabled>
                             <input
@@ -314,11 +351,15 @@ pub fn NetworkPicker(
                                 <span class="option-meta">{meta}</span>
                                 {reason.map(|r| view! { <span class="option-reason">{r}</span> })}
                             </span>
-                            <FieldMessage path=item_path />
+                            // Errors are keyed by the position in the request, not in this list.
+                            <p class="field-error" id=message_id aria-live="polite">
+                                {move || network_error(&message_guid, false)}
+                            </p>
                         </label>
                     }
                 }).collect_view()}
             </div>
+            <ul class="unknown-choices">{unknown}</ul>
             <FieldMessage path="routedNetworks" />
         </fieldset>
     }

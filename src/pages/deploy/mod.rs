@@ -316,7 +316,7 @@ fn DeployForm(
                 })}
                 <FormLevelErrors />
                 <h2 class="step-title">"1. Name"</h2>
-                <TextField label="Name of deployment" path="name" hint=Some("3–64 characters: letters, digits, spaces, - _ . (start with a letter or digit)".to_string())
+                <TextField label="Name of deployment" path="name" hint=Some("3–64 characters: letters A–Z, digits, spaces, - _ . (start with a letter or digit)".to_string())
                     get=access::name set=access::set_name />
                 <h2 class="step-title">"2. Labels"</h2>
                 {labels}

@@ -140,7 +140,7 @@ impl DeployDraft {
                 .iter()
                 .map(|l| Label {
                     key: l.key.trim().to_string(),
-                    value: l.value.clone(),
+                    value: l.value.trim().to_string(),
                 })
                 .collect(),
             component_context,
@@ -420,6 +420,25 @@ mod tests {
         again.apply_query(&draft.to_query());
         assert_eq!(again, draft);
         assert!(!DeployDraft::new(&package).apply_query(&[("utm".into(), "x".into())]));
+    }
+
+    #[test]
+    fn label_keys_and_values_are_sent_trimmed() {
+        let package = bridge();
+        let mut draft = DeployDraft::new(&package);
+        draft.labels.push(LabelRow {
+            key: " site ".into(),
+            value: "  tokyo ".into(),
+        });
+        let request = draft.to_request(package.plans.first());
+        assert_eq!(
+            (
+                request.labels[0].key.as_str(),
+                request.labels[0].value.as_str()
+            ),
+            ("site", "tokyo"),
+            "a selector such as site:tokyo finds what was typed"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use leptos::{prelude::*, task::spawn_local};
-use platform::rules::update::component_updatability;
+use platform::rules::update::{NO_COMPONENT_CHOSEN, component_updatability};
 use platform::wire::{ComponentInfo, Deployment, Device, Runtime, UpdateRequest};
 
 use crate::api::{ApiError, use_backend};
@@ -215,7 +215,7 @@ fn UpdateForm(
                 .collect()
         });
         if updatable.is_empty() {
-            field_error.set(Some("Choose at least one component to update.".into()));
+            field_error.set(Some(NO_COMPONENT_CHOSEN.into()));
             return;
         }
         let request = UpdateRequest {

@@ -7,6 +7,9 @@ use crate::errors::{FieldError, PlatformError};
 use crate::phase::Phase;
 use crate::wire::{ComponentInfo, Deployment, Device, DeviceRuntime, Runtime, UpdateRequest};
 
+/// The refusal of an update that names no component (the dialog says it before sending).
+pub const NO_COMPONENT_CHOSEN: &str = "Choose at least one component to update.";
+
 /// Why the Update Deployment action is not available.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdateBlocked {
@@ -107,10 +110,7 @@ pub fn check_update(
     }
     let mut errors = Vec::new();
     if request.components.is_empty() {
-        errors.push(FieldError::new(
-            "components",
-            "Choose at least one component to update.",
-        ));
+        errors.push(FieldError::new("components", NO_COMPONENT_CHOSEN));
     }
     for (i, id) in request.components.iter().enumerate() {
         let field = format!("components[{i}]");

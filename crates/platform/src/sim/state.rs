@@ -141,7 +141,15 @@ impl Record {
             creator: user.to_string(),
             created_at: at.clone(),
             last_status_update_time: at.clone(),
-            labels: request.labels.clone(),
+            // Stored as validation read them, so a selector (`site:tokyo`) finds them.
+            labels: request
+                .labels
+                .iter()
+                .map(|label| crate::wire::Label {
+                    key: label.key.trim().to_string(),
+                    value: label.value.trim().to_string(),
+                })
+                .collect(),
             dependent_deployments: request.dependent_deployments.clone(),
             dependent_deployment_status: BTreeMap::new(),
             routed_networks: request
