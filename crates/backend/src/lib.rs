@@ -66,6 +66,8 @@ pub struct AppState {
     pub in_flight: Arc<api::InFlight>,
     /// Injected faults.
     pub faults: Arc<faults::Faults>,
+    /// The API requests seen (recorded with `--enable-faults` only).
+    pub requests: Arc<faults::Requests>,
     /// The console's files, when served.
     pub site: Option<Arc<site::Site>>,
 }
@@ -93,6 +95,7 @@ impl AppState {
             store: Arc::new(store),
             in_flight: Arc::default(),
             faults: Arc::default(),
+            requests: Arc::default(),
             site,
         })
     }
@@ -119,6 +122,15 @@ pub fn router(state: AppState) -> Router {
             http::auth_and_project,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), http::cors));
+    // Tests count what a client sent, refused requests included: recorded outermost.
+    let api = if state.options.enable_faults {
+        api.layer(middleware::from_fn_with_state(
+            state.clone(),
+            faults::record,
+        ))
+    } else {
+        api
+    };
     let mut app = Router::new().nest("/api/v1", api);
     if state.options.enable_faults {
         let control = faults::routes()
