@@ -39,6 +39,13 @@ impl Site {
     /// Serves the release build with the given `config.json`. Panics (failing the test) when
     /// `dist/` has not been built.
     pub async fn start(config: ConfigJson) -> Site {
+        Site::start_framed_by(config, None).await
+    }
+
+    /// [`Site::start`] with the CSP's `frame-ancestors` set to `frame_ancestors` (when given)
+    /// instead of the config's `embed.allowedOrigins`: a deployment whose two lists disagree,
+    /// where the console's own origin check is what stands.
+    pub async fn start_framed_by(config: ConfigJson, frame_ancestors: Option<&[String]>) -> Site {
         let dist = dist_dir();
         let index = dist.join("index.html");
         assert!(
@@ -46,7 +53,7 @@ impl Site {
             "no release build at {}: run `trunk build --release` first (make test does)",
             dist.display()
         );
-        let csp = console_csp(&index, &config);
+        let csp = console_csp(&index, &config, frame_ancestors);
         let files = ServeDir::new(&dist).fallback(ServeFile::new(&index));
         let mut app = Router::new();
         match config {
@@ -109,18 +116,25 @@ impl Site {
 }
 
 /// The backend's CSP for the build's `index.html` and what `config` allows.
-fn console_csp(index: &std::path::Path, config: &ConfigJson) -> Option<HeaderValue> {
+fn console_csp(
+    index: &std::path::Path,
+    config: &ConfigJson,
+    frame_ancestors: Option<&[String]>,
+) -> Option<HeaderValue> {
     let html = std::fs::read_to_string(index).unwrap_or_default();
     let config: serde_json::Value = match config {
         ConfigJson::Body(body) => serde_json::from_str(body).unwrap_or_default(),
         ConfigJson::FromDist | ConfigJson::Missing => serde_json::Value::Null,
     };
-    let ancestors: Vec<String> = config["embed"]["allowedOrigins"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|o| o.as_str().map(String::from))
-        .collect();
+    let ancestors: Vec<String> = match frame_ancestors {
+        Some(origins) => origins.to_vec(),
+        None => config["embed"]["allowedOrigins"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|o| o.as_str().map(String::from))
+            .collect(),
+    };
     let api: Vec<String> = config["apiBase"]
         .as_str()
         .and_then(|base| url::Url::parse(base).ok())
