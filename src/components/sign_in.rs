@@ -36,10 +36,11 @@ pub fn SignIn(
     };
     let open = RwSignal::new(false);
     provide_context(SignInPrompt { open });
+    // Every refusal from now on opens it (even one before this effect first runs).
     let refused = http.refused();
-    Effect::new(move |previous: Option<()>| {
-        refused.track();
-        if previous.is_some() {
+    let before = refused.get_untracked();
+    Effect::new(move |_| {
+        if refused.get() != before {
             open.set(true);
         }
     });
