@@ -568,6 +568,7 @@ mod tests {
         assert_eq!(answer.headers()[header::CACHE_CONTROL], "no-store");
         let bare = body_answer(&Fault {
             kind: FaultKind::Body,
+            status: None,
             content_type: Some(String::new()),
             ..fault(None)
         });
