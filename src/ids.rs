@@ -149,3 +149,13 @@ pub const LABEL_FILTER: &str = "label-filter";
 pub const LABEL_FILTER_ERROR: &str = "label-filter-error";
 /// The single-deployment widget (`/widgets/deployment/:id`).
 pub const DEPLOYMENT_WIDGET: &str = "deployment-widget";
+/// The sign-in prompt (a standalone console over HTTP, after a 401).
+pub const SIGN_IN_DIALOG: &str = "sign-in-dialog";
+/// The prompt's token field (a password field).
+pub const SIGN_IN_TOKEN: &str = "sign-in-token";
+/// The prompt's Sign in button.
+pub const SIGN_IN_SUBMIT: &str = "sign-in-submit";
+/// The stale-data banner's Sign in button (opens the prompt again).
+pub const SIGN_IN_OPEN: &str = "sign-in-open";
+/// The deploy form's Try again after a failed submission.
+pub const SUBMIT_RETRY: &str = "submit-retry";

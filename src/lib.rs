@@ -21,6 +21,7 @@ use leptos_router::{
 
 use crate::api::BackendProvider;
 use crate::components::layout::Shell;
+use crate::components::sign_in::SignIn;
 use crate::config::{Settings, demo_forced_by_query, load_runtime_config};
 use crate::embed::EmbedBridge;
 use crate::pages::{
@@ -52,9 +53,11 @@ pub fn App() -> impl IntoView {
         <Router>
             <Shell settings=Signal::derive(move || settings.get())>
                 <BackendProvider>
-                    <EmbedBridge>
-                        <AppRoutes />
-                    </EmbedBridge>
+                    <SignIn>
+                        <EmbedBridge>
+                            <AppRoutes />
+                        </EmbedBridge>
+                    </SignIn>
                     {(!embed::embedded()).then(|| view! { <SimulationPanel /> })}
                 </BackendProvider>
             </Shell>

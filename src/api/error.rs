@@ -7,10 +7,10 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ApiError {
     /// No answer at all: offline, DNS, refused, CORS.
-    #[error("The backend cannot be reached. Check your connection; the console will keep trying.")]
+    #[error("The backend cannot be reached. Check your connection.")]
     Network,
     /// No answer in time.
-    #[error("The backend did not answer within {0} seconds.")]
+    #[error("The request timed out: the backend did not answer within {0} seconds.")]
     TimedOut(u32),
     /// 400: the request was malformed.
     #[error("The backend refused the request: {0}")]

@@ -48,6 +48,8 @@ pub struct HttpBackend {
     /// Bumped when [`HttpBackend::set_auth`] brings new credentials, so loops stopped by a 401
     /// can start again.
     auth_version: leptos::prelude::RwSignal<u64>,
+    /// Bumped by every 401 in a standalone console: the sign-in prompt opens on it.
+    refused: leptos::prelude::RwSignal<u64>,
     /// Attempts per read: [`READ_ATTEMPTS`] for one-off loads, 1 for polls, which back off on
     /// their own schedule.
     read_attempts: u32,
@@ -60,6 +62,7 @@ impl HttpBackend {
             base: base.trim_end_matches('/').to_string(),
             auth: Arc::default(),
             auth_version: leptos::prelude::RwSignal::new(0),
+            refused: leptos::prelude::RwSignal::new(0),
             read_attempts: READ_ATTEMPTS,
         }
     }
@@ -94,6 +97,26 @@ impl HttpBackend {
     /// Changes each time new credentials arrive.
     pub fn auth_version(&self) -> leptos::prelude::RwSignal<u64> {
         self.auth_version
+    }
+
+    /// A person typed a token into the sign-in prompt: it becomes the credential (the project
+    /// stays), and loops stopped by a 401 start again, once, even when it is the token they
+    /// had (typing it again is asking to try again).
+    pub fn sign_in(&self, token: String) {
+        use leptos::prelude::Update;
+        let project = self.auth.lock().ok().and_then(|a| a.project.clone());
+        let changed = self.set_auth(Auth {
+            token: Some(token),
+            project,
+        });
+        if !changed {
+            self.auth_version.update(|v| *v += 1);
+        }
+    }
+
+    /// Changes each time the backend refuses the credentials (401) in a standalone console.
+    pub fn refused(&self) -> leptos::prelude::RwSignal<u64> {
+        self.refused
     }
 
     /// GETs `path` and decodes it, retrying temporary failures with full-jitter backoff.
@@ -182,12 +205,18 @@ impl HttpBackend {
                 .headers()
                 .get("retry-after")
                 .and_then(|v| v.trim().parse().ok());
+            let content_type = response.headers().get("content-type").unwrap_or_default();
             let text = response.text().await.map_err(|_| ApiError::Network)?;
             if status == 401 {
-                crate::embed::auth_expired();
+                if crate::embed::embedded() {
+                    crate::embed::auth_expired();
+                } else {
+                    use leptos::prelude::Update;
+                    self.refused.update(|n| *n += 1);
+                }
             }
             if (200..300).contains(&status) {
-                Ok(text)
+                readable(&content_type, text)
             } else {
                 Err(ApiError::from_answer(status, &text, retry_after))
             }
@@ -201,6 +230,25 @@ impl HttpBackend {
             other => other,
         }
     }
+}
+
+/// A successful answer's body, unless it plainly is not data: empty, or a web page (a proxy's
+/// or a sign-in page answering 200 in the backend's place).
+fn readable(content_type: &str, text: String) -> Result<String, ApiError> {
+    if text.trim().is_empty() {
+        return Err(ApiError::Decode("the answer is empty".into()));
+    }
+    let html = content_type
+        .to_ascii_lowercase()
+        .split(';')
+        .next()
+        .is_some_and(|t| t.trim() == "text/html");
+    if html || text.trim_start().starts_with('<') {
+        return Err(ApiError::Decode(
+            "it is a web page, not data (a proxy or sign-in page may be in the way)".into(),
+        ));
+    }
+    Ok(text)
 }
 
 /// Aborts the fetch when the future holding it is dropped (its view went away).
@@ -288,5 +336,33 @@ mod tests {
         let wait = |s| wait_ms(&ApiError::RateLimited(Some(s)), 1, 2_000.0, 60_000.0, 0.0);
         assert_eq!(wait(20), 20_000);
         assert_eq!(wait(u32::MAX), 600_000);
+    }
+
+    #[test]
+    fn empty_answers_and_web_pages_are_not_data() {
+        let page = "<!DOCTYPE html><html><body>Sign in</body></html>";
+        for (content_type, body) in [
+            ("application/json", ""),
+            ("application/json", "  \n"),
+            ("text/html; charset=utf-8", "{\"items\": []}"),
+            ("Text/HTML", "{}"),
+            ("application/json", page),
+            ("", page),
+        ] {
+            assert!(
+                matches!(
+                    readable(content_type, body.into()),
+                    Err(ApiError::Decode(_))
+                ),
+                "{content_type:?} {body:?}"
+            );
+        }
+        for content_type in ["application/json", "text/plain", ""] {
+            assert_eq!(
+                readable(content_type, "{\"items\": []}".into()),
+                Ok("{\"items\": []}".to_string()),
+                "JSON is read whatever it is labelled ({content_type:?})"
+            );
+        }
     }
 }

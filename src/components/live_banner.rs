@@ -15,6 +15,7 @@ pub fn LiveBanner<T: Send + Sync + Clone + PartialEq + 'static>(
     /// What is shown ("deployments", "this deployment").
     what: &'static str,
 ) -> impl IntoView {
+    let sign_in = crate::components::sign_in::use_sign_in();
     let online = RwSignal::new(window().navigator().on_line());
     let on = window_event_listener(leptos::ev::online, move |_| online.set(true));
     let off = window_event_listener(leptos::ev::offline, move |_| online.set(false));
@@ -41,6 +42,8 @@ pub fn LiveBanner<T: Send + Sync + Clone + PartialEq + 'static>(
         if live.halted.get() && live.data.with(Option::is_some) {
             let next = if crate::embed::embedded() {
                 "Updates have stopped until the dashboard passes a new token."
+            } else if sign_in.is_some() {
+                "Updates have stopped until you sign in again; what is shown is kept."
             } else {
                 "Updates have stopped. Sign in again, then reload the page."
             };
@@ -68,6 +71,17 @@ pub fn LiveBanner<T: Send + Sync + Clone + PartialEq + 'static>(
                             <button type="button" class="button button-secondary button-small" on:click=move |_| live.refresh() hidden=move || live.halted.get()>
                                 "Retry now"
                             </button>
+                            {sign_in.map(|prompt| view! {
+                                <button
+                                    type="button"
+                                    class="button button-small"
+                                    data-testid=ids::SIGN_IN_OPEN
+                                    on:click=move |_| prompt.open.set(true)
+                                    hidden=move || !live.halted.get()
+                                >
+                                    "Sign in"
+                                </button>
+                            })}
                         </div>
                     }
                 })

@@ -12,5 +12,6 @@ pub mod mode_badge;
 pub mod notice;
 pub mod page_header;
 pub mod phase_bar;
+pub mod sign_in;
 pub mod sort_header;
 pub mod status;

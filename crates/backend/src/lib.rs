@@ -5,7 +5,6 @@
 pub mod api;
 pub mod faults;
 pub mod http;
-pub mod requests;
 pub mod site;
 pub mod store;
 
@@ -67,8 +66,8 @@ pub struct AppState {
     pub in_flight: Arc<api::InFlight>,
     /// Injected faults.
     pub faults: Arc<faults::Faults>,
-    /// API requests received (counted with `--enable-faults` only).
-    pub requests: Arc<requests::RequestCounts>,
+    /// The API requests seen (recorded with `--enable-faults` only).
+    pub requests: Arc<faults::Requests>,
     /// The console's files, when served.
     pub site: Option<Arc<site::Site>>,
 }
@@ -123,10 +122,11 @@ pub fn router(state: AppState) -> Router {
             http::auth_and_project,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), http::cors));
+    // Tests count what a client sent, refused requests included: recorded outermost.
     let api = if state.options.enable_faults {
         api.layer(middleware::from_fn_with_state(
             state.clone(),
-            requests::count,
+            faults::record,
         ))
     } else {
         api
@@ -134,7 +134,6 @@ pub fn router(state: AppState) -> Router {
     let mut app = Router::new().nest("/api/v1", api);
     if state.options.enable_faults {
         let control = faults::routes()
-            .merge(requests::routes())
             .layer(middleware::from_fn(http::require_json_body))
             .layer(middleware::from_fn_with_state(
                 state.clone(),

@@ -40,27 +40,7 @@ impl Site {
     pub fn new(dir: &Path, frame_ancestors: &[String]) -> Result<Site, String> {
         let index = std::fs::read_to_string(dir.join("index.html"))
             .map_err(|e| format!("{} has no readable index.html ({e}); build the console with `trunk build --release`", dir.display()))?;
-        let hashes: Vec<String> = inline_scripts(&index)
-            .into_iter()
-            .map(|script| {
-                format!(
-                    "'sha256-{}'",
-                    base64::engine::general_purpose::STANDARD
-                        .encode(Sha256::digest(script.as_bytes()))
-                )
-            })
-            .collect();
-        let ancestors = if frame_ancestors.is_empty() {
-            "'none'".to_string()
-        } else {
-            frame_ancestors.join(" ")
-        };
-        let csp = format!(
-            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self'; img-src 'self' data:; \
-             connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
-             frame-ancestors {ancestors}",
-            hashes.join(" ")
-        );
+        let csp = content_security_policy(&index, frame_ancestors, &[]);
         let origins: Vec<&String> = frame_ancestors
             .iter()
             .filter(|a| a.contains("://"))
@@ -78,6 +58,41 @@ impl Site {
             index_html: index,
         })
     }
+}
+
+/// The console's Content-Security-Policy for the page `index_html`: its inline scripts (Trunk's
+/// loader) admitted by SHA-256 hash, wasm by `'wasm-unsafe-eval'`, never `'unsafe-eval'` or
+/// `'unsafe-inline'`; `frame_ancestors` may frame it (`'none'` when empty); `connect_src` are
+/// API origins besides its own (none when the backend serves the console itself).
+pub fn content_security_policy(
+    index_html: &str,
+    frame_ancestors: &[String],
+    connect_src: &[String],
+) -> String {
+    let hashes: Vec<String> = inline_scripts(index_html)
+        .into_iter()
+        .map(|script| {
+            format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()))
+            )
+        })
+        .collect();
+    let ancestors = if frame_ancestors.is_empty() {
+        "'none'".to_string()
+    } else {
+        frame_ancestors.join(" ")
+    };
+    let connect: String = connect_src
+        .iter()
+        .map(|origin| format!(" {origin}"))
+        .collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'{connect}; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+         frame-ancestors {ancestors}",
+        hashes.join(" ")
+    )
 }
 
 /// The text of every `<script>` without a `src` (Trunk's inline loader).
@@ -193,7 +208,39 @@ pub async fn config_json(State(state): State<AppState>) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::{inline_scripts, is_backend_path, looks_like_a_file};
+    use super::{content_security_policy, inline_scripts, is_backend_path, looks_like_a_file};
+
+    #[test]
+    fn the_csp_admits_inline_scripts_by_hash_only() {
+        let csp = content_security_policy(
+            "<script>boot()</script><script src=/app.js></script>",
+            &[],
+            &[],
+        );
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
+            "{csp}"
+        );
+        assert!(csp.contains("connect-src 'self';"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert!(
+            !csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"),
+            "{csp}"
+        );
+        let open = content_security_policy(
+            "",
+            &["https://dash.example".into()],
+            &["https://api.example".into()],
+        );
+        assert!(
+            open.contains("connect-src 'self' https://api.example;"),
+            "{open}"
+        );
+        assert!(
+            open.ends_with("frame-ancestors https://dash.example"),
+            "{open}"
+        );
+    }
 
     #[test]
     fn backend_paths_and_file_names_are_recognised() {

@@ -367,3 +367,137 @@ async fn controls_take_a_device_offline_and_fail_the_next_update() {
         .await;
     assert_eq!(reset["currentGeneration"], 3, "reset brings back the seed");
 }
+
+#[tokio::test]
+async fn a_body_fault_answers_exactly_its_bytes_status_and_type() {
+    let server = Server::start(&["--enable-faults"]).await;
+    add(
+        &server,
+        json!({"path": "/api/v1/networks", "kind": "body", "bodyBase64": "eyJpdGVtcyI6IFv/XX0=", "status": 203, "contentType": "text/plain", "times": 1}),
+    )
+    .await;
+    let odd = server
+        .client
+        .get(server.url("/api/v1/networks"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(odd.status(), 203);
+    assert_eq!(odd.headers()["content-type"], "text/plain");
+    assert_eq!(&odd.bytes().await.unwrap()[..], b"{\"items\": [\xff]}");
+    add(
+        &server,
+        json!({"path": "/api/v1/networks", "kind": "body", "prefix": "[", "body": "0,", "repeat": 3, "suffix": "0]", "times": 1}),
+    )
+    .await;
+    let (status, repeated) = server.get("/api/v1/networks").await;
+    assert_eq!((status, repeated), (200, json!([0, 0, 0, 0])));
+    let (status, error) = server
+        .send(
+            Method::POST,
+            "/__control/faults",
+            &json!({"path": "/api/v1/networks", "kind": "body", "bodyBase64": "%%%"}),
+        )
+        .await;
+    assert_eq!(
+        (status, error["error"]["fields"][0]["field"].as_str()),
+        (422, Some("body"))
+    );
+    assert_eq!(server.get("/api/v1/networks").await.0, 200, "used up");
+}
+
+#[tokio::test]
+async fn a_late_answer_is_the_state_when_the_request_arrived() {
+    let server = Server::start(&["--enable-faults"]).await;
+    let id = server.deployment_id("fleet-dashboard-prod").await;
+    let path = format!("/api/v1/deployments/{id}");
+    add(
+        &server,
+        json!({"method": "GET", "path": path, "kind": "late", "delayMs": 1500, "times": 1}),
+    )
+    .await;
+    let late = {
+        let (client, url) = (server.client.clone(), server.url(&path));
+        tokio::spawn(async move {
+            client
+                .get(url)
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let request = json!({"expectedGeneration": 3, "components": ["comp-dashboard-web"]});
+    assert_eq!(server.send(Method::PATCH, &path, &request).await.0, 202);
+    let old = late.await.unwrap();
+    assert_eq!(old["currentGeneration"], 3, "read before the update: {old}");
+    assert_eq!(server.get(&path).await.1["currentGeneration"], 4);
+}
+
+#[tokio::test]
+async fn the_request_log_counts_what_clients_sent_refused_ones_too() {
+    let server = Server::start(&["--enable-faults", "--token", "s3cret"]).await;
+    let log = |method: Method| {
+        server
+            .client
+            .request(method, server.url("/__control/requests"))
+            .bearer_auth("s3cret")
+            .send()
+    };
+    assert_eq!(server.get("/api/v1/networks?x=1").await.0, 401);
+    let answered = server
+        .client
+        .post(server.url("/api/v1/deployments"))
+        .bearer_auth("s3cret")
+        .header("idempotency-key", "k-1")
+        .header("content-type", "application/json")
+        .body(dashboard("web-logged").to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.status(), 201);
+    let list: serde_json::Value = log(Method::GET).await.unwrap().json().await.unwrap();
+    let seen: Vec<_> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["method"].as_str().unwrap().to_string(),
+                r["path"].as_str().unwrap().to_string(),
+                r["status"].as_u64(),
+                r["authorization"].as_bool(),
+                r["idempotencyKey"].as_str().map(String::from),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "GET".into(),
+                "/api/v1/networks?x=1".into(),
+                Some(401),
+                Some(false),
+                None
+            ),
+            (
+                "POST".into(),
+                "/api/v1/deployments".into(),
+                Some(201),
+                Some(true),
+                Some("k-1".into())
+            ),
+        ]
+    );
+    assert!(
+        !list.to_string().contains("s3cret"),
+        "never the token: {list}"
+    );
+    assert_eq!(log(Method::DELETE).await.unwrap().status(), 204);
+    let list: serde_json::Value = log(Method::GET).await.unwrap().json().await.unwrap();
+    assert_eq!(list, json!([]));
+}

@@ -1,13 +1,17 @@
 //! The reference backend serving the release build (`--static dist`), in-process on a free
-//! loopback port: the console as users run it against a backend, with its real headers.
+//! loopback port: the console as users run it against a backend, with its real headers. With
+//! `--enable-faults` it also injects faults and counts the API requests a test's browser sent.
 
 use clap::Parser;
+use serde_json::Value;
 
 use crate::dist_dir;
 
 /// A running backend with the console; stops when dropped.
 pub struct BackendSite {
     base: String,
+    /// The `--token` it was started with, sent with the test's own requests.
+    token: Option<String>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -25,6 +29,7 @@ impl BackendSite {
         let mut args = vec!["rio-backend", "--static", dist.as_str(), "--speed", speed];
         args.extend_from_slice(extra);
         let options = backend::Options::try_parse_from(args).expect("valid backend options");
+        let token = options.token.clone();
         let state = backend::AppState::new(options)
             .unwrap_or_else(|e| panic!("the backend cannot start: {e}"));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -34,7 +39,63 @@ impl BackendSite {
         let task = tokio::spawn(async move {
             let _ = backend::serve(state, listener, std::future::pending()).await;
         });
-        BackendSite { base, task }
+        BackendSite { base, token, task }
+    }
+
+    /// A request of the test's own (not the browser's) to `path`, with the token when the
+    /// backend has one: the status and the body.
+    pub async fn api(&self, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
+        let bearer = self.token.as_ref().map(|t| format!("Bearer {t}"));
+        let headers: Vec<(&str, &str)> = bearer
+            .as_deref()
+            .map(|b| vec![("Authorization", b)])
+            .unwrap_or_default();
+        crate::http_with_headers(method, &self.url(path), body, &headers).await
+    }
+
+    /// [`BackendSite::api`] for a GET whose body is JSON (Null when it is not).
+    pub async fn get_json(&self, path: &str) -> Value {
+        let (_, body) = self.api("GET", path, None).await;
+        serde_json::from_str(&body).unwrap_or(Value::Null)
+    }
+
+    /// Injects a fault (`--enable-faults`), e.g.
+    /// `{"method": "GET", "path": "/api/v1/deployments", "kind": "status", "status": 503, "times": 1}`.
+    pub async fn inject(&self, fault: &Value) {
+        let (status, body) = self
+            .api("POST", "/__control/faults", Some(&fault.to_string()))
+            .await;
+        assert_eq!(status, 201, "inject {fault}: {body}");
+    }
+
+    /// Removes every fault not used up yet.
+    pub async fn clear_faults(&self) {
+        let (status, body) = self.api("DELETE", "/__control/faults", None).await;
+        assert_eq!(status, 204, "clear the faults: {body}");
+    }
+
+    /// Every API request the backend saw since start or [`BackendSite::forget_requests`]:
+    /// `{method, path, idempotencyKey, authorization, at, status}`, oldest first.
+    pub async fn requests(&self) -> Vec<Value> {
+        match self.get_json("/__control/requests").await {
+            Value::Array(list) => list,
+            other => panic!("the request log is not a list: {other}"),
+        }
+    }
+
+    /// The requests with this method and exactly this path (query included), oldest first.
+    pub async fn requests_to(&self, method: &str, path: &str) -> Vec<Value> {
+        self.requests()
+            .await
+            .into_iter()
+            .filter(|r| r["method"] == method && r["path"] == path)
+            .collect()
+    }
+
+    /// Forgets the requests seen so far.
+    pub async fn forget_requests(&self) {
+        let (status, body) = self.api("DELETE", "/__control/requests", None).await;
+        assert_eq!(status, 204, "clear the request log: {body}");
     }
 
     /// `http://127.0.0.1:PORT` followed by `path`.

@@ -6,21 +6,8 @@
 
 use fantoccini::Locator;
 use rio_console::ids;
-use rio_e2e::page::{click, dismiss_tour, test_id};
+use rio_e2e::page::{click, dismiss_tour, fill, test_id};
 use rio_e2e::{BackendSite, Browser, ConfigJson, Site, deployment_id, get_json, http};
-
-/// Types into the input with this DOM id (replacing its text) and leaves the field. An `input`
-/// event follows, since clearing alone (for an empty value) fires none.
-async fn fill(browser: &Browser, dom_id: &str, text: &str) {
-    let input = browser.wait_css(&format!("#{dom_id}")).await;
-    input.clear().await.expect("clear");
-    input.send_keys(text).await.expect("type");
-    browser
-        .eval(&format!(
-            "const i = document.getElementById('{dom_id}'); i.dispatchEvent(new Event('input')); i.dispatchEvent(new Event('blur')); return null"
-        ))
-        .await;
-}
 
 /// Picks the option whose value is `value` in the select with this DOM id.
 async fn select(browser: &Browser, dom_id: &str, value: &str) {

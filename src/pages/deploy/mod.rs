@@ -296,14 +296,30 @@ fn DeployForm(
         let request = plan.with_value(|p| form.draft.with(|d| d.to_request(Some(p))));
         view! { <ConfirmSummary request=request /> }
     };
+    let retry = confirm.clone();
     let error_banner = move || {
         submit_error.get().map(|error| {
+            // Whether the deployment may have been created: then only the same key may retry.
+            let retryable = matches!(
+                error,
+                ApiError::Network | ApiError::TimedOut(_) | ApiError::RateLimited(_) | ApiError::Server { .. }
+            );
             let text = match &error {
                 ApiError::Invalid { .. } => "The backend refused the request; the fields below say why.".to_string(),
-                ApiError::Network | ApiError::TimedOut(_) => format!("{error} Nothing was lost: press Confirm again to retry; it cannot create a second deployment."),
+                _ if retryable => format!("{error} Nothing was sent again and nothing you entered was lost. Try again when you are ready: it is the same request, so it cannot create a second deployment."),
                 other => other.to_string(),
             };
-            view! { <div class="notice notice-error" role="alert" data-testid=ids::SUBMIT_ERROR><p>{text}</p></div> }
+            let retry = retry.clone();
+            view! {
+                <div class="notice notice-error" role="alert" data-testid=ids::SUBMIT_ERROR>
+                    <p>{text}</p>
+                    {(retryable && step.get_untracked() == Step::Confirm).then(|| view! {
+                        <button type="button" class="button button-small" data-testid=ids::SUBMIT_RETRY on:click=retry disabled=move || pending.get()>
+                            "Try again"
+                        </button>
+                    })}
+                </div>
+            }
         })
     };
     view! {

@@ -321,8 +321,13 @@ fn UpdateForm(
                     </button>
                 </div>
             })}
-            {move || failed().map(|e| view! {
-                <p class="form-error" role="alert" data-testid=ids::UPDATE_ERROR>{format!("Not updated: {e}")}</p>
+            {move || failed().map(|e| {
+                let text = if matches!(e, ApiError::Server { .. } | ApiError::RateLimited(_)) {
+                    format!("Not updated: {e} Nothing is sent again on its own; press Update to try again. It carries generation {generation}, so it can never be applied twice.")
+                } else {
+                    format!("Not updated: {e}")
+                };
+                view! { <p class="form-error" role="alert" data-testid=ids::UPDATE_ERROR>{text}</p> }
             })}
             <div class="modal-actions">
                 <button type="button" class="button button-secondary" on:click=move |_| open.set(false) disabled=move || busy.get()>
