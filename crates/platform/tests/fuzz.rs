@@ -9,6 +9,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 
+mod json_mutation;
+use json_mutation::{mutate, mutation};
+
 use platform::error_codes;
 use platform::rules::World;
 use platform::rules::compat::{
@@ -229,95 +232,6 @@ mod erased {
     }
 }
 
-/// A change to a JSON tree: replace a node, remove a member or item, null a node, or change a
-/// node's type (a string into a number, an object into a list, …).
-#[derive(Debug, Clone)]
-enum Mutation {
-    Replace(Vec<usize>, Value),
-    Remove(Vec<usize>, usize),
-    Null(Vec<usize>),
-    Retype(Vec<usize>),
-    Duplicate(Vec<usize>),
-}
-
-fn mutation() -> impl Strategy<Value = Mutation> {
-    let path = || vec(any::<usize>(), 0..8);
-    prop_oneof![
-        3 => (path(), json_value()).prop_map(|(p, v)| Mutation::Replace(p, v)),
-        2 => (path(), any::<usize>()).prop_map(|(p, i)| Mutation::Remove(p, i)),
-        1 => path().prop_map(Mutation::Null),
-        1 => path().prop_map(Mutation::Retype),
-        1 => path().prop_map(Mutation::Duplicate),
-    ]
-}
-
-fn node_at<'a>(mut node: &'a mut Value, path: &[usize]) -> &'a mut Value {
-    for &step in path {
-        let len = match &*node {
-            Value::Object(map) => map.len(),
-            Value::Array(items) => items.len(),
-            _ => 0,
-        };
-        if len == 0 {
-            break;
-        }
-        node = match node {
-            Value::Object(map) => match map.values_mut().nth(step % len) {
-                Some(next) => next,
-                None => unreachable!("the index is below the length"),
-            },
-            Value::Array(items) => &mut items[step % len],
-            _ => unreachable!("only containers have a length"),
-        };
-    }
-    node
-}
-
-fn mutate(value: &mut Value, mutation: &Mutation) {
-    match mutation {
-        Mutation::Replace(path, replacement) => *node_at(value, path) = replacement.clone(),
-        Mutation::Null(path) => *node_at(value, path) = Value::Null,
-        Mutation::Remove(path, index) => match node_at(value, path) {
-            Value::Object(map) if !map.is_empty() => {
-                if let Some(key) = map.keys().nth(index % map.len()).cloned() {
-                    map.remove(&key);
-                }
-            }
-            Value::Array(items) if !items.is_empty() => {
-                items.remove(index % items.len());
-            }
-            _ => {}
-        },
-        Mutation::Retype(path) => {
-            let node = node_at(value, path);
-            *node = match node.take() {
-                Value::String(text) => text
-                    .parse::<i64>()
-                    .map(Value::from)
-                    .unwrap_or(Value::Array(vec![Value::String(text)])),
-                Value::Number(n) => Value::String(n.to_string()),
-                Value::Bool(b) => Value::String(b.to_string()),
-                Value::Array(items) => Value::Object(
-                    items
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, v)| (i.to_string(), v))
-                        .collect(),
-                ),
-                Value::Object(map) => Value::Array(map.into_iter().map(|(_, v)| v).collect()),
-                Value::Null => Value::Object(Default::default()),
-            }
-        }
-        Mutation::Duplicate(path) => {
-            if let Value::Array(items) = node_at(value, path)
-                && let Some(first) = items.first().cloned()
-            {
-                items.push(first);
-            }
-        }
-    }
-}
-
 // =================================================================== decoders
 
 /// Decodes `text` as `T` twice through the console's decoder: no panic, same outcome.
@@ -384,7 +298,7 @@ proptest! {
     #[test]
     fn decoders_survive_mutated_real_answers(
         pick in any::<prop::sample::Index>(),
-        mutations in vec(mutation(), 1..6),
+        mutations in vec(mutation(json_value()), 1..6),
     ) {
         let world = real_world();
         let mut value = pick.get(&world.answers).clone();
@@ -547,9 +461,9 @@ proptest! {
     #[test]
     fn provision_validation_of_mangled_packages_and_worlds_never_panics(
         (package, request) in hostile_request(),
-        package_mutations in vec(mutation(), 0..4),
-        request_mutations in vec(mutation(), 0..4),
-        world_mutations in vec(mutation(), 0..4),
+        package_mutations in vec(mutation(json_value()), 0..4),
+        request_mutations in vec(mutation(json_value()), 0..4),
+        world_mutations in vec(mutation(json_value()), 0..4),
     ) {
         let world = real_world();
         let mut package_json = serde_json::to_value(&world.packages[package]).unwrap_or_default();
@@ -590,8 +504,8 @@ proptest! {
         pick in any::<prop::sample::Index>(),
         generation in prop_oneof![Just(None), any::<u64>().prop_map(Some)],
         components in vec(prop_oneof![2 => Just(None), 1 => hostile().prop_map(Some)], 0..5),
-        deployment_mutations in vec(mutation(), 0..4),
-        device_mutations in vec(mutation(), 0..3),
+        deployment_mutations in vec(mutation(json_value()), 0..4),
+        device_mutations in vec(mutation(json_value()), 0..3),
     ) {
         let world = real_world();
         let mut deployment_json = serde_json::to_value(pick.get(&world.deployments)).unwrap_or_default();
