@@ -18,25 +18,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn container() -> web_sys::HtmlElement {
-    let container = document()
-        .create_element("div")
-        .unwrap()
-        .unchecked_into::<web_sys::HtmlElement>();
-    document().body().unwrap().append_child(&container).unwrap();
-    container
-}
-
-/// Lets effects and DOM updates run.
-async fn settle() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
+mod common;
+use common::{container, settle};
 
 /// The class word of each stage, in order ("reached", "current", …).
 fn stages(root: &web_sys::HtmlElement) -> Vec<String> {

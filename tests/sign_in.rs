@@ -13,28 +13,16 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod common;
+use common::{container, settle};
+
 /// A token distinctive enough that finding it anywhere is no accident.
 const TOKEN: &str = "component-Token-8Zr4";
-
-/// Lets effects and DOM updates run.
-async fn settle() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
 
 /// Mounts the prompt around a page for an HTTP backend; returns the container, the backend
 /// and the handle that keeps it mounted.
 fn mount() -> (web_sys::HtmlElement, HttpBackend, impl Drop) {
-    let container = document()
-        .create_element("div")
-        .unwrap()
-        .unchecked_into::<web_sys::HtmlElement>();
-    document().body().unwrap().append_child(&container).unwrap();
+    let container = container();
     let http = HttpBackend::new("/api/v1");
     let backend = Backend::Http(http.clone());
     let handle = leptos::mount::mount_to(container.clone(), move || {
