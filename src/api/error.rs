@@ -78,7 +78,8 @@ impl ApiError {
         }
     }
 
-    /// Worth retrying automatically (for reads only): no answer, or a temporary failure.
+    /// A temporary failure (no answer, or one saying to try later): reads retry it on their own;
+    /// writes offer the person a retry and never resend by themselves.
     pub fn is_transient(&self) -> bool {
         match self {
             ApiError::Network | ApiError::TimedOut(_) | ApiError::RateLimited(_) => true,

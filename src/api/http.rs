@@ -1,5 +1,5 @@
 //! The JSON backend over HTTP: auth headers, a timeout on every request (aborted too when the
-//! caller goes away), retries with full-jitter backoff for reads only, and error decoding.
+//! caller goes away), retries with jittered backoff for reads only, and error decoding.
 
 use std::{
     cell::Cell,
@@ -119,7 +119,7 @@ impl HttpBackend {
         self.refused
     }
 
-    /// GETs `path` and decodes it, retrying temporary failures with full-jitter backoff.
+    /// GETs `path` and decodes it, retrying temporary failures with jittered backoff.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         let mut attempt = 0;
         loop {

@@ -2,8 +2,9 @@
 //!
 //! - The next fetch is scheduled by the page (about 2 s while something moves, 15 s otherwise).
 //! - No request while the tab is hidden or the browser is offline; one at once on return.
-//! - Errors keep the last good value (marked stale) and back off with full jitter; a 429's
-//!   `Retry-After` is honoured; 401/403 stop the loop and say so.
+//! - Errors keep the last good value (marked stale) and back off with jitter (between half and
+//!   all of a doubling wait); a 429's `Retry-After` is honoured; 401/403 stop the loop and say
+//!   so.
 //! - One request at a time, and a response older than the value shown (an answer to a request
 //!   sent before the page set a newer value itself) is dropped: data never goes back.
 //! - In demo mode there is no timer: the simulation's version drives a fetch when it moves.

@@ -299,11 +299,9 @@ fn DeployForm(
     let retry = confirm.clone();
     let error_banner = move || {
         submit_error.get().map(|error| {
-            // Whether the deployment may have been created: then only the same key may retry.
-            let retryable = matches!(
-                error,
-                ApiError::Network | ApiError::TimedOut(_) | ApiError::RateLimited(_) | ApiError::Server { .. }
-            );
+            // A temporary failure (the deployment may even have been created): the person may
+            // retry, with the same idempotency key.
+            let retryable = error.is_transient();
             let text = match &error {
                 ApiError::Invalid { .. } => "The backend refused the request; the fields below say why.".to_string(),
                 _ if retryable => format!("{error} Nothing was sent again and nothing you entered was lost. Try again when you are ready: it is the same request, so it cannot create a second deployment."),

@@ -322,7 +322,7 @@ fn UpdateForm(
                 </div>
             })}
             {move || failed().map(|e| {
-                let text = if matches!(e, ApiError::Server { .. } | ApiError::RateLimited(_)) {
+                let text = if e.is_transient() {
                     format!("Not updated: {e} Nothing is sent again on its own; press Update to try again. It carries generation {generation}, so it can never be applied twice.")
                 } else {
                     format!("Not updated: {e}")
