@@ -13,10 +13,11 @@ use leptos_router::{
 };
 use platform::wire::{Package, Runtime};
 
-use crate::api::{ApiError, encode, use_backend};
+use crate::api::{ApiError, use_backend};
 use crate::components::load_state::{LoadError, TableSkeleton};
 use crate::components::page_header::{Crumb, PageHeader};
 use crate::ids;
+use crate::pages::deployments::deployment_path;
 use confirm::ConfirmSummary;
 use fields::{
     DependencyPicker, DevicePicker, NetworkPicker, RestartPolicyField, TextField, VolumePicker,
@@ -226,7 +227,7 @@ fn DeployForm(
                         let _ = storage.remove_item(&draft_key(&package_id));
                     }
                     navigate(
-                        &format!("/deployments/{}", encode(&created.deployment_id)),
+                        &deployment_path(&created.deployment_id),
                         NavigateOptions::default(),
                     );
                 }

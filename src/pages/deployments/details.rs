@@ -12,6 +12,7 @@ use platform::phase::Phase;
 use platform::rules::update::update_availability;
 use platform::wire::{DependencyStatus, Deployment, Device, NetworkRef, Runtime};
 
+use super::deployment_path;
 use super::deprovision::{DeprovisionDialog, partial_message};
 use super::history::HistoryTab;
 use super::logs::LogsTab;
@@ -163,7 +164,7 @@ fn DeploymentView(id: String, widget: bool) -> impl IntoView {
         })
     };
     let header = if widget {
-        let href = format!("/deployments/{}", encode(&id));
+        let href = deployment_path(&id);
         view! {
             <header class="widget-head" data-testid=ids::DEPLOYMENT_WIDGET>
                 <h1 class="widget-title" data-testid=ids::PAGE_TITLE>
@@ -617,7 +618,7 @@ fn DetailsTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
                 })
                 items=dependencies
                 item=|(id, seen): (String, Option<DependencyStatus>)| {
-                    let href = format!("/deployments/{}", encode(&id));
+                    let href = deployment_path(&id);
                     let name = seen.as_ref().map(|s| s.name.clone()).filter(|n| !n.is_empty()).unwrap_or_else(|| id.clone());
                     view! {
                         <li class="dependency">
@@ -645,7 +646,7 @@ fn DetailsTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
                 item=|(mount_path, component, volume_id): (String, String, String)| view! {
                     <li>
                         <code>{mount_path}</code>" in "{component}" from "
-                        <A href=format!("/deployments/{}", encode(&volume_id))>{volume_id.clone()}</A>
+                        <A href=deployment_path(&volume_id)>{volume_id.clone()}</A>
                     </li>
                 }
             />

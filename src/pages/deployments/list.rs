@@ -11,6 +11,7 @@ use leptos_router::{NavigateOptions, components::A, hooks::use_navigate};
 use platform::phase::Phase;
 use platform::wire::{Deployment, Label};
 
+use super::deployment_path;
 use super::deprovision::DeprovisionDialog;
 use crate::api::{encode, use_backend};
 use crate::components::{
@@ -415,7 +416,7 @@ fn DeploymentsList(widget: bool) -> impl IntoView {
         if closest("a, button, code, .codes-popover").is_some() {
             return;
         }
-        let href = format!("/deployments/{}", encode(&id));
+        let href = deployment_path(&id);
         if embed::embedded() {
             // Outside the embedded view: the full page, in the top window.
             embed::open_top(&href);
@@ -629,7 +630,7 @@ fn DeploymentRow(
             (date, time),
         )
     });
-    let href = format!("/deployments/{}", encode(&id));
+    let href = deployment_path(&id);
     // What a poll can change: a cell re-reads its field when the row changes, and the DOM is
     // touched only when the text or attribute differs.
     let phase = Signal::derive(move || row.with(|d| d.phase.clone()));

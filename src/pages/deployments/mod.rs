@@ -10,3 +10,8 @@ pub mod update;
 
 pub use details::{DeploymentPage, DeploymentWidget};
 pub use list::{DeploymentsPage, DeploymentsQuery, DeploymentsWidget, PhaseFilter, SortKey};
+
+/// The console path of a deployment's page.
+pub fn deployment_path(id: &str) -> String {
+    format!("/deployments/{}", crate::api::encode(id))
+}
