@@ -71,6 +71,13 @@ pub enum PlatformError {
     /// A request with the same idempotency key is still being processed.
     #[error("A request with this Idempotency-Key is still being processed; retry shortly.")]
     IdempotencyInFlight,
+    /// A query parameter is not one the API understands (`limit=lots`, a forged `continue`).
+    #[error("{0}")]
+    BadQuery(String),
+    /// A `since` resourceVersion older than the change feed keeps, or not from this backend:
+    /// the client lists again.
+    #[error("{0}")]
+    Expired(String),
 }
 
 impl PlatformError {
@@ -84,6 +91,8 @@ impl PlatformError {
             PlatformError::InUse { .. } => "in_use",
             PlatformError::IdempotencyMismatch => "idempotency_mismatch",
             PlatformError::IdempotencyInFlight => "idempotency_in_flight",
+            PlatformError::BadQuery(_) => "malformed_request",
+            PlatformError::Expired(_) => "expired",
         }
     }
 
@@ -96,6 +105,8 @@ impl PlatformError {
             | PlatformError::GenerationConflict { .. }
             | PlatformError::InUse { .. }
             | PlatformError::IdempotencyInFlight => 409,
+            PlatformError::BadQuery(_) => 400,
+            PlatformError::Expired(_) => 410,
         }
     }
 

@@ -5,6 +5,7 @@
 //! - [`phase`]: phases and statuses, the phase state machine and the progress-bar stages.
 //! - [`error_codes`]: the platform's deployment error codes with meaning and action.
 //! - [`rules`]: validation and eligibility, each answer a reason a person can read.
+//! - [`list`]: the deployments and devices lists at fleet scale: filters, orders, pages, changes.
 //! - [`sim`]: the simulated platform behind demo mode and the reference backend.
 //! - [`time`]: milliseconds since the Unix epoch and RFC 3339 text.
 
@@ -13,6 +14,7 @@ mod tolerant;
 
 pub mod error_codes;
 pub mod errors;
+pub mod list;
 pub mod phase;
 pub mod rules;
 pub mod sim;

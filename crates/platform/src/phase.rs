@@ -62,6 +62,17 @@ impl Phase {
         }
     }
 
+    /// The phase's place in the lifecycle (In progress 0 … Deployment stopped 6), the order
+    /// `sort=phase` lists in and the index of its per-phase count; `None` for unknown words.
+    pub fn rank(&self) -> Option<usize> {
+        Phase::KNOWN.iter().position(|known| known == self)
+    }
+
+    /// The known phase at `rank`.
+    pub fn from_rank(rank: usize) -> Option<Phase> {
+        Phase::KNOWN.get(rank).cloned()
+    }
+
     /// In progress or Provisioning: the deployment is moving and should be watched closely.
     pub fn is_transient(&self) -> bool {
         matches!(self, Phase::InProgress | Phase::Provisioning)

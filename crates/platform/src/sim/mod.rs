@@ -1,28 +1,40 @@
 //! The simulated platform: packages, devices, routed networks, deployments with their history
-//! and logs, driven by explicit operations and by `advance(now)`. Demo mode runs it in the
-//! browser; the reference backend runs it behind HTTP. Deterministic: ids and log lines come
-//! from the seed, time from the caller, and the whole state serialises.
+//! and logs, driven by explicit operations and by time. The operations live in [`engine`] and
+//! run over any store of deployments ([`Rows`]); [`Platform`] is the store that keeps everything
+//! in memory (demo mode in the browser, and tests), the reference backend keeps it in a
+//! database. Deterministic: ids and log lines come from the seed, time from the caller, and the
+//! whole in-memory state serialises.
 
+pub mod engine;
+pub mod fleet;
 mod logs;
+mod memory;
+mod record;
 mod rng;
 pub mod seed;
-mod state;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::errors::{FieldError, PlatformError};
-use crate::phase::{Phase, Status};
-use crate::rules::{World, update::check_update, validate::validate_provision};
+use crate::errors::PlatformError;
+use crate::list::{
+    self, Changes, DeploymentQuery, DeviceListRequest, DevicePage, ListRequest, Page, apply::Entry,
+};
+use crate::phase::Phase;
 use crate::time::Millis;
 use crate::wire::{
     Architecture, CatalogFilter, Deployment, Device, DeviceStatus, HistoryEntry, LogPage, Package,
     PackageSummary, ProvisionRequest, RoutedNetwork, UpdateRequest, catalog_order,
 };
 
+pub use engine::{Fail, IdempotencyEntry, Rows};
+pub use logs::LogSpan;
+pub use record::{
+    Book, CLOUD_EXEC_FAILED, DEPENDENCY_ERROR, DEVICE_EXEC_FAILED, DEVICE_OFFLINE,
+    IMAGE_PULL_FAILED, Record,
+};
 pub use rng::Rng;
-use state::Record;
 
 /// The version of the serialised state; bumped when its shape changes.
 pub const STATE_FORMAT: u32 = 1;
@@ -39,7 +51,7 @@ pub struct SimConfig {
     pub provisioning_ms: i64,
     /// How often a running component writes a log line.
     pub log_every_ms: i64,
-    /// Log lines kept per deployment (oldest dropped first).
+    /// Log lines that can be read per deployment (the latest).
     pub max_log_lines: usize,
 }
 
@@ -72,15 +84,7 @@ impl SimConfig {
     }
 }
 
-/// A remembered idempotency key.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct IdempotencyEntry {
-    body: String,
-    deployment_id: String,
-    at: Millis,
-}
-
-/// The whole simulated platform.
+/// The whole simulated platform, in memory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Platform {
     format: u32,
@@ -96,11 +100,15 @@ pub struct Platform {
     idempotency: BTreeMap<String, IdempotencyEntry>,
     fail_next_update: BTreeSet<String>,
     fail_next_any_update: bool,
-    log_seq: u64,
-    /// Bumped by every operation and by every `advance` that changes a phase, a status or a
-    /// history entry (log lines alone do not count).
+    /// The latest resourceVersion given out: every change moves it on.
     #[serde(default)]
     revision: u64,
+    /// The oldest resourceVersion a `since` is answered from.
+    #[serde(default)]
+    epoch: u64,
+    /// Lookups derived from `records`, rebuilt when restored.
+    #[serde(skip)]
+    index: memory::Index,
 }
 
 impl Platform {
@@ -119,14 +127,15 @@ impl Platform {
             idempotency: BTreeMap::new(),
             fail_next_update: BTreeSet::new(),
             fail_next_any_update: false,
-            log_seq: 0,
             revision: 0,
+            epoch: 0,
+            index: memory::Index::default(),
         }
     }
 
-    /// Restores a platform from `to_json` output.
+    /// Restores a platform from `to_json` output (or a state written by earlier versions).
     pub fn from_json(text: &str) -> Result<Platform, String> {
-        let platform: Platform = serde_json::from_str(text)
+        let mut platform: Platform = serde_json::from_str(text)
             .map_err(|e| format!("the saved state is not readable: {e}"))?;
         if platform.format != STATE_FORMAT {
             return Err(format!(
@@ -134,6 +143,7 @@ impl Platform {
                 platform.format
             ));
         }
+        platform.restore();
         Ok(platform)
     }
 
@@ -160,15 +170,20 @@ impl Platform {
         self.now
     }
 
-    /// A change counter: it moves whenever something a client can see moved on (an operation,
-    /// or an `advance` that changed a phase, a status or a history entry), and only then. Compare
-    /// two values for equality; a store saves when it differs from what it saved last.
+    /// The latest resourceVersion: it moves whenever something a client can see moved on (an
+    /// operation, or time moving a deployment's phase), and only then.
     pub fn revision(&self) -> u64 {
         self.revision
     }
 
-    fn touch(&mut self) {
-        self.revision = self.revision.wrapping_add(1);
+    /// The oldest resourceVersion `since` is answered from.
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    fn touch(&mut self) -> u64 {
+        self.revision += 1;
+        self.revision
     }
 
     /// Adds a package to the catalog (replacing one with the same ID).
@@ -179,11 +194,26 @@ impl Platform {
         self.touch();
     }
 
-    /// Adds a device (replacing one with the same ID).
+    /// Adds a device (replacing one with the same ID: the deployments on it follow a change
+    /// of its status at once).
     pub fn add_device(&mut self, device: Device) {
-        self.devices.retain(|d| d.uuid != device.uuid);
-        self.devices.push(device);
+        let uuid = device.uuid.clone();
+        let status_changed = match self.devices.iter_mut().find(|d| d.uuid == uuid) {
+            Some(existing) => {
+                let changed = existing.status != device.status;
+                *existing = device;
+                changed
+            }
+            None => {
+                self.devices.push(device);
+                false
+            }
+        };
         self.touch();
+        if status_changed {
+            let (now, config) = (self.now, self.config);
+            let Ok(()) = engine::follow_device(self, &config, &uuid, now);
+        }
     }
 
     /// Adds a routed network (replacing one with the same ID).
@@ -197,6 +227,13 @@ impl Platform {
     pub fn mark_image_unpullable(&mut self, image: &str) {
         if self.unpullable_images.insert(image.to_string()) {
             self.touch();
+        }
+    }
+
+    /// Adds deployments made elsewhere (a synthetic fleet), as they are.
+    pub fn add_records(&mut self, records: impl IntoIterator<Item = Record>) {
+        for record in records {
+            memory::insert(self, record);
         }
     }
 
@@ -225,23 +262,75 @@ impl Platform {
             .ok_or_else(|| not_found("package", id))
     }
 
+    /// Every package with its plans, in the order they were added.
+    pub fn all_packages(&self) -> &[Package] {
+        &self.packages
+    }
+
     /// Devices, optionally only those with `status` and `architecture`.
     pub fn devices(
         &self,
         status: Option<&DeviceStatus>,
         architecture: Option<&Architecture>,
     ) -> Vec<Device> {
+        let query = list::DeviceQuery {
+            status: status.cloned(),
+            architecture: architecture.cloned(),
+            labels: Vec::new(),
+        };
         self.devices
             .iter()
-            .filter(|d| status.is_none_or(|s| &d.status == s))
-            .filter(|d| architecture.is_none_or(|a| d.architecture.as_ref() == Some(a)))
+            .filter(|d| query.matches(d))
             .cloned()
             .collect()
+    }
+
+    /// A page of the devices list (in the order they were registered).
+    pub fn devices_page(&self, request: &DeviceListRequest) -> DevicePage<Device> {
+        let listed: Vec<(u64, &Device)> = (1..)
+            .zip(&self.devices)
+            .filter(|(_, d)| request.query.matches(d))
+            .collect();
+        let total = listed.len() as u64;
+        let mut rest = listed
+            .into_iter()
+            .filter(|(position, _)| request.after.is_none_or(|after| *position > after));
+        let mut items = Vec::new();
+        let mut last = None;
+        for (position, device) in rest.by_ref().take(request.limit.unwrap_or(usize::MAX)) {
+            items.push(device.clone());
+            last = Some(position);
+        }
+        let next = match (rest.next(), last) {
+            (Some(_), Some(position)) => Some(request.continue_token(position)),
+            _ => None,
+        };
+        DevicePage { items, next, total }
     }
 
     /// Routed networks.
     pub fn networks(&self) -> Vec<RoutedNetwork> {
         self.networks.clone()
+    }
+
+    /// Images whose pull fails.
+    pub fn unpullable_images(&self) -> &BTreeSet<String> {
+        &self.unpullable_images
+    }
+
+    /// Every deployment with its bookkeeping, in the order they were made.
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    /// Remembered idempotency keys.
+    pub fn idempotency_keys(&self) -> &BTreeMap<String, IdempotencyEntry> {
+        &self.idempotency
+    }
+
+    /// Deployments whose next update is set to fail, and whether the next update of any is.
+    pub fn update_failures(&self) -> (&BTreeSet<String>, bool) {
+        (&self.fail_next_update, self.fail_next_any_update)
     }
 
     /// Deployments in any of `phases` (all when empty) whose name contains `search`, of
@@ -252,20 +341,44 @@ impl Platform {
         search: &str,
         package_id: Option<&str>,
     ) -> Vec<Deployment> {
-        let search = search.trim().to_lowercase();
-        let mut found: Vec<&Record> = self
-            .records
-            .iter()
-            .filter(|r| phases.is_empty() || phases.contains(&r.deployment.phase))
-            .filter(|r| search.is_empty() || r.deployment.name.to_lowercase().contains(&search))
-            .filter(|r| package_id.is_none_or(|p| p.is_empty() || r.deployment.package_id == p))
-            .collect();
-        found.sort_by(|a, b| {
-            b.created
-                .cmp(&a.created)
-                .then_with(|| a.deployment.name.cmp(&b.deployment.name))
+        let query = DeploymentQuery::new(
+            phases.to_vec(),
+            Vec::new(),
+            search,
+            package_id.unwrap_or_default(),
+            list::SortKey::Created,
+            list::Order::Desc,
+        );
+        let request = ListRequest {
+            query,
+            ..ListRequest::default()
+        };
+        self.list(&request)
+            .map(|page| page.items)
+            .unwrap_or_default()
+    }
+
+    /// A page of the deployments list, or (with `since`) what changed.
+    pub fn list(&self, request: &ListRequest) -> Result<Page<Deployment>, PlatformError> {
+        let entries = self.records.iter().map(|r| Entry {
+            deployment: &r.deployment,
+            created: r.book.created,
         });
-        found.into_iter().map(|r| r.deployment.clone()).collect()
+        Ok(list::apply::page(entries, request, self.revision))
+    }
+
+    /// What changed after the resourceVersion `since`, as `query` sees it.
+    pub fn changes(
+        &self,
+        query: &DeploymentQuery,
+        since: u64,
+    ) -> Result<Changes<Deployment>, PlatformError> {
+        let changed = memory::changed_since(self, since);
+        list::check_since(since, self.epoch, self.revision, changed.len())?;
+        let changed = changed
+            .into_iter()
+            .map(|r| (&r.deployment, r.deployment.clone()));
+        Ok(list::apply::changes(changed, query, self.revision))
     }
 
     /// One deployment.
@@ -276,7 +389,7 @@ impl Platform {
     /// A deployment's generations, newest first.
     pub fn history(&self, id: &str) -> Result<Vec<HistoryEntry>, PlatformError> {
         let record = self.record(id)?;
-        Ok(record.history.iter().rev().cloned().collect())
+        Ok(record.book.history.iter().rev().cloned().collect())
     }
 
     /// Log lines after the cursor `after` (from the start when empty), of one component if
@@ -289,53 +402,29 @@ impl Platform {
         limit: usize,
     ) -> Result<LogPage, PlatformError> {
         let record = self.record(id)?;
-        let after: u64 = match after.trim() {
-            "" => 0,
-            text => text.parse().map_err(|_| {
-                PlatformError::Validation(vec![FieldError::new(
-                    "after",
-                    "This log cursor is not one the platform gave out.",
-                )])
-            })?,
-        };
-        let limit = limit.clamp(1, 1000);
-        let mut next = after;
-        let items = record
-            .logs
-            .iter()
-            .filter(|(seq, _)| *seq > after)
-            .filter(|(_, line)| component.is_none_or(|c| c.is_empty() || line.component == c))
-            .take(limit)
-            .map(|(seq, line)| {
-                next = *seq;
-                line.clone()
-            })
-            .collect();
-        Ok(LogPage {
-            items,
-            next: next.to_string(),
-        })
+        logs::page(
+            record,
+            component,
+            after,
+            limit,
+            self.now,
+            self.config.max_log_lines,
+        )
     }
 
     fn record(&self, id: &str) -> Result<&Record, PlatformError> {
-        self.records
-            .iter()
-            .find(|r| r.deployment.deployment_id == id)
+        memory::position(self, id)
+            .and_then(|i| self.records.get(i))
             .ok_or_else(|| not_found("deployment", id))
-    }
-
-    fn record_index(&self, id: &str) -> Result<usize, PlatformError> {
-        self.records
-            .iter()
-            .position(|r| r.deployment.deployment_id == id)
-            .ok_or_else(|| not_found("deployment", id))
-    }
-
-    fn snapshot(&self) -> Vec<Deployment> {
-        self.records.iter().map(|r| r.deployment.clone()).collect()
     }
 
     // ---- operations ----
+
+    /// Time never runs backwards: an earlier `now` is the platform's own.
+    fn at(&mut self, now: Millis) -> Millis {
+        self.now = self.now.max(now);
+        self.now
+    }
 
     /// Deploys a package. With an idempotency key, the same key and body within 24 h returns
     /// the deployment it created (as it is now) and creates nothing; another body is refused.
@@ -346,65 +435,15 @@ impl Platform {
         now: Millis,
         idempotency_key: Option<&str>,
     ) -> Result<Deployment, PlatformError> {
-        self.advance(now);
-        let body = serde_json::to_string(request).unwrap_or_default();
-        if let Some(entry) = idempotency_key.and_then(|key| self.idempotency.get(key)) {
-            if entry.body != body {
-                return Err(PlatformError::IdempotencyMismatch);
-            }
-            return self.deployment(&entry.deployment_id.clone());
-        }
-        let Some(package) = self
-            .packages
-            .iter()
-            .find(|p| p.summary.guid == request.package_id)
-            .cloned()
-        else {
-            return Err(PlatformError::Validation(vec![FieldError::new(
-                "packageId",
-                format!("No package with ID {} exists.", request.package_id),
-            )]));
-        };
-        let deployments = self.snapshot();
-        let world = World {
-            devices: &self.devices,
-            networks: &self.networks,
-            deployments: &deployments,
-        };
-        let errors = validate_provision(request, &package, &world);
-        if !errors.is_empty() {
-            return Err(PlatformError::Validation(errors));
-        }
-        let mut id = self.rng.id("dep");
-        while self
-            .records
-            .iter()
-            .any(|r| r.deployment.deployment_id == id)
-        {
-            id = self.rng.id("dep");
-        }
-        let record = Record::new(
-            id.clone(),
+        let (now, config) = (self.at(now), self.config);
+        refused(engine::provision(
+            self,
+            &config,
             request,
-            &package,
-            &self.networks,
             user,
-            self.now,
-        );
-        self.records.push(record);
-        self.touch();
-        if let Some(key) = idempotency_key {
-            self.idempotency.insert(
-                key.to_string(),
-                IdempotencyEntry {
-                    body,
-                    deployment_id: id.clone(),
-                    at: self.now,
-                },
-            );
-        }
-        self.settle();
-        self.deployment(&id)
+            now,
+            idempotency_key,
+        ))
     }
 
     /// Updates components in place: Provisioning at once, generation + 1, a new history entry.
@@ -415,47 +454,15 @@ impl Platform {
         user: &str,
         now: Millis,
     ) -> Result<Deployment, PlatformError> {
-        self.advance(now);
-        let index = self.record_index(id)?;
-        check_update(&self.records[index].deployment, request, &self.devices)?;
-        let fail =
-            self.fail_next_update.remove(id) || std::mem::take(&mut self.fail_next_any_update);
-        self.records[index].start_update(request, user, fail, self.now);
-        self.touch();
-        self.settle();
-        self.deployment(id)
+        let (now, config) = (self.at(now), self.config);
+        refused(engine::update(self, &config, id, request, user, now))
     }
 
     /// Deprovisions: Deployment stopped, or Partially deprovisioned when a device is offline
     /// (deprovisioning again finishes it). Refused while a live deployment depends on it.
     pub fn deprovision(&mut self, id: &str, now: Millis) -> Result<Deployment, PlatformError> {
-        self.advance(now);
-        let index = self.record_index(id)?;
-        if self.records[index].deployment.phase == Phase::DeploymentStopped {
-            return self.deployment(id);
-        }
-        // Live deployments that depend on it or mount it as a volume.
-        let dependants: Vec<String> = self
-            .records
-            .iter()
-            .filter(|r| r.deployment.deployment_id != id && r.deployment.phase.is_live())
-            .filter(|r| {
-                let d = &r.deployment;
-                d.dependent_deployments
-                    .iter()
-                    .any(|d| d.dependent_deployment_id == id)
-                    || d.volumes.iter().any(|v| v.deployment_id == id)
-            })
-            .map(|r| r.deployment.name.clone())
-            .collect();
-        if !dependants.is_empty() {
-            return Err(PlatformError::InUse { by: dependants });
-        }
-        let devices = self.devices.clone();
-        self.records[index].deprovision(&devices, self.now);
-        self.touch();
-        self.settle();
-        self.deployment(id)
+        let (now, config) = (self.at(now), self.config);
+        refused(engine::deprovision(self, &config, id, now))
     }
 
     // ---- controls ----
@@ -467,23 +474,8 @@ impl Platform {
         online: bool,
         now: Millis,
     ) -> Result<Device, PlatformError> {
-        self.advance(now);
-        let at = self.now;
-        let device = self
-            .devices
-            .iter_mut()
-            .find(|d| d.uuid == uuid)
-            .ok_or_else(|| not_found("device", uuid))?;
-        device.status = if online {
-            DeviceStatus::Online
-        } else {
-            DeviceStatus::Offline
-        };
-        device.last_online = at.to_rfc3339();
-        let device = device.clone();
-        self.touch();
-        self.advance(now);
-        Ok(device)
+        let (now, config) = (self.at(now), self.config);
+        refused(engine::set_device_online(self, &config, uuid, online, now))
     }
 
     /// Whether the next update of any deployment is set to fail.
@@ -493,105 +485,26 @@ impl Platform {
 
     /// Makes the next update of `deployment_id` fail, or of any deployment when `None`.
     pub fn fail_next_update(&mut self, deployment_id: Option<&str>) -> Result<(), PlatformError> {
-        match deployment_id {
-            Some(id) => {
-                self.record(id)?;
-                self.fail_next_update.insert(id.to_string());
-            }
-            None => self.fail_next_any_update = true,
-        }
-        self.touch();
-        Ok(())
+        refused(engine::fail_next_update(self, deployment_id))
     }
 
-    /// Moves the platform to `now`: phases advance, statuses follow devices and dependencies,
-    /// running components write logs, old idempotency keys are forgotten. A `now` earlier than
-    /// the platform's time changes nothing (time never runs backwards).
+    /// Moves the platform to `now`: due stages end, statuses follow devices and dependencies,
+    /// old idempotency keys are forgotten. A `now` earlier than the platform's time changes
+    /// nothing (time never runs backwards).
     pub fn advance(&mut self, now: Millis) {
-        let now = now.max(self.now);
-        let config = self.config;
-        let devices = self.devices.clone();
-        let unpullable = self.unpullable_images.clone();
-        let mut changed = false;
-        for record in &mut self.records {
-            changed |= record.advance_phases(&config, &devices, &unpullable, now);
-        }
-        changed |= self.refresh_statuses(&devices, now);
-        if changed {
-            self.touch();
-        }
-        for record in &mut self.records {
-            logs::write_logs(record, &config, &mut self.rng, &mut self.log_seq, now);
-        }
+        let (now, config) = (self.at(now), self.config);
+        let Ok(()) = engine::catch_up(self, &config, now);
         self.idempotency
-            .retain(|_, entry| now.since(entry.at) < IDEMPOTENCY_TTL_MS);
-        self.now = now;
+            .retain(|_, entry| engine::key_is_fresh(entry.at, now));
     }
+}
 
-    /// Statuses follow devices and dependencies, along whole dependency chains: repeated until
-    /// nothing changes (at most one round per deployment, since no chain is longer than that).
-    /// Returns whether any status changed.
-    fn refresh_statuses(&mut self, devices: &[Device], now: Millis) -> bool {
-        let mut any = false;
-        for _ in 0..=self.records.len() {
-            let views: BTreeMap<String, (Phase, Status)> = self
-                .records
-                .iter()
-                .map(|r| {
-                    let d = &r.deployment;
-                    (d.deployment_id.clone(), (d.phase.clone(), d.status.clone()))
-                })
-                .collect();
-            let mut changed = false;
-            for record in &mut self.records {
-                changed |= record.refresh_runtime_status(devices, &views, now);
-            }
-            any |= changed;
-            if !changed {
-                break;
-            }
-        }
-        self.refresh_dependency_views();
-        any
-    }
-
-    /// After an operation: dependants see the change at once, not at the next `advance`.
-    fn settle(&mut self) {
-        let devices = self.devices.clone();
-        if self.refresh_statuses(&devices, self.now) {
-            self.touch();
-        }
-    }
-
-    fn refresh_dependency_views(&mut self) {
-        let views: BTreeMap<String, crate::wire::DependencyStatus> = self
-            .records
-            .iter()
-            .map(|r| {
-                let d = &r.deployment;
-                (
-                    d.deployment_id.clone(),
-                    crate::wire::DependencyStatus {
-                        name: d.name.clone(),
-                        phase: d.phase.clone(),
-                        status: d.status.clone(),
-                    },
-                )
-            })
-            .collect();
-        for record in &mut self.records {
-            let deps: Vec<String> = record
-                .deployment
-                .dependent_deployments
-                .iter()
-                .map(|d| d.dependent_deployment_id.clone())
-                .collect();
-            record.deployment.dependent_deployment_status = deps
-                .into_iter()
-                .filter_map(|id| views.get(&id).map(|v| (id, v.clone())))
-                .collect();
-        }
-    }
+/// The platform's refusal; the in-memory store itself cannot fail.
+fn refused<T>(result: Result<T, Fail<std::convert::Infallible>>) -> Result<T, PlatformError> {
+    result.map_err(|fail| match fail {
+        Fail::Refused(error) => error,
+        Fail::Store(never) => match never {},
+    })
 }
 
 fn not_found(kind: &'static str, id: &str) -> PlatformError {

@@ -1,5 +1,7 @@
 //! One deployment inside the simulator: its public view plus what the simulator needs to move
-//! it along (when the current stage began, whether the running update will fail).
+//! it along (when the current stage began, whether the running update will fail, its history
+//! and when its components ran, which its log lines are made from). Every rule here looks at
+//! this deployment and what it is given, never at the rest of the fleet.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -7,11 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::phase::{Phase, Status};
 use crate::sim::SimConfig;
+use crate::sim::logs::{self, LogSpan};
 use crate::time::Millis;
 use crate::wire::{
-    ComponentInfo, Deployment, Device, ExecutableStatus, HistoryEntry, HistoryStatus, LogLine,
-    NetworkRef, Package, PhaseAt, ProvisionRequest, RestartPolicy, RoutedNetwork, Runtime,
-    UpdateRequest,
+    ComponentInfo, DependencyStatus, Deployment, Device, ExecutableStatus, HistoryEntry,
+    HistoryStatus, NetworkRef, Package, PhaseAt, ProvisionRequest, RestartPolicy, RoutedNetwork,
+    Runtime, UpdateRequest,
 };
 
 /// Device offline or unreachable.
@@ -30,10 +33,16 @@ pub const DEPENDENCY_ERROR: &str = "DEP_E156";
 pub struct Record {
     /// The public view.
     pub deployment: Deployment,
+    /// Everything else (stored apart from the public view by the backend's databases).
+    #[serde(flatten)]
+    pub book: Book,
+}
+
+/// What the simulator keeps about a deployment besides its public view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Book {
     /// Generations, oldest first.
     pub history: Vec<HistoryEntry>,
-    /// Log lines with their sequence numbers, oldest first.
-    pub logs: Vec<(u64, LogLine)>,
     /// When it was created.
     pub created: Millis,
     /// When the current transient stage began.
@@ -42,10 +51,14 @@ pub struct Record {
     pub applying: Vec<String>,
     /// The running update was told to fail.
     pub failing: bool,
-    /// When logs were last written.
-    pub last_log: Millis,
     /// Docker images of each component, for pull failures.
     pub images: BTreeMap<String, Vec<String>>,
+    /// When which components ran (the latest few), which its log lines are made from.
+    #[serde(default)]
+    pub log_spans: Vec<LogSpan>,
+    /// The resourceVersion of its latest change, given by the store that keeps it.
+    #[serde(default)]
+    pub version: u64,
 }
 
 impl Record {
@@ -172,25 +185,85 @@ impl Record {
         };
         Record {
             deployment,
-            history: vec![HistoryEntry {
-                generation: 1,
-                time: at,
-                user: user.to_string(),
-                status: HistoryStatus::InProgress,
-                components: all.clone(),
-                errors: Vec::new(),
-            }],
-            logs: Vec::new(),
-            created: now,
-            stage_started: now,
-            applying: all,
-            failing: false,
-            last_log: now,
-            images,
+            book: Book {
+                history: vec![HistoryEntry {
+                    generation: 1,
+                    time: at,
+                    user: user.to_string(),
+                    status: HistoryStatus::InProgress,
+                    components: all.clone(),
+                    errors: Vec::new(),
+                }],
+                created: now,
+                stage_started: now,
+                applying: all,
+                failing: false,
+                images,
+                log_spans: Vec::new(),
+                version: 0,
+            },
         }
     }
 
-    fn enter(&mut self, phase: Phase, status: Status, at: Millis) {
+    /// The devices its components run on.
+    pub fn device_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .deployment
+            .component_info
+            .iter()
+            .filter_map(|c| c.device_id.clone())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    /// The deployments it depends on or mounts as a volume.
+    pub fn linked_ids(&self) -> Vec<String> {
+        let d = &self.deployment;
+        let mut ids: Vec<String> = d
+            .dependent_deployments
+            .iter()
+            .map(|r| r.dependent_deployment_id.clone())
+            .chain(d.volumes.iter().map(|v| v.deployment_id.clone()))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    /// When its current stage is due to end, if it is in a transient one.
+    pub fn due(&self, config: &SimConfig) -> Option<Millis> {
+        match self.deployment.phase {
+            Phase::InProgress => Some(self.book.stage_started.plus(config.in_progress_ms)),
+            Phase::Provisioning => Some(self.book.stage_started.plus(config.provisioning_ms)),
+            _ => None,
+        }
+    }
+
+    /// Starts the log spans of a record restored from a state written before spans existed:
+    /// its running components write from when it entered its current phase.
+    pub fn resume_logs(&mut self, config: &SimConfig) {
+        if self.book.log_spans.is_empty() {
+            let at = self.book.stage_started;
+            logs::note(self, at, config.log_every_ms);
+        }
+    }
+
+    /// Shows the phase and status of each dependency as `views` give them.
+    pub fn refresh_dependency_views(&mut self, views: &BTreeMap<String, DependencyStatus>) {
+        let deployment = &mut self.deployment;
+        deployment.dependent_deployment_status = deployment
+            .dependent_deployments
+            .iter()
+            .filter_map(|d| {
+                let id = &d.dependent_deployment_id;
+                views.get(id).map(|view| (id.clone(), view.clone()))
+            })
+            .collect();
+    }
+
+    fn enter(&mut self, phase: Phase, status: Status, at: Millis, log_every: i64) {
         let deployment = &mut self.deployment;
         if deployment.phase != phase {
             deployment.phase_timeline.push(PhaseAt {
@@ -203,18 +276,26 @@ impl Record {
             deployment.status = status;
         }
         deployment.last_status_update_time = at.to_rfc3339();
-        self.stage_started = at;
+        self.book.stage_started = at;
+        logs::note(self, at, log_every);
     }
 
     /// Starts an update: generation + 1, Provisioning, the chosen components Pending.
-    pub fn start_update(&mut self, request: &UpdateRequest, user: &str, fail: bool, now: Millis) {
+    pub fn start_update(
+        &mut self,
+        request: &UpdateRequest,
+        user: &str,
+        fail: bool,
+        now: Millis,
+        log_every: i64,
+    ) {
         let generation = self.deployment.current_generation.saturating_add(1);
         self.deployment.current_generation = generation;
         self.deployment.errors.clear();
-        self.applying = request.components.clone();
-        self.failing = fail;
+        self.book.applying = request.components.clone();
+        self.book.failing = fail;
         for component in &mut self.deployment.component_info {
-            if self.applying.contains(&component.component_id) {
+            if self.book.applying.contains(&component.component_id) {
                 component.status = Status::Pending;
                 component.error_code.clear();
                 for executable in &mut component.executables_status_info {
@@ -224,7 +305,7 @@ impl Record {
                 }
             }
         }
-        self.history.push(HistoryEntry {
+        self.book.history.push(HistoryEntry {
             generation,
             time: now.to_rfc3339(),
             user: user.to_string(),
@@ -232,11 +313,11 @@ impl Record {
             components: request.components.clone(),
             errors: Vec::new(),
         });
-        self.enter(Phase::Provisioning, Status::Pending, now);
+        self.enter(Phase::Provisioning, Status::Pending, now, log_every);
     }
 
     /// Stops every component; components on offline devices cannot be stopped yet.
-    pub fn deprovision(&mut self, devices: &[Device], now: Millis) {
+    pub fn deprovision(&mut self, devices: &[Device], now: Millis, log_every: i64) {
         let retry = self.deployment.phase == Phase::PartiallyDeprovisioned;
         let mut stuck = false;
         for component in &mut self.deployment.component_info {
@@ -255,19 +336,19 @@ impl Record {
                 }
             }
         }
-        if let Some(entry) = self.history.last_mut()
+        if let Some(entry) = self.book.history.last_mut()
             && entry.status == HistoryStatus::InProgress
         {
             entry.status = HistoryStatus::Failed;
         }
-        self.applying.clear();
-        self.failing = false;
+        self.book.applying.clear();
+        self.book.failing = false;
         if stuck {
             self.deployment.errors = vec![DEVICE_OFFLINE.into()];
-            self.enter(Phase::PartiallyDeprovisioned, Status::Error, now);
+            self.enter(Phase::PartiallyDeprovisioned, Status::Error, now, log_every);
         } else {
             self.deployment.errors.clear();
-            self.enter(Phase::DeploymentStopped, Status::Stopped, now);
+            self.enter(Phase::DeploymentStopped, Status::Stopped, now, log_every);
         }
     }
 
@@ -284,18 +365,23 @@ impl Record {
         loop {
             match self.deployment.phase {
                 Phase::InProgress => {
-                    let due = self.stage_started.plus(config.in_progress_ms);
+                    let due = self.book.stage_started.plus(config.in_progress_ms);
                     if now < due {
                         return moved;
                     }
-                    self.enter(Phase::Provisioning, Status::Pending, due);
+                    self.enter(
+                        Phase::Provisioning,
+                        Status::Pending,
+                        due,
+                        config.log_every_ms,
+                    );
                 }
                 Phase::Provisioning => {
-                    let due = self.stage_started.plus(config.provisioning_ms);
+                    let due = self.book.stage_started.plus(config.provisioning_ms);
                     if now < due {
                         return moved;
                     }
-                    self.finish_provisioning(devices, unpullable, due);
+                    self.finish_provisioning(devices, unpullable, due, config.log_every_ms);
                 }
                 _ => return moved,
             }
@@ -308,13 +394,14 @@ impl Record {
         devices: &[Device],
         unpullable: &BTreeSet<String>,
         at: Millis,
+        log_every: i64,
     ) {
         let first_start = self.deployment.current_generation == 1;
         let mut codes: Vec<String> = Vec::new();
-        let failing = self.failing;
-        let first_applying = self.applying.first().cloned();
+        let failing = self.book.failing;
+        let first_applying = self.book.applying.first().cloned();
         for component in &mut self.deployment.component_info {
-            if !self.applying.contains(&component.component_id) {
+            if !self.book.applying.contains(&component.component_id) {
                 continue;
             }
             let mut code = None;
@@ -325,6 +412,7 @@ impl Record {
                 code = Some(DEVICE_OFFLINE);
                 reason = "DeviceOffline";
             } else if self
+                .book
                 .images
                 .get(&component.component_id)
                 .is_some_and(|images| images.iter().any(|image| unpullable.contains(image)))
@@ -362,7 +450,7 @@ impl Record {
             }
         }
         let succeeded = codes.is_empty();
-        if let Some(entry) = self.history.last_mut() {
+        if let Some(entry) = self.book.history.last_mut() {
             entry.status = if succeeded {
                 HistoryStatus::Succeeded
             } else {
@@ -371,8 +459,8 @@ impl Record {
             entry.errors = codes.clone();
         }
         self.deployment.errors = codes;
-        self.applying.clear();
-        self.failing = false;
+        self.book.applying.clear();
+        self.book.failing = false;
         let phase = match (succeeded, first_start) {
             (true, _) => Phase::Succeeded,
             (false, true) => Phase::FailedToStart,
@@ -383,8 +471,7 @@ impl Record {
         } else {
             Status::Error
         };
-        self.enter(phase, status, at);
-        self.last_log = at;
+        self.enter(phase, status, at, log_every);
     }
 
     /// For a Succeeded deployment: components on offline devices are in Error (DEP_E151), a
@@ -393,8 +480,9 @@ impl Record {
     pub fn refresh_runtime_status(
         &mut self,
         devices: &[Device],
-        views: &BTreeMap<String, (Phase, Status)>,
+        views: &BTreeMap<String, DependencyStatus>,
         now: Millis,
+        log_every: i64,
     ) -> bool {
         if self.deployment.phase != Phase::Succeeded {
             return false;
@@ -425,9 +513,7 @@ impl Record {
         let dependency_down = self.deployment.dependent_deployments.iter().any(|d| {
             views
                 .get(&d.dependent_deployment_id)
-                .is_none_or(|(phase, status)| {
-                    *phase != Phase::Succeeded || *status != Status::Running
-                })
+                .is_none_or(|view| view.phase != Phase::Succeeded || view.status != Status::Running)
         });
         if dependency_down {
             codes.push(DEPENDENCY_ERROR.into());
@@ -437,6 +523,7 @@ impl Record {
         } else {
             Status::Error
         };
+        logs::note(self, now, log_every);
         if self.deployment.status == status && self.deployment.errors == codes {
             return false;
         }

@@ -1,0 +1,475 @@
+//! Lists at fleet scale (docs/api.md, "Lists at fleet scale"): the deployments list's filters,
+//! sort orders, pages and change feed, and the devices list's pages. The backend's stores, the
+//! simulator and the console all read these rules from here:
+//! - [`DeploymentQuery`]: what a list shows (phases, labels, search, package) and in what order;
+//! - [`ListRequest`]: a query plus `limit`, `continue` and `since`, read from the query string,
+//!   every bad value refused with a sentence (400);
+//! - [`Page`] and [`Changes`]: the answers, with `total`, per-phase `counts` and
+//!   `resourceVersion`;
+//! - [`apply`]: the same rules over deployments held in memory (the simulator, and a console
+//!   talking to a backend that answers whole lists).
+
+pub mod apply;
+mod devices;
+mod token;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::errors::PlatformError;
+use crate::phase::Phase;
+use crate::time::Millis;
+use crate::wire::{Deployment, Label};
+
+pub use devices::{DeviceListRequest, DevicePage, DeviceQuery};
+pub use token::{base64url_decode, base64url_encode};
+
+/// Most items one page can hold (`limit`).
+pub const MAX_LIMIT: usize = 1000;
+/// Most changes one `since` answer carries; past that, the client lists again (410).
+pub const MAX_CHANGES: usize = 1000;
+
+/// What a list is ordered by; ties are always broken by `deploymentId`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortKey {
+    /// Creation time (the default, newest first).
+    #[default]
+    Created,
+    /// Name.
+    Name,
+    /// Lifecycle order of the phase (In progress first, Deployment stopped last).
+    Phase,
+    /// Current generation.
+    Generation,
+}
+
+impl SortKey {
+    /// Every key, as `sort=` spells them.
+    pub const ALL: [SortKey; 4] = [
+        SortKey::Created,
+        SortKey::Name,
+        SortKey::Phase,
+        SortKey::Generation,
+    ];
+
+    /// How `sort=` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortKey::Created => "created",
+            SortKey::Name => "name",
+            SortKey::Phase => "phase",
+            SortKey::Generation => "generation",
+        }
+    }
+
+    /// The key `sort=` names, if any.
+    pub fn parse(text: &str) -> Option<SortKey> {
+        SortKey::ALL
+            .into_iter()
+            .find(|key| key.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+
+    /// The order used when `order=` is not given: newest first for creation time, ascending
+    /// otherwise.
+    pub fn default_order(self) -> Order {
+        match self {
+            SortKey::Created => Order::Desc,
+            _ => Order::Asc,
+        }
+    }
+}
+
+/// Ascending or descending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Order {
+    /// Smallest first.
+    Asc,
+    /// Largest first (the default order goes with the default key, creation time).
+    #[default]
+    Desc,
+}
+
+impl Order {
+    /// The order `order=` names, if any.
+    pub fn parse(text: &str) -> Option<Order> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "asc" => Some(Order::Asc),
+            "desc" => Some(Order::Desc),
+            _ => None,
+        }
+    }
+}
+
+/// The value a deployment is sorted by.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SortValue {
+    /// Creation time (ms), phase rank or generation.
+    Int(i64),
+    /// Name.
+    Text(String),
+}
+
+/// How names are compared by `search`: lower-cased (stores keep this form in an indexed column).
+pub fn fold(text: &str) -> String {
+    text.trim().to_lowercase()
+}
+
+/// Which deployments a list shows and in what order.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DeploymentQuery {
+    /// Any of these phases (all when empty). Kept in lifecycle order, without repeats.
+    #[serde(default, rename = "phase", skip_serializing_if = "Vec::is_empty")]
+    pub phases: Vec<Phase>,
+    /// Every one of these labels (sorted, without repeats).
+    #[serde(default, rename = "label", skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<Label>,
+    /// Text the name contains, folded with [`fold`]; empty for any name.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub search: String,
+    /// Only this package's deployments; empty for any.
+    #[serde(
+        default,
+        rename = "packageId",
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub package_id: String,
+    /// The sort key.
+    #[serde(default)]
+    pub sort: SortKey,
+    /// The order.
+    #[serde(default)]
+    pub order: Order,
+}
+
+impl DeploymentQuery {
+    /// A query with its parts in their canonical form, so two spellings of one query compare
+    /// equal (phases in lifecycle order, labels sorted, search folded).
+    pub fn new(
+        phases: Vec<Phase>,
+        labels: Vec<Label>,
+        search: &str,
+        package_id: &str,
+        sort: SortKey,
+        order: Order,
+    ) -> DeploymentQuery {
+        let mut phases = phases;
+        phases.sort_by(|a, b| {
+            (a.rank().unwrap_or(usize::MAX), a.as_str())
+                .cmp(&(b.rank().unwrap_or(usize::MAX), b.as_str()))
+        });
+        phases.dedup();
+        let mut labels: Vec<Label> = labels
+            .into_iter()
+            .map(|l| Label {
+                key: l.key.trim().to_string(),
+                value: l.value.trim().to_string(),
+            })
+            .collect();
+        labels.sort();
+        labels.dedup();
+        DeploymentQuery {
+            phases,
+            labels,
+            search: fold(search),
+            package_id: package_id.trim().to_string(),
+            sort,
+            order,
+        }
+    }
+
+    /// Whether `phase` passes the phase filter.
+    pub fn phase_matches(&self, phase: &Phase) -> bool {
+        self.phases.is_empty() || self.phases.contains(phase)
+    }
+
+    /// Whether `deployment` passes every filter but the phase one (what `counts` count).
+    pub fn matches_except_phase(&self, deployment: &Deployment) -> bool {
+        self.labels
+            .iter()
+            .all(|label| label.is_in(&deployment.labels))
+            && (self.search.is_empty() || fold(&deployment.name).contains(&self.search))
+            && (self.package_id.is_empty() || deployment.package_id == self.package_id)
+    }
+
+    /// Whether `deployment` is in the list.
+    pub fn matches(&self, deployment: &Deployment) -> bool {
+        self.phase_matches(&deployment.phase) && self.matches_except_phase(deployment)
+    }
+
+    /// The ranks of the phases asked for; `None` when any phase will do. Unknown words match no
+    /// deployment, so they add no rank.
+    pub fn phase_ranks(&self) -> Option<Vec<usize>> {
+        (!self.phases.is_empty()).then(|| self.phases.iter().filter_map(Phase::rank).collect())
+    }
+
+    /// The value `deployment` (created at `created`) is sorted by.
+    pub fn sort_value(&self, deployment: &Deployment, created: Millis) -> SortValue {
+        sort_value(self.sort, deployment, created)
+    }
+
+    /// Whether the query filters on something besides the phase.
+    pub fn has_scope_filter(&self) -> bool {
+        !self.labels.is_empty() || !self.search.is_empty() || !self.package_id.is_empty()
+    }
+}
+
+/// The value `deployment` (created at `created`) is sorted by under `key`.
+pub fn sort_value(key: SortKey, deployment: &Deployment, created: Millis) -> SortValue {
+    match key {
+        SortKey::Created => SortValue::Int(created.0),
+        SortKey::Name => SortValue::Text(deployment.name.clone()),
+        SortKey::Phase => SortValue::Int(phase_sort_rank(&deployment.phase)),
+        SortKey::Generation => {
+            SortValue::Int(i64::try_from(deployment.current_generation).unwrap_or(i64::MAX))
+        }
+    }
+}
+
+/// A phase's rank as `sort=phase` orders it (unknown words last).
+pub fn phase_sort_rank(phase: &Phase) -> i64 {
+    phase.rank().map_or(i64::from(u8::MAX), |rank| rank as i64)
+}
+
+/// Where a page ends: the last item's sort value and ID. The next page starts after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    /// The sort value.
+    pub value: SortValue,
+    /// The deployment ID (the tie-breaker).
+    pub id: String,
+}
+
+impl Cursor {
+    /// Whether an item with `value` and `id` comes after the cursor in `order`.
+    pub fn is_before(&self, value: &SortValue, id: &str, order: Order) -> bool {
+        let item = (value, id);
+        let cursor = (&self.value, self.id.as_str());
+        match order {
+            Order::Asc => item > cursor,
+            Order::Desc => item < cursor,
+        }
+    }
+}
+
+/// A request for the deployments list, read from its query string.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ListRequest {
+    /// Filters and order.
+    pub query: DeploymentQuery,
+    /// At most this many items (1–[`MAX_LIMIT`]); `None` for every item.
+    pub limit: Option<usize>,
+    /// Continue after this item (from `continue`).
+    pub after: Option<Cursor>,
+    /// Only what changed after this resourceVersion.
+    pub since: Option<u64>,
+}
+
+/// The query-string keys that make up a [`DeploymentQuery`].
+const QUERY_KEYS: [&str; 6] = ["phase", "label", "search", "packageId", "sort", "order"];
+
+impl ListRequest {
+    /// Reads `phase` (repeats), `label` (repeats), `search`, `packageId`, `sort`, `order`,
+    /// `limit`, `continue` and `since`. Bad values are refused with a sentence saying what is
+    /// accepted (400); unknown phase words are kept and match nothing.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<ListRequest, PlatformError> {
+        let phases = values(pairs, "phase").map(Phase::parse).collect();
+        let labels = labels(pairs)?;
+        let sort = match first(pairs, "sort") {
+            None => SortKey::Created,
+            Some(text) => SortKey::parse(text).ok_or_else(|| {
+                bad(format!(
+                    "sort must be one of created, name, phase or generation, not \"{text}\"."
+                ))
+            })?,
+        };
+        let order = match first(pairs, "order") {
+            None => sort.default_order(),
+            Some(text) => Order::parse(text)
+                .ok_or_else(|| bad(format!("order must be asc or desc, not \"{text}\".")))?,
+        };
+        let query = DeploymentQuery::new(
+            phases,
+            labels,
+            first(pairs, "search").unwrap_or_default(),
+            first(pairs, "packageId").unwrap_or_default(),
+            sort,
+            order,
+        );
+        let limit = first(pairs, "limit").map(parse_limit).transpose()?;
+        let since = match first(pairs, "since") {
+            None => None,
+            Some(text) => Some(text.trim().parse::<u64>().map_err(|_| {
+                bad(format!(
+                    "since must be a resourceVersion from an earlier answer (a whole number), not \"{text}\"."
+                ))
+            })?),
+        };
+        let (query, after) = match first(pairs, "continue") {
+            None => (query, None),
+            Some(_) if since.is_some() => {
+                return Err(bad(
+                    "since and continue cannot be combined: continue pages a list, since asks for changes.",
+                ));
+            }
+            Some(text) => {
+                let (from_token, cursor) = token::decode_list(text)?;
+                let restated = QUERY_KEYS.iter().any(|key| first(pairs, key).is_some());
+                if restated && from_token != query {
+                    return Err(bad(
+                        "This continue token belongs to another query (its filters or order differ); list again from the first page.",
+                    ));
+                }
+                (from_token, Some(cursor))
+            }
+        };
+        Ok(ListRequest {
+            query,
+            limit,
+            after,
+            since,
+        })
+    }
+
+    /// The `continue` token for a page that ended at `cursor`.
+    pub fn continue_token(&self, cursor: &Cursor) -> String {
+        token::encode_list(&self.query, cursor)
+    }
+}
+
+/// The non-blank values of `key`, in order.
+pub(crate) fn values<'a, 'k>(
+    pairs: &'a [(String, String)],
+    key: &'k str,
+) -> impl Iterator<Item = &'a str> + use<'a, 'k> {
+    pairs
+        .iter()
+        .filter(move |(k, v)| k == key && !v.trim().is_empty())
+        .map(|(_, v)| v.as_str())
+}
+
+/// The first non-blank value of `key`.
+pub(crate) fn first<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    values(pairs, key).next()
+}
+
+/// The `label` values (`key:value`), sorted and without repeats.
+pub(crate) fn labels(pairs: &[(String, String)]) -> Result<Vec<Label>, PlatformError> {
+    let mut labels = values(pairs, "label")
+        .map(|text| {
+            Label::from_selector(text).ok_or_else(|| {
+                bad(format!(
+                    "label must be written key:value, such as site:tokyo; \"{text}\" is not."
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    labels.sort();
+    labels.dedup();
+    Ok(labels)
+}
+
+/// Reads `limit`: 1 to [`MAX_LIMIT`].
+pub fn parse_limit(text: &str) -> Result<usize, PlatformError> {
+    text.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=MAX_LIMIT).contains(n))
+        .ok_or_else(|| {
+            bad(format!(
+                "limit must be a number from 1 to {MAX_LIMIT}, not \"{text}\"."
+            ))
+        })
+}
+
+/// A 400 with `message`.
+pub(crate) fn bad(message: impl Into<String>) -> PlatformError {
+    PlatformError::BadQuery(message.into())
+}
+
+/// How many deployments are in each phase, by rank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PhaseCounts(pub [u64; 7]);
+
+impl PhaseCounts {
+    /// Adds one deployment in `phase` (unknown phases are not counted).
+    pub fn add(&mut self, phase: &Phase) {
+        if let Some(slot) = phase.rank().and_then(|rank| self.0.get_mut(rank)) {
+            *slot += 1;
+        }
+    }
+
+    /// How many match the query's phase filter.
+    pub fn total(&self, query: &DeploymentQuery) -> u64 {
+        match query.phase_ranks() {
+            None => self.0.iter().sum(),
+            Some(ranks) => ranks.iter().filter_map(|rank| self.0.get(*rank)).sum(),
+        }
+    }
+
+    /// The answer's `counts`: every known phase by its name.
+    pub fn to_map(&self) -> BTreeMap<String, u64> {
+        Phase::KNOWN
+            .iter()
+            .zip(self.0)
+            .map(|(phase, n)| (phase.as_str().to_string(), n))
+            .collect()
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    /// The items, in the query's order.
+    pub items: Vec<T>,
+    /// The token for the next page; `None` (null) on the last one.
+    #[serde(rename = "continue")]
+    pub next: Option<String>,
+    /// How many items the whole list holds.
+    pub total: u64,
+    /// How many deployments each phase holds under the filters other than the phase.
+    pub counts: BTreeMap<String, u64>,
+    /// The version of the data this page shows; pass it as `since` to get what changes next.
+    #[serde(rename = "resourceVersion")]
+    pub resource_version: String,
+}
+
+/// What changed after a resourceVersion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Changes<T> {
+    /// Changed deployments that the query lists.
+    pub items: Vec<T>,
+    /// IDs of changed deployments the query no longer lists (or that are gone).
+    pub deleted: Vec<String>,
+    /// The version these changes bring the client to.
+    #[serde(rename = "resourceVersion")]
+    pub resource_version: String,
+}
+
+/// Whether a `since` answer can be given: `since` must come from this backend's current
+/// history (`epoch` ≤ since ≤ `current`, the store's first and latest versions), and at most
+/// [`MAX_CHANGES`] deployments may have changed since (`changed`, counted up to one more).
+pub fn check_since(
+    since: u64,
+    epoch: u64,
+    current: u64,
+    changed: usize,
+) -> Result<(), PlatformError> {
+    if since > current || since < epoch {
+        return Err(PlatformError::Expired(format!(
+            "resourceVersion {since} is not one this backend can answer from (it keeps {epoch} to {current}); list again."
+        )));
+    }
+    if changed > MAX_CHANGES {
+        return Err(PlatformError::Expired(format!(
+            "More than {MAX_CHANGES} deployments changed since resourceVersion {since}; list again."
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
