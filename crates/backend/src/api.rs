@@ -12,11 +12,14 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use platform::phase::Phase;
-use platform::wire::{Architecture, DeviceStatus, List, ProvisionRequest, UpdateRequest};
+use platform::PlatformError;
+use platform::list::{DeviceListRequest, ListRequest};
+use platform::sim::{Fail, Rows, engine, log_page};
+use platform::wire::{List, ProvisionRequest, UpdateRequest};
 
 use crate::AppState;
-use crate::http::{ApiError, json, parse_body, query_pairs, query_value};
+use crate::db::DbError;
+use crate::http::{ApiError, json, json_page, parse_body, query_pairs, query_value};
 
 /// Longest accepted `Idempotency-Key`.
 pub const MAX_IDEMPOTENCY_KEY: usize = 255;
@@ -38,19 +41,50 @@ pub fn routes() -> Router<AppState> {
         .fallback(|| async { ApiError::not_found("There is no such endpoint.") })
 }
 
+/// The answer of a store call: a database failure is a 500, a refusal its own status.
+pub(crate) fn answer<T>(result: Result<Result<T, PlatformError>, DbError>) -> Result<T, ApiError> {
+    match result {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(refused)) => Err(refused.into()),
+        Err(error) => Err(ApiError::internal(error.to_string())),
+    }
+}
+
+/// A store result inside an operation: a refusal or a database failure.
+fn both<T>(result: Result<Result<T, PlatformError>, DbError>) -> Result<T, Fail<DbError>> {
+    match result {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(refused)) => Err(Fail::Refused(refused)),
+        Err(error) => Err(Fail::Store(error)),
+    }
+}
+
+fn missing(kind: &'static str, id: &str) -> Fail<DbError> {
+    Fail::Refused(PlatformError::NotFound {
+        kind,
+        id: id.to_string(),
+    })
+}
+
 async fn list_packages(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let pairs = query_pairs(query.as_deref());
-    let search = query_value(&pairs, "search").unwrap_or_default();
-    let category = query_value(&pairs, "category");
-    let items = state
-        .store
-        .read(|p| p.packages(search, category))
-        .await
-        .map_err(ApiError::internal)?;
+    let search = query_value(&pairs, "search")
+        .unwrap_or_default()
+        .to_string();
+    let category = query_value(&pairs, "category").map(str::to_string);
+    let items = answer(
+        state
+            .store
+            .read(move |rows, _| {
+                rows.packages(&search, category.as_deref())
+                    .map_err(Fail::Store)
+            })
+            .await,
+    )?;
     Ok(json(StatusCode::OK, &List { items }, &headers))
 }
 
@@ -59,11 +93,16 @@ async fn get_package(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let package = state
-        .store
-        .read(|p| p.package(&id))
-        .await
-        .map_err(ApiError::internal)??;
+    let package = answer(
+        state
+            .store
+            .read(move |rows, _| {
+                rows.package(&id)
+                    .map_err(Fail::Store)?
+                    .ok_or_else(|| missing("package", &id))
+            })
+            .await,
+    )?;
     Ok(json(StatusCode::OK, &package, &headers))
 }
 
@@ -72,30 +111,26 @@ async fn list_devices(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let pairs = query_pairs(query.as_deref());
-    let status = query_value(&pairs, "status")
-        .filter(|s| !s.is_empty())
-        .map(DeviceStatus::parse);
-    let architecture = query_value(&pairs, "architecture")
-        .filter(|a| !a.is_empty())
-        .map(Architecture::parse);
-    let items = state
-        .store
-        .read(|p| p.devices(status.as_ref(), architecture.as_ref()))
-        .await
-        .map_err(ApiError::internal)?;
-    Ok(json(StatusCode::OK, &List { items }, &headers))
+    let request = DeviceListRequest::from_pairs(&query_pairs(query.as_deref()))?;
+    let page = answer(
+        state
+            .store
+            .read(move |rows, _| rows.devices_page(&request).map_err(Fail::Store))
+            .await,
+    )?;
+    Ok(json(StatusCode::OK, &page, &headers))
 }
 
 async fn list_networks(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let items = state
-        .store
-        .read(|p| p.networks())
-        .await
-        .map_err(ApiError::internal)?;
+    let items = answer(
+        state
+            .store
+            .read(|rows, _| rows.networks().map_err(Fail::Store))
+            .await,
+    )?;
     Ok(json(StatusCode::OK, &List { items }, &headers))
 }
 
@@ -104,20 +139,24 @@ async fn list_deployments(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let pairs = query_pairs(query.as_deref());
-    let phases: Vec<Phase> = pairs
-        .iter()
-        .filter(|(k, v)| k == "phase" && !v.is_empty())
-        .map(|(_, v)| Phase::parse(v))
-        .collect();
-    let search = query_value(&pairs, "search").unwrap_or_default();
-    let package_id = query_value(&pairs, "packageId");
-    let items = state
-        .store
-        .read(|p| p.deployments(&phases, search, package_id))
-        .await
-        .map_err(ApiError::internal)?;
-    Ok(json(StatusCode::OK, &List { items }, &headers))
+    let request = ListRequest::from_pairs(&query_pairs(query.as_deref()))?;
+    if let Some(since) = request.since {
+        let query = request.query;
+        let changes = answer(
+            state
+                .store
+                .read(move |rows, _| both(rows.changes(&query, since)))
+                .await,
+        )?;
+        return Ok(json(StatusCode::OK, &changes, &headers));
+    }
+    let page = answer(
+        state
+            .store
+            .read(move |rows, _| rows.page(&request).map_err(Fail::Store))
+            .await,
+    )?;
+    Ok(json_page(&page, &headers))
 }
 
 async fn get_deployment(
@@ -125,11 +164,16 @@ async fn get_deployment(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let deployment = state
-        .store
-        .read(|p| p.deployment(&id))
-        .await
-        .map_err(ApiError::internal)??;
+    let deployment = answer(
+        state
+            .store
+            .read(move |rows, _| {
+                rows.deployment_raw(&id)
+                    .map_err(Fail::Store)?
+                    .ok_or_else(|| missing("deployment", &id))
+            })
+            .await,
+    )?;
     Ok(json(StatusCode::OK, &deployment, &headers))
 }
 
@@ -138,11 +182,18 @@ async fn history(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let items = state
-        .store
-        .read(|p| p.history(&id))
-        .await
-        .map_err(ApiError::internal)??;
+    let items = answer(
+        state
+            .store
+            .read(move |rows, _| {
+                let record = rows
+                    .record(&id)
+                    .map_err(Fail::Store)?
+                    .ok_or_else(|| missing("deployment", &id))?;
+                Ok(record.book.history.into_iter().rev().collect::<Vec<_>>())
+            })
+            .await,
+    )?;
     Ok(json(StatusCode::OK, &List { items }, &headers))
 }
 
@@ -153,8 +204,10 @@ async fn logs(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let pairs = query_pairs(query.as_deref());
-    let component = query_value(&pairs, "component").filter(|c| !c.is_empty());
-    let after = query_value(&pairs, "after").unwrap_or_default();
+    let component = query_value(&pairs, "component")
+        .filter(|c| !c.is_empty())
+        .map(str::to_string);
+    let after = query_value(&pairs, "after").unwrap_or_default().to_string();
     let limit = match query_value(&pairs, "limit") {
         None | Some("") => 100,
         Some(text) => text.parse().map_err(|_| {
@@ -165,11 +218,20 @@ async fn logs(
             )
         })?,
     };
-    let page = state
-        .store
-        .read(|p| p.logs(&id, component, after, limit))
-        .await
-        .map_err(ApiError::internal)??;
+    let max_lines = state.store.config().max_log_lines;
+    let page = answer(
+        state
+            .store
+            .read(move |rows, now| {
+                let record = rows
+                    .record(&id)
+                    .map_err(Fail::Store)?
+                    .ok_or_else(|| missing("deployment", &id))?;
+                log_page(&record, component.as_deref(), &after, limit, now, max_lines)
+                    .map_err(Fail::Refused)
+            })
+            .await,
+    )?;
     Ok(json(StatusCode::OK, &page, &headers))
 }
 
@@ -248,11 +310,15 @@ async fn provision(
     let key = idempotency_key(&headers)?;
     let request: ProvisionRequest = parse_body(&body)?;
     let user = state.options.user.clone();
-    let created = state
-        .store
-        .change(|p, now| p.provision(&request, &user, now, key.as_deref()))
-        .await
-        .map_err(ApiError::internal)??;
+    let config = state.store.config();
+    let created = answer(
+        state
+            .store
+            .write(move |rows, now| {
+                engine::provision(rows, &config, &request, &user, now, key.as_deref())
+            })
+            .await,
+    )?;
     Ok(json(StatusCode::CREATED, &created, &headers))
 }
 
@@ -264,11 +330,13 @@ async fn update(
 ) -> Result<Response, ApiError> {
     let request: UpdateRequest = parse_body(&body)?;
     let user = state.options.user.clone();
-    let updated = state
-        .store
-        .change(|p, now| p.update(&id, &request, &user, now))
-        .await
-        .map_err(ApiError::internal)??;
+    let config = state.store.config();
+    let updated = answer(
+        state
+            .store
+            .write(move |rows, now| engine::update(rows, &config, &id, &request, &user, now))
+            .await,
+    )?;
     Ok(json(StatusCode::ACCEPTED, &updated, &headers))
 }
 
@@ -277,11 +345,13 @@ async fn deprovision(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let stopped = state
-        .store
-        .change(|p, now| p.deprovision(&id, now))
-        .await
-        .map_err(ApiError::internal)??;
+    let config = state.store.config();
+    let stopped = answer(
+        state
+            .store
+            .write(move |rows, now| engine::deprovision(rows, &config, &id, now))
+            .await,
+    )?;
     Ok(json(StatusCode::ACCEPTED, &stopped, &headers))
 }
 

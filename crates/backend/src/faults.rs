@@ -36,7 +36,9 @@ use axum::{
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
+use crate::api::answer;
 use crate::http::{ApiError, json, parse_body};
+use platform::sim::engine;
 use platform::{FieldError, PlatformError};
 
 /// What a fault does.
@@ -313,11 +315,13 @@ async fn set_device(
             ));
         }
     };
-    let device = state
-        .store
-        .change(|p, now| p.set_device_online(&uuid, online, now))
-        .await
-        .map_err(ApiError::internal)??;
+    let config = state.store.config();
+    let device = answer(
+        state
+            .store
+            .write(move |rows, now| engine::set_device_online(rows, &config, &uuid, online, now))
+            .await,
+    )?;
     Ok(Json(device).into_response())
 }
 
@@ -325,20 +329,22 @@ async fn fail_next_update_of(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .store
-        .change(|p, _| p.fail_next_update(Some(&id)))
-        .await
-        .map_err(ApiError::internal)??;
+    answer(
+        state
+            .store
+            .write(move |rows, _| engine::fail_next_update(rows, Some(&id)))
+            .await,
+    )?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn fail_next_update(State(state): State<AppState>) -> Result<StatusCode, ApiError> {
-    state
-        .store
-        .change(|p, _| p.fail_next_update(None))
-        .await
-        .map_err(ApiError::internal)??;
+    answer(
+        state
+            .store
+            .write(|rows, _| engine::fail_next_update(rows, None))
+            .await,
+    )?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -389,15 +395,12 @@ async fn clear_requests(State(state): State<AppState>) -> StatusCode {
 }
 
 async fn reset(State(state): State<AppState>) -> Result<StatusCode, ApiError> {
-    let seed = state.options.seed;
     state
         .store
-        .change(|p, now| {
-            *p = platform::sim::seed::seeded(seed, now, p.config());
-            Ok::<_, ApiError>(())
-        })
+        .reset()
         .await
-        .map_err(ApiError::internal)??;
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    state.store.forget_counts();
     state.faults.lock().clear();
     state.requests.clear();
     Ok(StatusCode::NO_CONTENT)

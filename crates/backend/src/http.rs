@@ -10,6 +10,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use platform::list::Page;
 use platform::{ApiErrorBody, PlatformError};
 use serde::Serialize;
 
@@ -80,14 +81,45 @@ impl IntoResponse for ApiError {
 
 /// A JSON answer with `status`; GETs also get an ETag and honour If-None-Match.
 pub fn json(status: StatusCode, value: &impl Serialize, request_headers: &HeaderMap) -> Response {
-    let body = match serde_json::to_vec(value) {
-        Ok(body) => body,
-        Err(e) => {
-            return ApiError::internal(format!("The answer could not be encoded: {e}"))
-                .into_response();
+    match serde_json::to_vec(value) {
+        Ok(body) => {
+            let etag = format!("\"{:016x}\"", fnv1a(&body));
+            answer_with_etag(status, body, etag, request_headers)
         }
-    };
-    let etag = format!("\"{:016x}\"", fnv1a(&body));
+        Err(e) => {
+            ApiError::internal(format!("The answer could not be encoded: {e}")).into_response()
+        }
+    }
+}
+
+/// A page of a list. Its ETag is weak and leaves out the `resourceVersion` (the page's last
+/// member): a page whose items and counts did not change is the same page, whatever changed
+/// elsewhere, so polling it keeps getting 304.
+pub fn json_page<T: Serialize>(page: &Page<T>, request_headers: &HeaderMap) -> Response {
+    match serde_json::to_vec(page) {
+        Ok(body) => {
+            let content = body
+                .windows(RESOURCE_VERSION.len())
+                .rposition(|w| w == RESOURCE_VERSION)
+                .map_or(body.as_slice(), |end| &body[..end]);
+            let etag = format!("W/\"{:016x}\"", fnv1a(content));
+            answer_with_etag(StatusCode::OK, body, etag, request_headers)
+        }
+        Err(e) => {
+            ApiError::internal(format!("The answer could not be encoded: {e}")).into_response()
+        }
+    }
+}
+
+/// How a page's resourceVersion member starts in its JSON.
+const RESOURCE_VERSION: &[u8] = b",\"resourceVersion\":";
+
+fn answer_with_etag(
+    status: StatusCode,
+    body: Vec<u8>,
+    etag: String,
+    request_headers: &HeaderMap,
+) -> Response {
     let matches = request_headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())

@@ -1,17 +1,17 @@
 //! The reference JSON backend of rio console: every endpoint of the API over the platform
-//! simulator, with a real clock, optional persistence, auth, CORS, the console's static files,
-//! and (for tests) fault injection.
+//! simulator, kept in SQLite or PostgreSQL, with a real clock, auth, CORS, the console's static
+//! files, and (for tests) fault injection.
 
 pub mod api;
+pub mod db;
 pub mod faults;
 pub mod http;
 pub mod site;
-pub mod store;
 
 use std::{net::SocketAddr, path::PathBuf, sync::Arc};
 
 use axum::{Router, handler::Handler, middleware, routing::get};
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use platform::sim::SimConfig;
 use tower_http::services::ServeDir;
 
@@ -29,9 +29,15 @@ pub struct Options {
     /// Require `Authorization: Bearer <TOKEN>` on every API request.
     #[arg(long)]
     pub token: Option<String>,
-    /// Load the state from FILE at start and save it after every change (seeded when absent).
-    #[arg(long, value_name = "FILE")]
+    /// Keep the platform in the SQLite database FILE (created and seeded when absent; a JSON
+    /// state file of earlier versions is imported once into FILE.db beside it). Without this
+    /// or --database, the platform lives in memory.
+    #[arg(long, value_name = "FILE", global = true, conflicts_with = "database")]
     pub state: Option<PathBuf>,
+    /// Keep the platform in PostgreSQL (postgres://user:password@host:port/db); several
+    /// backend processes on one database behave as one backend.
+    #[arg(long, value_name = "URL", global = true)]
+    pub database: Option<String>,
     /// Serve the console's Trunk build from DIR, with config.json pointing at this backend.
     #[arg(long = "static", value_name = "DIR")]
     pub static_dir: Option<PathBuf>,
@@ -42,17 +48,74 @@ pub struct Options {
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     pub allow_origin: Vec<String>,
     /// Run the simulated phases this many times faster.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, global = true)]
     pub speed: f64,
     /// Enable /__control/… (device offline, failing updates, injected faults). Tests only.
     #[arg(long)]
     pub enable_faults: bool,
     /// Seed for ids and simulated logs.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, global = true)]
     pub seed: u64,
     /// The user recorded as creator and in history.
     #[arg(long, default_value = "developer@rio.dev")]
     pub user: String,
+    /// Something to do instead of serving.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What `rio-backend` can do besides serving.
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Fill the store (--state or --database) with a synthetic fleet: robots at ten sites and
+    /// deployments on them in realistic phases, for benchmarks and for trying the console at
+    /// scale.
+    SeedFleet {
+        /// How many deployments.
+        #[arg(long, default_value_t = 10_000)]
+        deployments: usize,
+        /// How many robots.
+        #[arg(long, default_value_t = 1_000)]
+        devices: usize,
+    },
+}
+
+impl Options {
+    /// Where the platform is kept.
+    pub fn location(&self) -> db::Location {
+        match (&self.database, &self.state) {
+            (Some(url), _) => db::Location::Postgres(url.clone()),
+            (None, Some(path)) => db::Location::Sqlite(path.clone()),
+            (None, None) => db::Location::Memory,
+        }
+    }
+
+    /// The simulation's speed, checked.
+    pub fn sim_config(&self) -> Result<SimConfig, StartError> {
+        if !(self.speed.is_finite() && self.speed > 0.0) {
+            return Err(StartError::Speed(self.speed));
+        }
+        Ok(SimConfig::with_speed(self.speed))
+    }
+}
+
+/// Why the backend cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// `--speed` is not a positive number.
+    #[error("--speed must be a positive number, not {0}")]
+    Speed(f64),
+    /// The store could not be opened.
+    #[error("cannot open the store at {location}: {source}")]
+    Store {
+        /// Where.
+        location: String,
+        /// Why.
+        source: db::OpenError,
+    },
+    /// The console's files could not be read.
+    #[error("{0}")]
+    Site(String),
 }
 
 /// What every handler can reach.
@@ -61,7 +124,7 @@ pub struct AppState {
     /// The options the server started with.
     pub options: Arc<Options>,
     /// The simulated platform.
-    pub store: Arc<store::Store>,
+    pub store: db::Store,
     /// Idempotency keys being processed.
     pub in_flight: Arc<api::InFlight>,
     /// Injected faults.
@@ -74,31 +137,34 @@ pub struct AppState {
 
 impl AppState {
     /// Opens the store and reads the site as the options say.
-    pub fn new(options: Options) -> Result<AppState, String> {
-        if !(options.speed.is_finite() && options.speed > 0.0) {
-            return Err(format!(
-                "--speed must be a positive number, not {}",
-                options.speed
-            ));
-        }
-        let store = store::Store::open(
-            options.state.clone(),
-            options.seed,
-            SimConfig::with_speed(options.speed),
-        )?;
+    pub fn new(options: Options) -> Result<AppState, StartError> {
+        let store = open_store(&options)?;
         let site = match &options.static_dir {
-            Some(dir) => Some(Arc::new(site::Site::new(dir, &options.frame_ancestors)?)),
+            Some(dir) => Some(Arc::new(
+                site::Site::new(dir, &options.frame_ancestors).map_err(StartError::Site)?,
+            )),
             None => None,
         };
         Ok(AppState {
             options: Arc::new(options),
-            store: Arc::new(store),
+            store,
             in_flight: Arc::default(),
             faults: Arc::default(),
             requests: Arc::default(),
             site,
         })
     }
+}
+
+/// Opens the store the options name.
+pub fn open_store(options: &Options) -> Result<db::Store, StartError> {
+    let location = options.location();
+    db::Store::open(&location, options.seed, options.sim_config()?).map_err(|source| {
+        StartError::Store {
+            location: db::describe(&location),
+            source,
+        }
+    })
 }
 
 /// The whole application.
@@ -165,16 +231,14 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves, then saves the state.
+/// Serves until `shutdown` resolves, finishing the requests under way (every change is
+/// committed before it is answered, so there is nothing more to save).
 pub async fn serve(
     state: AppState,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> Result<(), String> {
-    let store = Arc::clone(&state.store);
+) -> std::io::Result<()> {
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await
-        .map_err(|e| e.to_string())?;
-    store.flush().await
 }

@@ -11,6 +11,13 @@ async fn main() -> std::process::ExitCode {
         )
         .init();
     let options = backend::Options::parse();
+    if let Some(backend::Command::SeedFleet {
+        deployments,
+        devices,
+    }) = options.command
+    {
+        return seed_fleet(&options, deployments, devices);
+    }
     let listen = options.listen;
     let state = match backend::AppState::new(options) {
         Ok(state) => state,
@@ -29,11 +36,42 @@ async fn main() -> std::process::ExitCode {
     tracing::info!("rio-backend listening on http://{listen}");
     match backend::serve(state, listener, shutdown_signal()).await {
         Ok(()) => {
-            tracing::info!("stopped; state saved");
+            tracing::info!("stopped");
             std::process::ExitCode::SUCCESS
         }
         Err(error) => {
             tracing::error!("{error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// `seed-fleet`: fills the store and says what it made.
+fn seed_fleet(
+    options: &backend::Options,
+    deployments: usize,
+    devices: usize,
+) -> std::process::ExitCode {
+    let seeded = backend::open_store(options)
+        .map_err(|e| e.to_string())
+        .and_then(|store| {
+            store
+                .seed_fleet(deployments, devices)
+                .map_err(|e| e.to_string())
+        });
+    match seeded {
+        Ok(report) => {
+            tracing::info!(
+                "added {} deployments on {} robots to {} in {:.1} s",
+                report.deployments,
+                report.devices,
+                backend::db::describe(&options.location()),
+                report.seconds
+            );
+            std::process::ExitCode::SUCCESS
+        }
+        Err(error) => {
+            tracing::error!("cannot seed a fleet: {error}");
             std::process::ExitCode::FAILURE
         }
     }

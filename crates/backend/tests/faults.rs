@@ -1,5 +1,6 @@
 //! Simulation controls and injected faults: absent by default, each kind working when enabled.
 
+#[macro_use]
 mod common;
 
 use common::{Server, dashboard};
@@ -246,45 +247,6 @@ async fn html_malformed_and_truncated_bodies() {
 }
 
 #[tokio::test]
-async fn a_dropped_connection_still_commits_the_change() {
-    let server = Server::start(&["--enable-faults"]).await;
-    add(
-        &server,
-        json!({"method": "POST", "path": "/api/v1/deployments", "kind": "drop", "times": 1}),
-    )
-    .await;
-    let lost = server
-        .client
-        .post(server.url("/api/v1/deployments"))
-        .header("idempotency-key", "lost-1")
-        .header("content-type", "application/json")
-        .body(dashboard("web-lost").to_string())
-        .send()
-        .await;
-    let failed = match lost {
-        Err(_) => true,
-        Ok(response) => response.bytes().await.is_err(),
-    };
-    assert!(failed, "the answer never arrives");
-    let retry = server
-        .client
-        .post(server.url("/api/v1/deployments"))
-        .header("idempotency-key", "lost-1")
-        .header("content-type", "application/json")
-        .body(dashboard("web-lost").to_string())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(retry.status(), 201);
-    let (_, named) = server.get("/api/v1/deployments?search=web-lost").await;
-    assert_eq!(
-        named["items"].as_array().unwrap().len(),
-        1,
-        "the retry created nothing new"
-    );
-}
-
-#[tokio::test]
 async fn a_delay_holds_the_answer() {
     let server = Server::start(&["--enable-faults"]).await;
     add(
@@ -295,77 +257,6 @@ async fn a_delay_holds_the_answer() {
     let started = std::time::Instant::now();
     assert_eq!(server.get("/api/v1/networks").await.0, 200);
     assert!(started.elapsed() >= std::time::Duration::from_millis(400));
-}
-
-#[tokio::test]
-async fn controls_take_a_device_offline_and_fail_the_next_update() {
-    let server = Server::start(&["--enable-faults"]).await;
-    let id = server.deployment_id("amr-nav-tokyo").await;
-    let (status, device) = server
-        .send(
-            Method::POST,
-            "/__control/devices/dev-amr-01/offline",
-            &json!({}),
-        )
-        .await;
-    assert_eq!((status, device["status"].as_str()), (200, Some("OFFLINE")));
-    let (_, deployment) = server.get(&format!("/api/v1/deployments/{id}")).await;
-    assert_eq!(
-        (
-            deployment["status"].as_str(),
-            deployment["errors"][0].as_str()
-        ),
-        (Some("Error"), Some("DEP_E151"))
-    );
-    server
-        .send(
-            Method::POST,
-            "/__control/devices/dev-amr-01/online",
-            &json!({}),
-        )
-        .await;
-
-    let dashboard_id = server.deployment_id("fleet-dashboard-prod").await;
-    assert_eq!(
-        server
-            .send(
-                Method::POST,
-                &format!("/__control/deployments/{dashboard_id}/fail-next-update"),
-                &json!({})
-            )
-            .await
-            .0,
-        204
-    );
-    let request = json!({"expectedGeneration": 3, "components": ["comp-dashboard-web"]});
-    assert_eq!(
-        server
-            .send(
-                Method::PATCH,
-                &format!("/api/v1/deployments/{dashboard_id}"),
-                &request
-            )
-            .await
-            .0,
-        202
-    );
-    let failed = server.wait_phase(&dashboard_id, "Failed to update").await;
-    assert_eq!(failed["currentGeneration"], 4);
-
-    assert_eq!(
-        server
-            .send(Method::POST, "/__control/reset", &json!({}))
-            .await
-            .0,
-        204
-    );
-    let (_, reset) = server
-        .get(&format!(
-            "/api/v1/deployments/{}",
-            server.deployment_id("fleet-dashboard-prod").await
-        ))
-        .await;
-    assert_eq!(reset["currentGeneration"], 3, "reset brings back the seed");
 }
 
 #[tokio::test]
@@ -404,37 +295,6 @@ async fn a_body_fault_answers_exactly_its_bytes_status_and_type() {
         (422, Some("body"))
     );
     assert_eq!(server.get("/api/v1/networks").await.0, 200, "used up");
-}
-
-#[tokio::test]
-async fn a_late_answer_is_the_state_when_the_request_arrived() {
-    let server = Server::start(&["--enable-faults"]).await;
-    let id = server.deployment_id("fleet-dashboard-prod").await;
-    let path = format!("/api/v1/deployments/{id}");
-    add(
-        &server,
-        json!({"method": "GET", "path": path, "kind": "late", "delayMs": 1500, "times": 1}),
-    )
-    .await;
-    let late = {
-        let (client, url) = (server.client.clone(), server.url(&path));
-        tokio::spawn(async move {
-            client
-                .get(url)
-                .send()
-                .await
-                .unwrap()
-                .json::<serde_json::Value>()
-                .await
-                .unwrap()
-        })
-    };
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let request = json!({"expectedGeneration": 3, "components": ["comp-dashboard-web"]});
-    assert_eq!(server.send(Method::PATCH, &path, &request).await.0, 202);
-    let old = late.await.unwrap();
-    assert_eq!(old["currentGeneration"], 3, "read before the update: {old}");
-    assert_eq!(server.get(&path).await.1["currentGeneration"], 4);
 }
 
 #[tokio::test]
@@ -500,4 +360,145 @@ async fn the_request_log_counts_what_clients_sent_refused_ones_too() {
     assert_eq!(log(Method::DELETE).await.unwrap().status(), 204);
     let list: serde_json::Value = log(Method::GET).await.unwrap().json().await.unwrap();
     assert_eq!(list, json!([]));
+}
+
+on_both_stores! {
+    async fn a_dropped_connection_still_commits_the_change(store) {
+        let server = Server::on(&store, &["--enable-faults"]).await;
+        add(
+            &server,
+            json!({"method": "POST", "path": "/api/v1/deployments", "kind": "drop", "times": 1}),
+        )
+        .await;
+        let lost = server
+            .client
+            .post(server.url("/api/v1/deployments"))
+            .header("idempotency-key", "lost-1")
+            .header("content-type", "application/json")
+            .body(dashboard("web-lost").to_string())
+            .send()
+            .await;
+        let failed = match lost {
+            Err(_) => true,
+            Ok(response) => response.bytes().await.is_err(),
+        };
+        assert!(failed, "the answer never arrives");
+        let retry = server
+            .client
+            .post(server.url("/api/v1/deployments"))
+            .header("idempotency-key", "lost-1")
+            .header("content-type", "application/json")
+            .body(dashboard("web-lost").to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(retry.status(), 201);
+        let (_, named) = server.get("/api/v1/deployments?search=web-lost").await;
+        assert_eq!(
+            named["items"].as_array().unwrap().len(),
+            1,
+            "the retry created nothing new"
+        );
+    }
+
+    async fn controls_take_a_device_offline_and_fail_the_next_update(store) {
+        let server = Server::on(&store, &["--enable-faults"]).await;
+        let id = server.deployment_id("amr-nav-tokyo").await;
+        let (status, device) = server
+            .send(
+                Method::POST,
+                "/__control/devices/dev-amr-01/offline",
+                &json!({}),
+            )
+            .await;
+        assert_eq!((status, device["status"].as_str()), (200, Some("OFFLINE")));
+        let (_, deployment) = server.get(&format!("/api/v1/deployments/{id}")).await;
+        assert_eq!(
+            (
+                deployment["status"].as_str(),
+                deployment["errors"][0].as_str()
+            ),
+            (Some("Error"), Some("DEP_E151"))
+        );
+        server
+            .send(
+                Method::POST,
+                "/__control/devices/dev-amr-01/online",
+                &json!({}),
+            )
+            .await;
+
+        let dashboard_id = server.deployment_id("fleet-dashboard-prod").await;
+        assert_eq!(
+            server
+                .send(
+                    Method::POST,
+                    &format!("/__control/deployments/{dashboard_id}/fail-next-update"),
+                    &json!({})
+                )
+                .await
+                .0,
+            204
+        );
+        let request = json!({"expectedGeneration": 3, "components": ["comp-dashboard-web"]});
+        assert_eq!(
+            server
+                .send(
+                    Method::PATCH,
+                    &format!("/api/v1/deployments/{dashboard_id}"),
+                    &request
+                )
+                .await
+                .0,
+            202
+        );
+        let failed = server.wait_phase(&dashboard_id, "Failed to update").await;
+        assert_eq!(failed["currentGeneration"], 4);
+
+        assert_eq!(
+            server
+                .send(Method::POST, "/__control/reset", &json!({}))
+                .await
+                .0,
+            204
+        );
+        let (_, reset) = server
+            .get(&format!(
+                "/api/v1/deployments/{}",
+                server.deployment_id("fleet-dashboard-prod").await
+            ))
+            .await;
+        assert_eq!(reset["currentGeneration"], 3, "reset brings back the seed");
+    }
+
+    async fn a_late_answer_is_the_state_when_the_request_arrived(store) {
+        let server = Server::on(&store, &["--enable-faults"]).await;
+        let id = server.deployment_id("fleet-dashboard-prod").await;
+        let path = format!("/api/v1/deployments/{id}");
+        add(
+            &server,
+            json!({"method": "GET", "path": path, "kind": "late", "delayMs": 1500, "times": 1}),
+        )
+        .await;
+        let late = {
+            let (client, url) = (server.client.clone(), server.url(&path));
+            tokio::spawn(async move {
+                client
+                    .get(url)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json::<serde_json::Value>()
+                    .await
+                    .unwrap()
+            })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let request = json!({"expectedGeneration": 3, "components": ["comp-dashboard-web"]});
+        assert_eq!(server.send(Method::PATCH, &path, &request).await.0, 202);
+        let old = late.await.unwrap();
+        assert_eq!(old["currentGeneration"], 3, "read before the update: {old}");
+        assert_eq!(server.get(&path).await.1["currentGeneration"], 4);
+    }
+
 }

@@ -105,7 +105,10 @@ fn a_static_dir_without_index_html_is_refused_at_start() {
     ])
     .unwrap();
     let error = backend::AppState::new(options).err().unwrap();
-    assert!(error.contains("trunk build --release"), "{error}");
+    assert!(
+        error.to_string().contains("trunk build --release"),
+        "{error}"
+    );
 }
 
 #[tokio::test]

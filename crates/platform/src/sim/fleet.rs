@@ -181,7 +181,7 @@ pub fn records<'a>(
                 if at.plus(settle) >= spec.now {
                     break;
                 }
-                let fail = roll >= 20 && roll < 30 && generation + 1 == updates;
+                let fail = (20..30).contains(&roll) && generation + 1 == updates;
                 let components = record
                     .deployment
                     .component_info
@@ -195,7 +195,7 @@ pub fn records<'a>(
                 record.start_update(&update, FLEET_USER, fail, at, every);
                 record.advance_phases(config, &world, &unpullable, spec.now);
             }
-            if roll >= 30 && roll < 80 {
+            if (30..80).contains(&roll) {
                 let stop = at.plus(rng.below(30 * Millis::DAY as u64) as i64);
                 if stop < spec.now {
                     record.deprovision(&world, stop, every);

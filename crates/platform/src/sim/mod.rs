@@ -29,7 +29,7 @@ use crate::wire::{
 };
 
 pub use engine::{Fail, IdempotencyEntry, Rows};
-pub use logs::LogSpan;
+pub use logs::{LogSpan, page as log_page};
 pub use record::{
     Book, CLOUD_EXEC_FAILED, DEPENDENCY_ERROR, DEVICE_EXEC_FAILED, DEVICE_OFFLINE,
     IMAGE_PULL_FAILED, Record,

@@ -1,0 +1,162 @@
+//! PostgreSQL, for several backend processes on one database. Writes run in READ COMMITTED
+//! (the counter row every write takes first puts them in one order); reads run on a
+//! REPEATABLE READ snapshot so a page, its counts and its resourceVersion agree.
+
+use std::collections::HashMap;
+
+use postgres::error::SqlState;
+use postgres::types::{ToSql, Type};
+use postgres::{Client, NoTls, Statement};
+
+use super::driver::{DbError, Dialect, Driver, Value};
+use super::workers::Workers;
+
+/// Connections per backend process.
+const CONNECTIONS: usize = 8;
+
+/// The database threads for the database at `url`; the first connection is made now, so a
+/// bad URL or a database that is down is an error at start.
+pub fn workers(url: &str) -> Result<Workers, DbError> {
+    let url = url.to_string();
+    let workers = Workers::new(CONNECTIONS, None, move || open(&url))?;
+    workers.run_blocking(|slot| slot.driver().map(|_| ()))?;
+    Ok(workers)
+}
+
+fn open(url: &str) -> Result<Box<dyn Driver>, DbError> {
+    let client = Client::connect(url, NoTls)
+        .map_err(|e| DbError::fatal(format!("cannot connect to {}: {e}", redact(url))))?;
+    Ok(Box::new(Postgres {
+        client,
+        statements: HashMap::new(),
+    }))
+}
+
+/// The URL without its password, for logs and errors.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+struct Postgres {
+    client: Client,
+    /// Prepared statements by SQL text (a statement belongs to its connection).
+    statements: HashMap<String, Statement>,
+}
+
+fn error(e: postgres::Error) -> DbError {
+    let detail = e
+        .as_db_error()
+        .map_or_else(|| e.to_string(), |db| db.message().to_string());
+    match e.code() {
+        Some(code)
+            if *code == SqlState::T_R_SERIALIZATION_FAILURE
+                || *code == SqlState::T_R_DEADLOCK_DETECTED
+                || *code == SqlState::UNIQUE_VIOLATION =>
+        {
+            DbError::conflict(format!("another writer got there first: {detail}"))
+        }
+        _ if e.is_closed() => DbError::broken(format!("the database connection is lost: {detail}")),
+        _ => DbError::fatal(format!("database error: {detail}")),
+    }
+}
+
+impl Postgres {
+    fn prepare(&mut self, sql: &str) -> Result<Statement, DbError> {
+        if let Some(statement) = self.statements.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(sql).map_err(error)?;
+        self.statements.insert(sql.to_string(), statement.clone());
+        Ok(statement)
+    }
+}
+
+fn params(values: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
+    values
+        .iter()
+        .map(|v| match v {
+            Value::Int(n) => n as &(dyn ToSql + Sync),
+            Value::Text(t) => t as &(dyn ToSql + Sync),
+            Value::Null => &NULL_TEXT as &(dyn ToSql + Sync),
+        })
+        .collect()
+}
+
+static NULL_TEXT: Option<String> = None;
+
+impl Driver for Postgres {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn begin(&mut self, write: bool) -> Result<(), DbError> {
+        self.batch(if write {
+            "BEGIN ISOLATION LEVEL READ COMMITTED"
+        } else {
+            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        })
+    }
+
+    fn commit(&mut self) -> Result<(), DbError> {
+        self.batch("COMMIT")
+    }
+
+    fn rollback(&mut self) -> Result<(), DbError> {
+        self.batch("ROLLBACK")
+    }
+
+    fn batch(&mut self, sql: &str) -> Result<(), DbError> {
+        self.client.batch_execute(sql).map_err(error)
+    }
+
+    fn query(&mut self, sql: &str, values: &[Value]) -> Result<Vec<Vec<Value>>, DbError> {
+        let statement = self.prepare(sql)?;
+        let rows = self
+            .client
+            .query(&statement, &params(values))
+            .map_err(error)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut columns = Vec::with_capacity(row.len());
+            for (i, column) in row.columns().iter().enumerate() {
+                let value = match *column.type_() {
+                    Type::INT8 => row
+                        .try_get::<_, Option<i64>>(i)
+                        .map_err(error)?
+                        .map_or(Value::Null, Value::Int),
+                    Type::INT4 => row
+                        .try_get::<_, Option<i32>>(i)
+                        .map_err(error)?
+                        .map_or(Value::Null, |n| Value::Int(i64::from(n))),
+                    Type::BOOL => row
+                        .try_get::<_, Option<bool>>(i)
+                        .map_err(error)?
+                        .map_or(Value::Null, |b| Value::Int(i64::from(b))),
+                    _ => row
+                        .try_get::<_, Option<String>>(i)
+                        .map_err(error)?
+                        .map_or(Value::Null, Value::Text),
+                };
+                columns.push(value);
+            }
+            out.push(columns);
+        }
+        Ok(out)
+    }
+
+    fn execute(&mut self, sql: &str, values: &[Value]) -> Result<u64, DbError> {
+        let statement = self.prepare(sql)?;
+        self.client
+            .execute(&statement, &params(values))
+            .map_err(error)
+    }
+}
