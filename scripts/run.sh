@@ -11,9 +11,14 @@ if [ "$mode" = demo ]; then
 fi
 
 target_dir="${CARGO_TARGET_DIR:-target}"
-state="${RIO_STATE:-.rio/state.json}"
-cargo build -q -p backend --bin rio-backend --locked
-"$target_dir/debug/rio-backend" --listen 127.0.0.1:8081 --state "$state" &
+# The platform is kept in a SQLite database; a .rio/state.json of earlier versions is imported
+# once (into .rio/state.db) and used from then on.
+state="${RIO_STATE:-.rio/rio.db}"
+if [ -z "${RIO_STATE:-}" ] && [ ! -e .rio/rio.db ] && [ -f .rio/state.json ]; then
+  state=.rio/state.json
+fi
+cargo build -q --release -p backend --bin rio-backend --locked
+"$target_dir/release/rio-backend" --listen 127.0.0.1:8081 --state "$state" &
 backend_pid=$!
 trap 'kill "$backend_pid" 2>/dev/null || true; wait "$backend_pid" 2>/dev/null || true' EXIT INT TERM
 for _ in $(seq 1 100); do

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the tools rio-console needs, by exact version, only when missing. Idempotent.
 #   scripts/setup.sh run    what `make run` needs (wasm target, Trunk, wasm-bindgen, wasm-opt)
-#   scripts/setup.sh test   the above plus Chromium + ChromeDriver for the browser tests
+#   scripts/setup.sh test   the above plus Chromium + ChromeDriver for the browser tests and
+#                           PostgreSQL's server for the backend's tests
 set -euo pipefail
 
 TRUNK_VERSION=0.21.14
@@ -59,6 +60,20 @@ if [ "$what" = test ]; then
       sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
     else
       die "the browser tests need chromium and chromedriver on PATH (Debian: apt-get install chromium chromium-driver)."
+    fi
+  fi
+  # PostgreSQL's server, for the tests of the backend on PostgreSQL (a throwaway cluster each run).
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+      say "installing Debian postgresql"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    elif command -v apt-get >/dev/null && command -v sudo >/dev/null; then
+      say "installing Debian postgresql (sudo)"
+      sudo apt-get update -qq
+      sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    else
+      die "the backend's tests need PostgreSQL's server (Debian: apt-get install postgresql)."
     fi
   fi
   chromium --version >/dev/null 2>&1 || die "chromium is installed but does not start: $(chromium --version 2>&1 | head -1)"

@@ -13,6 +13,20 @@ WASM=wasm32-unknown-unknown
 
 step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
 
+# The backend's tests run on SQLite and on PostgreSQL: a throwaway cluster for this run, unless
+# RIO_TEST_POSTGRES already names a server to use.
+pg_dir=""
+stop_postgres() { [ -z "$pg_dir" ] || { scripts/postgres.sh stop "$pg_dir"; rm -rf "$pg_dir"; }; }
+trap stop_postgres EXIT
+start_postgres() {
+  [ -z "${RIO_TEST_POSTGRES:-}" ] || return 0
+  pg_dir="$(mktemp -d "${TMPDIR:-/tmp}/rio-postgres.XXXXXX")"
+  step "a throwaway PostgreSQL cluster for the backend's tests"
+  RIO_TEST_POSTGRES="$(scripts/postgres.sh start "$pg_dir")"
+  export RIO_TEST_POSTGRES
+  echo "$RIO_TEST_POSTGRES"
+}
+
 run_step() {
   case "$1" in
     fmt)
@@ -31,7 +45,8 @@ run_step() {
         echo "crates/platform must not depend on the crates above" >&2
         exit 1
       fi
-      step "native tests (cargo test)"
+      start_postgres
+      step "native tests (cargo test), the backend's on SQLite and PostgreSQL"
       cargo test --workspace --exclude rio-e2e --locked
       cargo test -p rio-e2e --lib --bins --locked ;;
     component)

@@ -3,6 +3,7 @@
 
 pub mod backend_site;
 pub mod bench;
+pub mod bench_backend;
 pub mod browser;
 pub mod page;
 pub mod site;

@@ -40,6 +40,13 @@ impl Value {
     }
 }
 
+/// Column `i` of a row (NULL when the row is shorter: a query's columns are ours, but a short
+/// row must not stop the server).
+pub fn col(row: &[Value], i: usize) -> &Value {
+    static NULL: Value = Value::Null;
+    row.get(i).unwrap_or(&NULL)
+}
+
 impl From<i64> for Value {
     fn from(n: i64) -> Value {
         Value::Int(n)

@@ -14,7 +14,7 @@ use platform::list::{
 use platform::wire::{CatalogFilter, Deployment, Package, PackageSummary, catalog_order};
 use serde_json::value::RawValue;
 
-use super::driver::{DbError, Dialect, Value};
+use super::driver::{DbError, Dialect, Value, col};
 use super::rows::{FLEET_SCOPE, SqlRows, label_scope, package_scope};
 
 /// A stored object, sent as it is.
@@ -61,21 +61,68 @@ impl Filter {
     }
 }
 
-/// The filters of `query` other than the phase.
-fn scope_filter(filter: &mut Filter, query: &DeploymentQuery, dialect: Dialect) {
-    for label in &query.labels {
+/// Lists that match at most this many deployments are found through the indexes of their
+/// filters and then sorted; larger ones are read in the sort order until the page is full.
+const SMALL: u64 = 2_000;
+
+/// How a list's rows are found. The database's planner cannot know how many rows a label or a
+/// phase matches; the kept counts tell us, so we choose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    /// Few match: the filters' indexes lead (labels, trigrams of the search, phases), then sort.
+    Driven,
+    /// Many match: walk the sort order's index and check each row until the page is full.
+    Scan,
+}
+
+/// The filters of `query` other than the phase (its labels from `labels`, the ones the FROM
+/// clause does not already hold).
+fn scope_filter(
+    filter: &mut Filter,
+    query: &DeploymentQuery,
+    labels: &[platform::wire::Label],
+    dialect: Dialect,
+    plan: Plan,
+) {
+    for label in labels {
         let key = filter.bind(label.key.as_str().into());
         let value = filter.bind(label.value.as_str().into());
-        filter.and(format!(
-            "EXISTS (SELECT 1 FROM deployment_labels l WHERE l.key = {key} AND l.value = {value} AND l.deployment_id = d.id)"
-        ));
+        let labelled = format!(
+            "SELECT l.deployment_id FROM deployment_labels l WHERE l.key = {key} AND l.value = {value}"
+        );
+        filter.and(match plan {
+            Plan::Driven => format!("d.id IN ({labelled})"),
+            Plan::Scan => format!("EXISTS ({labelled} AND l.deployment_id = d.id)"),
+        });
     }
     if !query.search.is_empty() {
-        let search = filter.bind(query.search.as_str().into());
-        filter.and(match dialect {
-            Dialect::Sqlite => format!("instr(d.name_fold, {search}) > 0"),
-            Dialect::Postgres => format!("strpos(d.name_fold, {search}) > 0"),
-        });
+        let trigrams = plan == Plan::Driven && query.search.chars().count() >= 3;
+        match dialect {
+            Dialect::Sqlite => {
+                if trigrams {
+                    let phrase =
+                        filter.bind(format!("\"{}\"", query.search.replace('"', "\"\"")).into());
+                    filter.and(format!(
+                        "d.rowid IN (SELECT rowid FROM deployment_names WHERE deployment_names MATCH {phrase})"
+                    ));
+                }
+                let search = filter.bind(query.search.as_str().into());
+                filter.and(format!("instr(d.name_fold, {search}) > 0"));
+            }
+            Dialect::Postgres => {
+                if trigrams {
+                    let escaped = query
+                        .search
+                        .replace('\\', "\\\\")
+                        .replace('%', "\\%")
+                        .replace('_', "\\_");
+                    let pattern = filter.bind(format!("%{escaped}%").into());
+                    filter.and(format!("d.name_fold LIKE {pattern}"));
+                }
+                let search = filter.bind(query.search.as_str().into());
+                filter.and(format!("strpos(d.name_fold, {search}) > 0"));
+            }
+        }
     }
     if !query.package_id.is_empty() {
         let package = filter.bind(query.package_id.as_str().into());
@@ -113,18 +160,48 @@ impl SqlRows<'_> {
         let query = &request.query;
         let version = self.meta("rv")?;
         let counts = self.counts(query, version)?;
-        let column = sort_column(query.sort);
+        let total = counts.total(query);
+        let plan = if total <= SMALL {
+            Plan::Driven
+        } else {
+            Plan::Scan
+        };
         let mut filter = Filter::new();
-        scope_filter(&mut filter, query, self.dialect);
+        // Many deployments with a label, newest first (the fleet's usual view): the label's
+        // own index, kept in creation order, leads, and only the page's rows are read.
+        let lead = match (plan, query.sort, query.labels.as_slice()) {
+            (Plan::Scan, SortKey::Created, [first, ..]) => Some(first),
+            _ => None,
+        };
+        let (from, column, id) = match lead {
+            Some(label) => {
+                let key = filter.bind(label.key.as_str().into());
+                let value = filter.bind(label.value.as_str().into());
+                filter.and(format!("l0.key = {key} AND l0.value = {value}"));
+                (
+                    "deployment_labels l0 JOIN deployments d ON d.id = l0.deployment_id",
+                    "l0.created",
+                    "l0.deployment_id",
+                )
+            }
+            None => ("deployments d", sort_column(query.sort), "d.id"),
+        };
+        let others = &query.labels[usize::from(lead.is_some())..];
+        scope_filter(&mut filter, query, others, self.dialect, plan);
         if let Some(ranks) = query.phase_ranks() {
             let placeholders: Vec<String> = ranks
                 .iter()
                 .map(|rank| filter.bind(Value::Int(*rank as i64)))
                 .collect();
+            // `+` keeps the phase index out when many rows match: the sort order's index leads.
+            let column = match plan {
+                Plan::Driven => "d.phase_rank",
+                Plan::Scan => "+d.phase_rank",
+            };
             filter.and(if placeholders.is_empty() {
                 "1 = 0".to_string()
             } else {
-                format!("d.phase_rank IN ({})", placeholders.join(", "))
+                format!("{column} IN ({})", placeholders.join(", "))
             });
         }
         let (comparison, direction) = match query.order {
@@ -133,15 +210,17 @@ impl SqlRows<'_> {
         };
         if let Some(after) = &request.after {
             let value = filter.bind(sort_param(&after.value));
-            let id = filter.bind(after.id.as_str().into());
-            filter.and(format!("({column}, d.id) {comparison} ({value}, {id})"));
+            let after_id = filter.bind(after.id.as_str().into());
+            filter.and(format!(
+                "({column}, {id}) {comparison} ({value}, {after_id})"
+            ));
         }
         let limit = match request.limit {
             Some(limit) => format!(" LIMIT {}", filter.bind(Value::Int(limit as i64 + 1))),
             None => String::new(),
         };
         let sql = format!(
-            "SELECT d.id, {column}, d.deployment FROM deployments d{} ORDER BY {column} {direction}, d.id {direction}{limit}",
+            "SELECT d.id, {column}, d.deployment FROM {from}{} ORDER BY {column} {direction}, {id} {direction}{limit}",
             filter.sql()
         );
         let mut rows = self.db.query(&sql, &filter.params)?;
@@ -151,8 +230,8 @@ impl SqlRows<'_> {
         }
         let next = rows.last().filter(|_| more).map(|last| {
             request.continue_token(&list::Cursor {
-                value: sort_value(query.sort, &last[1]),
-                id: last[0].text().to_string(),
+                value: sort_value(query.sort, col(last, 1)),
+                id: col(last, 0).text().to_string(),
             })
         });
         let items = rows
@@ -168,7 +247,7 @@ impl SqlRows<'_> {
         Ok(Page {
             items,
             next,
-            total: counts.total(query),
+            total,
             counts: counts.to_map(),
             resource_version: version.to_string(),
         })
@@ -193,11 +272,11 @@ impl SqlRows<'_> {
                 &[scope.into()],
             )?;
             for row in rows {
-                if let Some(slot) = usize::try_from(row[0].int())
+                if let Some(slot) = usize::try_from(col(&row, 0).int())
                     .ok()
                     .and_then(|r| counts.0.get_mut(r))
                 {
-                    *slot = u64::try_from(row[1].int()).unwrap_or(0);
+                    *slot = u64::try_from(col(&row, 1).int()).unwrap_or(0);
                 }
             }
             return Ok(counts);
@@ -216,17 +295,23 @@ impl SqlRows<'_> {
             return Ok(counts);
         }
         let mut filter = Filter::new();
-        scope_filter(&mut filter, query, self.dialect);
+        scope_filter(
+            &mut filter,
+            query,
+            &query.labels,
+            self.dialect,
+            Plan::Driven,
+        );
         let sql = format!(
             "SELECT d.phase_rank, count(*) FROM deployments d{} GROUP BY d.phase_rank",
             filter.sql()
         );
         for row in self.db.query(&sql, &filter.params)? {
-            if let Some(slot) = usize::try_from(row[0].int())
+            if let Some(slot) = usize::try_from(col(&row, 0).int())
                 .ok()
                 .and_then(|r| counts.0.get_mut(r))
             {
-                *slot = u64::try_from(row[1].int()).unwrap_or(0);
+                *slot = u64::try_from(col(&row, 1).int()).unwrap_or(0);
             }
         }
         let mut cache = self
@@ -323,7 +408,7 @@ impl SqlRows<'_> {
         let next = rows
             .last()
             .filter(|_| more)
-            .map(|last| request.continue_token(u64::try_from(last[0].int()).unwrap_or(0)));
+            .map(|last| request.continue_token(u64::try_from(col(last, 0).int()).unwrap_or(0)));
         let items = rows
             .into_iter()
             .map(|row| {
@@ -360,7 +445,7 @@ impl SqlRows<'_> {
             .query("SELECT body FROM packages ORDER BY seq", &[])?
             .into_iter()
             .map(|row| {
-                serde_json::from_str(row[0].text())
+                serde_json::from_str(col(&row, 0).text())
                     .map_err(|e| DbError::fatal(format!("a stored package cannot be read: {e}")))
             })
             .collect()

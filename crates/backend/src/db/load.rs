@@ -81,6 +81,12 @@ pub fn reset(
     for table in DATA_TABLES {
         rows.db.execute(&format!("DELETE FROM {table}"), &[])?;
     }
+    if rows.dialect == super::Dialect::Sqlite {
+        rows.db.execute(
+            "INSERT INTO deployment_names (deployment_names) VALUES ('delete-all')",
+            &[],
+        )?;
+    }
     load(rows, &seed::seeded(seed_value, now, config))
 }
 
@@ -173,6 +179,8 @@ pub fn seed_fleet(
             .map_err(|e| DbError::fatal(e.to_string()))?;
         written += batch.len();
     }
+    // Fresh statistics, so the planners see how many rows each label and phase holds.
+    conn.driver()?.batch("ANALYZE")?;
     store.forget_counts();
     Ok(FleetReport {
         deployments: written,

@@ -10,7 +10,7 @@ use platform::time::Millis;
 use platform::wire::{Deployment, Device, Package, RoutedNetwork};
 
 use super::CountsCache;
-use super::driver::{DbError, Dialect, Driver, Value};
+use super::driver::{DbError, Dialect, Driver, Value, col};
 
 /// Rows written per multi-row INSERT.
 const CHUNK: usize = 400;
@@ -218,6 +218,7 @@ impl<'a> SqlRows<'a> {
                         label.key.as_str().into(),
                         label.value.as_str().into(),
                         id.clone(),
+                        Value::Int(record.book.created.0),
                     ]);
                 }
                 for target in record.linked_ids() {
@@ -247,9 +248,24 @@ impl<'a> SqlRows<'a> {
                 &insert_sql("deployments", &columns, chunk.len(), ""),
                 &values,
             )?;
+            if self.dialect == Dialect::Sqlite {
+                // The names' trigrams, keyed by the rows' rowids (see `schema`).
+                let ids: Vec<Value> = chunk
+                    .iter()
+                    .map(|r| Value::Text(r.deployment.deployment_id.clone()))
+                    .collect();
+                let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+                self.db.execute(
+                    &format!(
+                        "INSERT INTO deployment_names (rowid, name) SELECT rowid, name_fold FROM deployments WHERE id IN ({})",
+                        placeholders.join(", ")
+                    ),
+                    &ids,
+                )?;
+            }
             self.insert_pairs(
                 "deployment_labels",
-                &["key", "value", "deployment_id"],
+                &["key", "value", "deployment_id", "created"],
                 labels,
             )?;
             self.insert_pairs("deployment_links", &["target", "source"], links)?;
@@ -439,9 +455,9 @@ impl Rows for SqlRows<'_> {
         let Some(row) = rows.into_iter().next() else {
             return Ok(None);
         };
-        let deployment: Deployment = parse(row[0].text(), "deployment")?;
-        let mut book: Book = parse(row[1].text(), "deployment's bookkeeping")?;
-        book.version = u64::try_from(row[2].int()).unwrap_or(0);
+        let deployment: Deployment = parse(col(&row, 0).text(), "deployment")?;
+        let mut book: Book = parse(col(&row, 1).text(), "deployment's bookkeeping")?;
+        book.version = u64::try_from(col(&row, 2).int()).unwrap_or(0);
         Ok(Some(Record { deployment, book }))
     }
 
@@ -535,10 +551,10 @@ impl Rows for SqlRows<'_> {
             &[key.into()],
         )?;
         Ok(rows.into_iter().next().and_then(|row| {
-            let at = Millis(row[2].int());
+            let at = Millis(col(&row, 2).int());
             engine::key_is_fresh(at, now).then(|| IdempotencyEntry {
-                body: row[0].text().to_string(),
-                deployment_id: row[1].text().to_string(),
+                body: col(&row, 0).text().to_string(),
+                deployment_id: col(&row, 1).text().to_string(),
                 at,
             })
         }))

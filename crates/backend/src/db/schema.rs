@@ -7,7 +7,8 @@
 //! - `deployments`: the public view (`deployment`) and the simulator's bookkeeping (`book`),
 //!   with `rv`, creation time, name (and its folded form for `search`), phase rank, generation,
 //!   package and the start of the current stage as columns.
-//! - `deployment_labels`, `deployment_links` (dependencies and volumes, by target),
+//! - `deployment_labels` (with the deployment's creation time, so a label's deployments are
+//!   indexed newest first), `deployment_links` (dependencies and volumes, by target),
 //!   `deployment_devices`: what lists filter on and what changes reach.
 //! - `counts`: deployments per phase for the whole fleet, each package and each label, kept in
 //!   the same transaction as every change, so the common lists never count rows.
@@ -44,8 +45,10 @@ CREATE INDEX IF NOT EXISTS deployments_due ON deployments (phase_rank, stage_sta
 CREATE INDEX IF NOT EXISTS deployments_package ON deployments (package_id, created, id);
 CREATE TABLE IF NOT EXISTS deployment_labels (
     key TEXT {c} NOT NULL, value TEXT {c} NOT NULL, deployment_id TEXT {c} NOT NULL,
+    created {int} NOT NULL,
     PRIMARY KEY (key, value, deployment_id)
 );
+CREATE INDEX IF NOT EXISTS deployment_labels_created ON deployment_labels (key, value, created, deployment_id);
 CREATE TABLE IF NOT EXISTS deployment_links (
     target TEXT {c} NOT NULL, source TEXT {c} NOT NULL, PRIMARY KEY (target, source)
 );
@@ -77,6 +80,21 @@ CREATE INDEX IF NOT EXISTS idempotency_at ON idempotency (at);
 CREATE TABLE IF NOT EXISTS update_failures (id TEXT PRIMARY KEY);
 ";
 
+/// The trigram index `search` uses: an FTS5 table of folded names keyed by the deployments'
+/// rowid (SQLite), a trigram GIN index (PostgreSQL, with the pg_trgm extension that Debian's
+/// server package ships).
+fn search_index(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Sqlite => {
+            "CREATE VIRTUAL TABLE IF NOT EXISTS deployment_names USING fts5(name, tokenize = 'trigram', content = '');"
+        }
+        Dialect::Postgres => {
+            "CREATE EXTENSION IF NOT EXISTS pg_trgm;
+             CREATE INDEX IF NOT EXISTS deployments_name_trigrams ON deployments USING gin (name_fold gin_trgm_ops);"
+        }
+    }
+}
+
 /// Creates the tables that are missing. On PostgreSQL, several processes starting at once take
 /// turns (an advisory lock held for the session's first transaction).
 pub fn create(driver: &mut dyn Driver) -> Result<(), DbError> {
@@ -92,7 +110,9 @@ pub fn create(driver: &mut dyn Driver) -> Result<(), DbError> {
     if dialect == Dialect::Postgres {
         driver.batch("SELECT pg_advisory_xact_lock(7461)")?;
     }
-    let created = driver.batch(&sql);
+    let created = driver
+        .batch(&sql)
+        .and_then(|()| driver.batch(search_index(dialect)));
     match created {
         Ok(()) => driver.commit(),
         Err(error) => {
