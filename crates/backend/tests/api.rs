@@ -3,7 +3,7 @@
 #[macro_use]
 mod common;
 
-use common::{Server, dashboard};
+use common::{Server, assert_exactly_one_applied, dashboard, statuses};
 use platform::time::Millis;
 use reqwest::Method;
 use serde_json::json;
@@ -590,30 +590,16 @@ on_both_stores! {
         let id = server.deployment_id("fleet-dashboard-prod").await;
         let path = server.url(&format!("/api/v1/deployments/{id}"));
         let body = json!({"expectedGeneration": 3, "components": ["comp-dashboard-web"]}).to_string();
-        let tasks: Vec<_> = (0..20)
+        let requests = (0..20)
             .map(|_| {
-                let request = server
+                server
                     .client
                     .patch(&path)
                     .header("content-type", "application/json")
-                    .body(body.clone());
-                tokio::spawn(async move { request.send().await.unwrap().status().as_u16() })
+                    .body(body.clone())
             })
             .collect();
-        let mut statuses = Vec::new();
-        for task in tasks {
-            statuses.push(task.await.unwrap());
-        }
-        assert_eq!(
-            statuses.iter().filter(|s| **s == 202).count(),
-            1,
-            "{statuses:?}"
-        );
-        assert_eq!(
-            statuses.iter().filter(|s| **s == 409).count(),
-            19,
-            "{statuses:?}"
-        );
+        assert_exactly_one_applied(&statuses(requests).await);
         let (_, deployment) = server.get(&format!("/api/v1/deployments/{id}")).await;
         assert_eq!(deployment["currentGeneration"], 4);
         let (_, history) = server

@@ -8,7 +8,7 @@ mod common;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::Backing;
+use common::{Backing, assert_exactly_one_applied, statuses};
 use serde_json::{Value, json};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_rio-backend");
@@ -337,27 +337,10 @@ async fn twenty_updates_over_two_processes_apply_exactly_once() {
     a.wait_phase(&id, "Succeeded").await;
     let path = format!("/api/v1/deployments/{id}");
     let body = json!({"expectedGeneration": 1, "components": ["comp-dashboard-web"]});
-    let tasks: Vec<_> = (0..20)
-        .map(|i| {
-            let request =
-                if i % 2 == 0 { &a } else { &b }.request(reqwest::Method::PATCH, &path, &body);
-            tokio::spawn(async move { request.send().await.unwrap().status().as_u16() })
-        })
+    let requests = (0..20)
+        .map(|i| if i % 2 == 0 { &a } else { &b }.request(reqwest::Method::PATCH, &path, &body))
         .collect();
-    let mut statuses = Vec::new();
-    for task in tasks {
-        statuses.push(task.await.unwrap());
-    }
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 202).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 409).count(),
-        19,
-        "{statuses:?}"
-    );
+    assert_exactly_one_applied(&statuses(requests).await);
     for server in [&a, &b] {
         let (_, deployment) = server.get(&path).await;
         assert_eq!(deployment["currentGeneration"], 2);
@@ -492,4 +475,52 @@ async fn two_processes_watching_one_deployment_move_it_once() {
     let (_, history) = a.get(&format!("{path}/history")).await;
     assert_eq!(history["items"].as_array().unwrap().len(), 1);
     assert_eq!(history["items"][0]["status"], "succeeded");
+}
+
+#[tokio::test]
+async fn a_process_killed_during_writes_loses_nothing_the_other_still_serves() {
+    let (_store, a, mut b) = two_on_postgres().await;
+    let writes: Vec<_> = (0..20)
+        .map(|i| {
+            let server = if i % 2 == 0 { &a } else { &b };
+            let request = server.request(
+                reqwest::Method::POST,
+                "/api/v1/deployments",
+                &web(&format!("split-{i}")),
+            );
+            tokio::spawn(async move {
+                match request.send().await {
+                    Ok(response) if response.status() == 201 => response
+                        .json::<Value>()
+                        .await
+                        .ok()
+                        .and_then(|d| d["deploymentId"].as_str().map(str::to_string)),
+                    _ => None,
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(15)).await;
+    b.child.kill().unwrap(); // SIGKILL one of the two while writes are under way
+    let _ = b.child.wait();
+    let mut acknowledged = Vec::new();
+    for write in writes {
+        acknowledged.extend(write.await.unwrap());
+    }
+    assert!(!acknowledged.is_empty(), "the surviving process answered");
+    for id in &acknowledged {
+        let (status, _) = a.get(&format!("/api/v1/deployments/{id}")).await;
+        assert_eq!(
+            status, 200,
+            "{id} was acknowledged but the surviving process does not know it"
+        );
+    }
+    let (status, _) = a
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/deployments",
+            &web("after-the-kill"),
+        )
+        .await;
+    assert_eq!(status, 201, "the surviving process keeps writing");
 }

@@ -729,7 +729,7 @@ fn state_round_trips_and_a_wrong_format_is_refused() {
     assert!(Platform::from_json("{}").is_err());
     let other = platform
         .to_json()
-        .replacen("\"format\":1", "\"format\":99", 1);
+        .replacen("\"format\":2", "\"format\":99", 1);
     assert!(
         Platform::from_json(&other)
             .unwrap_err()
@@ -938,4 +938,29 @@ fn the_generation_saturates_instead_of_overflowing() {
         )
         .unwrap();
     assert_eq!(updated.current_generation, u64::MAX);
+}
+
+#[test]
+fn a_state_saved_in_format_1_is_read() {
+    let mut platform = world();
+    platform
+        .provision(&dashboard("web"), "ana", at(0), Some("k"))
+        .unwrap();
+    platform.advance(at(30));
+    // Format 1 kept each record's bookkeeping beside its deployment, not under `book`.
+    let mut old: serde_json::Value = serde_json::from_str(&platform.to_json()).unwrap();
+    old["format"] = 1.into();
+    for record in old["records"].as_array_mut().unwrap() {
+        let book = record["book"].as_object().unwrap().clone();
+        let fields = record.as_object_mut().unwrap();
+        fields.remove("book");
+        fields.extend(book);
+    }
+    let restored = Platform::from_json(&old.to_string()).unwrap();
+    assert_eq!(restored.records(), platform.records());
+    assert_eq!(
+        restored.to_json(),
+        platform.to_json(),
+        "saved again in format 2"
+    );
 }

@@ -8,13 +8,15 @@ use std::sync::PoisonError;
 
 use platform::PlatformError;
 use platform::list::{
-    self, Changes, DeploymentQuery, DeviceListRequest, DevicePage, ListRequest, MAX_CHANGES, Order,
-    Page, PhaseCounts, SortKey, SortValue,
+    self, Changes, DeploymentQuery, ListRequest, MAX_CHANGES, Order, Page, PhaseCounts, SortKey,
 };
-use platform::wire::{CatalogFilter, Deployment, Package, PackageSummary, catalog_order};
+use platform::wire::Deployment;
 use serde_json::value::RawValue;
 
-use super::driver::{DbError, Dialect, Value, col};
+use super::driver::{DbError, Value, col};
+use super::filter::{
+    Filter, Plan, SMALL, scope_filter, sort_column, sort_param, sort_value, take_page,
+};
 use super::rows::{FLEET_SCOPE, SqlRows, label_scope, package_scope};
 
 /// A stored object, sent as it is.
@@ -23,135 +25,10 @@ pub type Raw = Box<RawValue>;
 /// Filters cached per process (each with the counts of one resourceVersion).
 const CACHED_COUNTS: usize = 64;
 
-fn raw(text: String) -> Result<Raw, DbError> {
+/// A stored object's JSON text, checked, to send as it is.
+pub(super) fn raw(text: String) -> Result<Raw, DbError> {
     RawValue::from_string(text)
         .map_err(|e| DbError::fatal(format!("a stored object is not JSON: {e}")))
-}
-
-/// A WHERE clause being built, with its parameters.
-struct Filter {
-    clauses: Vec<String>,
-    params: Vec<Value>,
-}
-
-impl Filter {
-    fn new() -> Filter {
-        Filter {
-            clauses: Vec::new(),
-            params: Vec::new(),
-        }
-    }
-
-    /// The next parameter's placeholder for `value`.
-    fn bind(&mut self, value: Value) -> String {
-        self.params.push(value);
-        format!("${}", self.params.len())
-    }
-
-    fn and(&mut self, clause: String) {
-        self.clauses.push(clause);
-    }
-
-    fn sql(&self) -> String {
-        if self.clauses.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", self.clauses.join(" AND "))
-        }
-    }
-}
-
-/// Lists that match at most this many deployments are found through the indexes of their
-/// filters and then sorted; larger ones are read in the sort order until the page is full.
-const SMALL: u64 = 2_000;
-
-/// How a list's rows are found. The database's planner cannot know how many rows a label or a
-/// phase matches; the kept counts tell us, so we choose.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Plan {
-    /// Few match: the filters' indexes lead (labels, trigrams of the search, phases), then sort.
-    Driven,
-    /// Many match: walk the sort order's index and check each row until the page is full.
-    Scan,
-}
-
-/// The filters of `query` other than the phase (its labels from `labels`, the ones the FROM
-/// clause does not already hold).
-fn scope_filter(
-    filter: &mut Filter,
-    query: &DeploymentQuery,
-    labels: &[platform::wire::Label],
-    dialect: Dialect,
-    plan: Plan,
-) {
-    for label in labels {
-        let key = filter.bind(label.key.as_str().into());
-        let value = filter.bind(label.value.as_str().into());
-        let labelled = format!(
-            "SELECT l.deployment_id FROM deployment_labels l WHERE l.key = {key} AND l.value = {value}"
-        );
-        filter.and(match plan {
-            Plan::Driven => format!("d.id IN ({labelled})"),
-            Plan::Scan => format!("EXISTS ({labelled} AND l.deployment_id = d.id)"),
-        });
-    }
-    if !query.search.is_empty() {
-        let trigrams = plan == Plan::Driven && query.search.chars().count() >= 3;
-        match dialect {
-            Dialect::Sqlite => {
-                if trigrams {
-                    let phrase =
-                        filter.bind(format!("\"{}\"", query.search.replace('"', "\"\"")).into());
-                    filter.and(format!(
-                        "d.rowid IN (SELECT rowid FROM deployment_names WHERE deployment_names MATCH {phrase})"
-                    ));
-                }
-                let search = filter.bind(query.search.as_str().into());
-                filter.and(format!("instr(d.name_fold, {search}) > 0"));
-            }
-            Dialect::Postgres => {
-                if trigrams {
-                    let escaped = query
-                        .search
-                        .replace('\\', "\\\\")
-                        .replace('%', "\\%")
-                        .replace('_', "\\_");
-                    let pattern = filter.bind(format!("%{escaped}%").into());
-                    filter.and(format!("d.name_fold LIKE {pattern}"));
-                }
-                let search = filter.bind(query.search.as_str().into());
-                filter.and(format!("strpos(d.name_fold, {search}) > 0"));
-            }
-        }
-    }
-    if !query.package_id.is_empty() {
-        let package = filter.bind(query.package_id.as_str().into());
-        filter.and(format!("d.package_id = {package}"));
-    }
-}
-
-/// The column `key` sorts on.
-fn sort_column(key: SortKey) -> &'static str {
-    match key {
-        SortKey::Created => "d.created",
-        SortKey::Name => "d.name",
-        SortKey::Phase => "d.phase_rank",
-        SortKey::Generation => "d.generation",
-    }
-}
-
-fn sort_param(value: &SortValue) -> Value {
-    match value {
-        SortValue::Int(n) => Value::Int(*n),
-        SortValue::Text(t) => Value::Text(t.clone()),
-    }
-}
-
-fn sort_value(key: SortKey, value: &Value) -> SortValue {
-    match key {
-        SortKey::Name => SortValue::Text(value.text().to_string()),
-        _ => SortValue::Int(value.int()),
-    }
 }
 
 impl SqlRows<'_> {
@@ -215,19 +92,13 @@ impl SqlRows<'_> {
                 "({column}, {id}) {comparison} ({value}, {after_id})"
             ));
         }
-        let limit = match request.limit {
-            Some(limit) => format!(" LIMIT {}", filter.bind(Value::Int(limit as i64 + 1))),
-            None => String::new(),
-        };
+        let limit = filter.limit(request.limit);
         let sql = format!(
             "SELECT d.id, {column}, d.deployment FROM {from}{} ORDER BY {column} {direction}, {id} {direction}{limit}",
             filter.sql()
         );
         let mut rows = self.db.query(&sql, &filter.params)?;
-        let more = request.limit.is_some_and(|limit| rows.len() > limit);
-        if more {
-            rows.truncate(request.limit.unwrap_or(0));
-        }
+        let more = take_page(&mut rows, request.limit);
         let next = rows.last().filter(|_| more).map(|last| {
             request.continue_token(&list::Cursor {
                 value: sort_value(query.sort, col(last, 1)),
@@ -357,114 +228,5 @@ impl SqlRows<'_> {
             changed.push((deployment, raw(text)?));
         }
         Ok(Ok(list::apply::changes(changed, query, version)))
-    }
-
-    /// A page of the devices list.
-    pub fn devices_page(
-        &mut self,
-        request: &DeviceListRequest,
-    ) -> Result<DevicePage<Raw>, DbError> {
-        let query = &request.query;
-        let mut filter = Filter::new();
-        if let Some(status) = &query.status {
-            let status = filter.bind(status.as_str().into());
-            filter.and(format!("d.status = {status}"));
-        }
-        if let Some(architecture) = &query.architecture {
-            let architecture = filter.bind(architecture.as_str().into());
-            filter.and(format!("d.architecture = {architecture}"));
-        }
-        for label in &query.labels {
-            let key = filter.bind(label.key.as_str().into());
-            let value = filter.bind(label.value.as_str().into());
-            filter.and(format!(
-                "EXISTS (SELECT 1 FROM device_labels l WHERE l.key = {key} AND l.value = {value} AND l.uuid = d.uuid)"
-            ));
-        }
-        let total_sql = format!("SELECT count(*) FROM devices d{}", filter.sql());
-        let total = self
-            .db
-            .query(&total_sql, &filter.params)?
-            .first()
-            .and_then(|r| r.first())
-            .map_or(0, Value::int);
-        if let Some(after) = request.after {
-            let after = filter.bind(Value::Int(i64::try_from(after).unwrap_or(i64::MAX)));
-            filter.and(format!("d.seq > {after}"));
-        }
-        let limit = match request.limit {
-            Some(limit) => format!(" LIMIT {}", filter.bind(Value::Int(limit as i64 + 1))),
-            None => String::new(),
-        };
-        let sql = format!(
-            "SELECT d.seq, d.body FROM devices d{} ORDER BY d.seq{limit}",
-            filter.sql()
-        );
-        let mut rows = self.db.query(&sql, &filter.params)?;
-        let more = request.limit.is_some_and(|limit| rows.len() > limit);
-        if more {
-            rows.truncate(request.limit.unwrap_or(0));
-        }
-        let next = rows
-            .last()
-            .filter(|_| more)
-            .map(|last| request.continue_token(u64::try_from(col(last, 0).int()).unwrap_or(0)));
-        let items = rows
-            .into_iter()
-            .map(|row| {
-                raw(row
-                    .into_iter()
-                    .nth(1)
-                    .map(Value::into_text)
-                    .unwrap_or_default())
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(DevicePage {
-            items,
-            next,
-            total: u64::try_from(total).unwrap_or(0),
-        })
-    }
-
-    /// A deployment as stored, to send as it is.
-    pub fn deployment_raw(&mut self, id: &str) -> Result<Option<Raw>, DbError> {
-        let rows = self.db.query(
-            "SELECT deployment FROM deployments WHERE id = $1",
-            &[id.into()],
-        )?;
-        rows.into_iter()
-            .next()
-            .and_then(|row| row.into_iter().next())
-            .map(|text| raw(text.into_text()))
-            .transpose()
-    }
-
-    /// Every catalog package, in the order they were added.
-    pub fn all_packages(&mut self) -> Result<Vec<Package>, DbError> {
-        self.db
-            .query("SELECT body FROM packages ORDER BY seq", &[])?
-            .into_iter()
-            .map(|row| {
-                serde_json::from_str(col(&row, 0).text())
-                    .map_err(|e| DbError::fatal(format!("a stored package cannot be read: {e}")))
-            })
-            .collect()
-    }
-
-    /// The catalog as `GET /packages` lists it.
-    pub fn packages(
-        &mut self,
-        search: &str,
-        category: Option<&str>,
-    ) -> Result<Vec<PackageSummary>, DbError> {
-        let filter = CatalogFilter::new(search, category.unwrap_or_default());
-        let mut found: Vec<PackageSummary> = self
-            .all_packages()?
-            .into_iter()
-            .map(|p| p.summary)
-            .filter(|p| filter.matches(p))
-            .collect();
-        found.sort_by(catalog_order);
-        Ok(found)
     }
 }

@@ -11,9 +11,13 @@
 //! - Reads: the deployments whose stage is due are moved on first (an indexed query that finds
 //!   nothing most of the time), then the read runs on a snapshot.
 
+mod catalog;
 mod driver;
+mod filter;
+mod insert;
 mod lists;
 mod load;
+mod operations;
 mod postgres;
 mod rows;
 mod schema;

@@ -266,3 +266,27 @@ impl Server {
 pub fn dashboard(name: &str) -> serde_json::Value {
     serde_json::json!({"name": name, "packageId": "pkg-fleet-dashboard", "planId": "plan-fleet-dashboard"})
 }
+
+/// Sends the requests at once; their statuses, in order.
+pub async fn statuses(requests: Vec<reqwest::RequestBuilder>) -> Vec<u16> {
+    let tasks: Vec<_> = requests
+        .into_iter()
+        .map(|request| tokio::spawn(async move { request.send().await.unwrap().status().as_u16() }))
+        .collect();
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    statuses
+}
+
+/// Of concurrent updates with one expected generation, exactly one was applied (202) and the
+/// others were refused as conflicts (409).
+pub fn assert_exactly_one_applied(statuses: &[u16]) {
+    let count = |code: u16| statuses.iter().filter(|s| **s == code).count();
+    assert_eq!(
+        (count(202), count(409)),
+        (1, statuses.len() - 1),
+        "{statuses:?}"
+    );
+}

@@ -307,9 +307,7 @@ pub fn follow_device<R: Rows + ?Sized>(
     for id in rows.on_device(uuid)? {
         if let Some(mut record) = rows.record(&id)? {
             let devices = devices_of(rows, &record)?;
-            let before = record.clone();
-            refresh(rows, &mut record, &devices, config, now)?;
-            if record != before {
+            if refresh(rows, &mut record, &devices, config, now)? {
                 rows.save(&record)?;
                 changed.push(id);
             }
@@ -343,14 +341,14 @@ fn devices_of<R: Rows + ?Sized>(rows: &mut R, record: &Record) -> Result<Vec<Dev
 }
 
 /// Brings `record`'s view of its dependencies and its running status up to date (what follows
-/// from its devices and dependencies).
+/// from its devices and dependencies); whether anything changed.
 fn refresh<R: Rows + ?Sized>(
     rows: &mut R,
     record: &mut Record,
     devices: &[Device],
     config: &SimConfig,
     now: Millis,
-) -> Result<(), R::Error> {
+) -> Result<bool, R::Error> {
     let mut views = BTreeMap::new();
     for reference in &record.deployment.dependent_deployments {
         let id = &reference.dependent_deployment_id;
@@ -366,9 +364,9 @@ fn refresh<R: Rows + ?Sized>(
             );
         }
     }
-    record.refresh_dependency_views(&views);
-    record.refresh_runtime_status(devices, &views, now, config.log_every_ms);
-    Ok(())
+    let shown = record.refresh_dependency_views(&views);
+    let status = record.refresh_runtime_status(devices, &views, now, config.log_every_ms);
+    Ok(shown || status)
 }
 
 /// After the deployments `changed` changed: every deployment that depends on one of them is
@@ -391,9 +389,7 @@ fn cascade<R: Rows + ?Sized>(
                 continue;
             };
             let devices = devices_of(rows, &record)?;
-            let before = record.clone();
-            refresh(rows, &mut record, &devices, config, now)?;
-            if record != before {
+            if refresh(rows, &mut record, &devices, config, now)? {
                 rows.save(&record)?;
                 queue.push_back(dependant);
             }

@@ -44,8 +44,8 @@ impl LogSpan {
 }
 
 /// After the deployment's components changed at `at`: closes the running span when a different
-/// set of components now runs, and opens one for the new set.
-pub fn note(record: &mut Record, at: Millis, every: i64) {
+/// set of components now runs, and opens one for the new set. Whether the spans changed.
+pub fn note(record: &mut Record, at: Millis, every: i64) -> bool {
     let deployment = &record.deployment;
     let writing = matches!(
         deployment.phase,
@@ -64,16 +64,19 @@ pub fn note(record: &mut Record, at: Millis, every: i64) {
     };
     let spans = &mut record.book.log_spans;
     let mut first_line = 0;
+    let mut closed = false;
     if let Some(last) = spans.last_mut() {
         if last.until.is_none() {
             if last.components == running && last.every == every {
-                return;
+                return false;
             }
             last.until = Some(at.max(last.from));
+            closed = true;
         }
         first_line = last.first_line + last.lines(at.max(last.from));
     }
-    if !running.is_empty() {
+    let opened = !running.is_empty();
+    if opened {
         spans.push(LogSpan {
             from: at,
             until: None,
@@ -84,6 +87,7 @@ pub fn note(record: &mut Record, at: Millis, every: i64) {
     }
     let excess = spans.len().saturating_sub(MAX_SPANS);
     spans.drain(..excess);
+    closed || opened
 }
 
 /// Lines after the line number `after` (from the oldest kept when empty), of one component if

@@ -34,7 +34,6 @@ pub struct Record {
     /// The public view.
     pub deployment: Deployment,
     /// Everything else (stored apart from the public view by the backend's databases).
-    #[serde(flatten)]
     pub book: Book,
 }
 
@@ -250,10 +249,11 @@ impl Record {
         }
     }
 
-    /// Shows the phase and status of each dependency as `views` give them.
-    pub fn refresh_dependency_views(&mut self, views: &BTreeMap<String, DependencyStatus>) {
+    /// Shows the phase and status of each dependency as `views` give them; whether that
+    /// changed anything.
+    pub fn refresh_dependency_views(&mut self, views: &BTreeMap<String, DependencyStatus>) -> bool {
         let deployment = &mut self.deployment;
-        deployment.dependent_deployment_status = deployment
+        let shown: BTreeMap<String, DependencyStatus> = deployment
             .dependent_deployments
             .iter()
             .filter_map(|d| {
@@ -261,6 +261,9 @@ impl Record {
                 views.get(id).map(|view| (id.clone(), view.clone()))
             })
             .collect();
+        let changed = shown != deployment.dependent_deployment_status;
+        deployment.dependent_deployment_status = shown;
+        changed
     }
 
     fn enter(&mut self, phase: Phase, status: Status, at: Millis, log_every: i64) {
@@ -476,7 +479,7 @@ impl Record {
 
     /// For a Succeeded deployment: components on offline devices are in Error (DEP_E151), a
     /// dependency that is not running puts it in Error (DEP_E156); otherwise it runs. Returns
-    /// whether the deployment's status or errors changed.
+    /// whether anything changed (a component, the deployment's status or errors, its logs).
     pub fn refresh_runtime_status(
         &mut self,
         devices: &[Device],
@@ -488,6 +491,7 @@ impl Record {
             return false;
         }
         let mut codes: Vec<String> = Vec::new();
+        let mut changed = false;
         for component in &mut self.deployment.component_info {
             let offline = component.runtime == Runtime::Device
                 && !device_online(devices, component.device_id.as_deref());
@@ -496,18 +500,25 @@ impl Record {
             } else {
                 (Status::Running, "")
             };
-            if offline {
-                component.error_code = vec![DEVICE_OFFLINE.into()];
+            let component_codes: Vec<String> = if offline {
                 if !codes.iter().any(|c| c == DEVICE_OFFLINE) {
                     codes.push(DEVICE_OFFLINE.into());
                 }
+                vec![DEVICE_OFFLINE.into()]
             } else {
-                component.error_code.clear();
+                Vec::new()
+            };
+            if component.error_code != component_codes || component.status != status {
+                component.error_code = component_codes;
+                component.status = status.clone();
+                changed = true;
             }
-            component.status = status.clone();
             for executable in &mut component.executables_status_info {
-                executable.status = status.clone();
-                executable.reason = reason.into();
+                if executable.status != status || executable.reason != reason {
+                    executable.status = status.clone();
+                    executable.reason = reason.into();
+                    changed = true;
+                }
             }
         }
         let dependency_down = self.deployment.dependent_deployments.iter().any(|d| {
@@ -523,9 +534,9 @@ impl Record {
         } else {
             Status::Error
         };
-        logs::note(self, now, log_every);
+        changed |= logs::note(self, now, log_every);
         if self.deployment.status == status && self.deployment.errors == codes {
-            return false;
+            return changed;
         }
         self.deployment.status = status;
         self.deployment.errors = codes;

@@ -1,0 +1,210 @@
+//! What the simulator's operations read and write ([`Rows`]): each reads and writes only the
+//! rows it names, by primary key or index. A changed deployment is saved with a conditional
+//! `UPDATE … WHERE rv = <the version it was read at>`: if another writer changed it since,
+//! nothing is written and the transaction runs again.
+
+use std::collections::BTreeSet;
+
+use platform::list::fold;
+use platform::sim::{Book, IdempotencyEntry, Record, Rng, Rows, engine};
+use platform::time::Millis;
+use platform::wire::{Deployment, Device, Package, RoutedNetwork};
+
+use super::driver::{DbError, Value, col};
+use super::rows::{SqlRows, json, parse, rank, scopes};
+
+impl Rows for SqlRows<'_> {
+    type Error = DbError;
+
+    fn package(&mut self, id: &str) -> Result<Option<Package>, DbError> {
+        self.one_text("SELECT body FROM packages WHERE id = $1", id)?
+            .map(|body| parse(&body, "package"))
+            .transpose()
+    }
+
+    fn device(&mut self, uuid: &str) -> Result<Option<Device>, DbError> {
+        self.one_text("SELECT body FROM devices WHERE uuid = $1", uuid)?
+            .map(|body| parse(&body, "device"))
+            .transpose()
+    }
+
+    fn save_device(&mut self, device: &Device) -> Result<(), DbError> {
+        self.version()?;
+        self.db.execute(
+            "UPDATE devices SET status = $1, body = $2 WHERE uuid = $3",
+            &[
+                device.status.as_str().into(),
+                json(device)?.into(),
+                device.uuid.as_str().into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn networks(&mut self) -> Result<Vec<RoutedNetwork>, DbError> {
+        self.texts("SELECT body FROM networks ORDER BY seq", &[])?
+            .iter()
+            .map(|body| parse(body, "network"))
+            .collect()
+    }
+
+    fn unpullable_images(&mut self) -> Result<BTreeSet<String>, DbError> {
+        Ok(self
+            .texts("SELECT image FROM unpullable", &[])?
+            .into_iter()
+            .collect())
+    }
+
+    fn record(&mut self, id: &str) -> Result<Option<Record>, DbError> {
+        let rows = self.db.query(
+            "SELECT deployment, book, rv FROM deployments WHERE id = $1",
+            &[id.into()],
+        )?;
+        let Some(row) = rows.into_iter().next() else {
+            return Ok(None);
+        };
+        let deployment: Deployment = parse(col(&row, 0).text(), "deployment")?;
+        let mut book: Book = parse(col(&row, 1).text(), "deployment's bookkeeping")?;
+        book.version = u64::try_from(col(&row, 2).int()).unwrap_or(0);
+        Ok(Some(Record { deployment, book }))
+    }
+
+    fn due(
+        &mut self,
+        in_progress_before: Millis,
+        provisioning_before: Millis,
+    ) -> Result<Vec<String>, DbError> {
+        self.due_ids(in_progress_before, provisioning_before, None)
+    }
+
+    fn dependants(&mut self, id: &str) -> Result<Vec<String>, DbError> {
+        self.texts(
+            "SELECT source FROM deployment_links WHERE target = $1",
+            &[id.into()],
+        )
+    }
+
+    fn on_device(&mut self, uuid: &str) -> Result<Vec<String>, DbError> {
+        self.texts(
+            "SELECT deployment FROM deployment_devices WHERE device = $1",
+            &[uuid.into()],
+        )
+    }
+
+    fn new_deployment_id(&mut self) -> Result<String, DbError> {
+        self.version()?;
+        // A sequence of its own (apart from the seeded world's), skipping any ID taken.
+        let start = Rng(self.seed ^ 0x5EED_1D5E_ED1D_5EED).next_u64();
+        loop {
+            let n = self.bump("next_id")? as u64;
+            let mut rng = Rng(start.wrapping_add(n.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
+            let id = rng.id("dep");
+            let taken = self.db.query(
+                "SELECT 1 FROM deployments WHERE id = $1",
+                &[id.as_str().into()],
+            )?;
+            if taken.is_empty() {
+                return Ok(id);
+            }
+        }
+    }
+
+    fn insert(&mut self, record: &Record) -> Result<(), DbError> {
+        self.insert_records(std::slice::from_ref(record))
+    }
+
+    fn save(&mut self, record: &Record) -> Result<(), DbError> {
+        let version = self.version()?;
+        let d = &record.deployment;
+        let id = d.deployment_id.as_str();
+        let rows = self.db.query(
+            "SELECT phase_rank FROM deployments WHERE id = $1",
+            &[id.into()],
+        )?;
+        let Some(old_rank) = rows.first().and_then(|r| r.first()).map(Value::int) else {
+            return self.insert(record);
+        };
+        let mut book = record.book.clone();
+        book.version = 0;
+        let changed = self.db.execute(
+            "UPDATE deployments SET rv = $1, name = $2, name_fold = $3, phase_rank = $4, generation = $5, stage_started = $6, deployment = $7, book = $8 WHERE id = $9 AND rv = $10",
+            &[
+                version.into(),
+                d.name.as_str().into(),
+                fold(&d.name).into(),
+                rank(d).into(),
+                i64::try_from(d.current_generation).unwrap_or(i64::MAX).into(),
+                record.book.stage_started.0.into(),
+                json(d)?.into(),
+                json(&book)?.into(),
+                id.into(),
+                i64::try_from(record.book.version).unwrap_or(-1).into(),
+            ],
+        )?;
+        if changed == 0 {
+            return Err(DbError::conflict(format!("{id} changed since it was read")));
+        }
+        if old_rank != rank(d) {
+            for scope in scopes(d) {
+                self.add_count(&scope, old_rank, -1)?;
+                self.add_count(&scope, rank(d), 1)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn idempotency(&mut self, key: &str, now: Millis) -> Result<Option<IdempotencyEntry>, DbError> {
+        let rows = self.db.query(
+            "SELECT body, deployment_id, at FROM idempotency WHERE key = $1",
+            &[key.into()],
+        )?;
+        Ok(rows.into_iter().next().and_then(|row| {
+            let at = Millis(col(&row, 2).int());
+            engine::key_is_fresh(at, now).then(|| IdempotencyEntry {
+                body: col(&row, 0).text().to_string(),
+                deployment_id: col(&row, 1).text().to_string(),
+                at,
+            })
+        }))
+    }
+
+    fn remember(&mut self, key: &str, entry: &IdempotencyEntry) -> Result<(), DbError> {
+        self.version()?;
+        let cutoff = entry.at.plus(-platform::sim::IDEMPOTENCY_TTL_MS);
+        self.db
+            .execute("DELETE FROM idempotency WHERE at <= $1", &[cutoff.0.into()])?;
+        self.db.execute(
+            "INSERT INTO idempotency (key, body, deployment_id, at) VALUES ($1, $2, $3, $4)",
+            &[
+                key.into(),
+                entry.body.as_str().into(),
+                entry.deployment_id.as_str().into(),
+                entry.at.0.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn take_update_failure(&mut self, id: &str) -> Result<bool, DbError> {
+        self.version()?;
+        for target in [id, ""] {
+            if self.db.execute(
+                "DELETE FROM update_failures WHERE id = $1",
+                &[target.into()],
+            )? > 0
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    fn set_update_failure(&mut self, id: Option<&str>) -> Result<(), DbError> {
+        self.version()?;
+        self.db.execute(
+            "INSERT INTO update_failures (id) VALUES ($1) ON CONFLICT DO NOTHING",
+            &[id.unwrap_or_default().into()],
+        )?;
+        Ok(())
+    }
+}
