@@ -384,6 +384,9 @@ on_both_stores! {
 
     async fn every_get_has_an_etag_and_a_matching_if_none_match_gets_304(store) {
         let server = Server::on(&store, &[]).await;
+        // The seeded deployment still starting would change the list's counts mid-test.
+        let starting = server.deployment_id("fleet-bridge-dev").await;
+        server.wait_phase(&starting, "Succeeded").await;
         let id = server.deployment_id("fleet-dashboard-prod").await;
         // Stopped: its logs no longer grow, so the page is the same from one request to the next.
         let stopped = server.deployment_id("fleet-bridge-trial").await;
@@ -792,4 +795,29 @@ on_both_stores! {
         );
     }
 
+}
+
+#[tokio::test]
+async fn search_works_for_a_postgresql_role_that_may_not_create_extensions() {
+    let store = common::Backing::postgres();
+    let common::Backing::Postgres(url) = &store else {
+        unreachable!("a PostgreSQL store");
+    };
+    let database = url.rsplit('/').next().unwrap_or_default().to_string();
+    let role = format!("{database}_limited");
+    // May create tables in the public schema, not extensions in the database.
+    store.sql(&format!(
+        "CREATE ROLE {role} LOGIN; GRANT CONNECT ON DATABASE {database} TO {role}; GRANT CREATE, USAGE ON SCHEMA public TO {role}"
+    ));
+    let limited = url.replacen("postgres@", &format!("{role}@"), 1);
+    let server = Server::start(&["--database", &limited]).await;
+    let (status, found) = server.get("/api/v1/deployments?search=NAV-T&limit=5").await;
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(found["total"], 1);
+    assert_eq!(found["items"][0]["name"], "amr-nav-tokyo");
+    assert_eq!(
+        store.sql("SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'"),
+        ["0"],
+        "the extension was not made"
+    );
 }

@@ -106,14 +106,24 @@ pub fn create(driver: &mut dyn Driver) -> Result<(), DbError> {
             Dialect::Postgres => "COLLATE \"C\"",
         },
     );
-    driver.begin(true)?;
-    if dialect == Dialect::Postgres {
-        driver.batch("SELECT pg_advisory_xact_lock(7461)")?;
+    in_transaction(driver, &sql)?;
+    // Without the trigram index (a PostgreSQL role that may not create the pg_trgm extension),
+    // `search` still works, reading the names in the list's order.
+    if let Err(error) = in_transaction(driver, search_index(dialect)) {
+        tracing::warn!("no trigram index for search ({error}); searches read every name");
     }
-    let created = driver
-        .batch(&sql)
-        .and_then(|()| driver.batch(search_index(dialect)));
-    match created {
+    Ok(())
+}
+
+/// Runs `sql` in a transaction of its own (PostgreSQL: one process at a time).
+fn in_transaction(driver: &mut dyn Driver, sql: &str) -> Result<(), DbError> {
+    driver.begin(true)?;
+    let done = match driver.dialect() {
+        Dialect::Postgres => driver.batch("SELECT pg_advisory_xact_lock(7461)"),
+        Dialect::Sqlite => Ok(()),
+    }
+    .and_then(|()| driver.batch(sql));
+    match done {
         Ok(()) => driver.commit(),
         Err(error) => {
             let _ = driver.rollback();
