@@ -59,13 +59,6 @@ fn both<T>(result: Result<Result<T, PlatformError>, DbError>) -> Result<T, Fail<
     }
 }
 
-fn missing(kind: &'static str, id: &str) -> Fail<DbError> {
-    Fail::Refused(PlatformError::NotFound {
-        kind,
-        id: id.to_string(),
-    })
-}
-
 async fn list_packages(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
@@ -99,7 +92,7 @@ async fn get_package(
             .read(move |rows, _| {
                 rows.package(&id)
                     .map_err(Fail::Store)?
-                    .ok_or_else(|| missing("package", &id))
+                    .ok_or_else(|| Fail::Refused(PlatformError::not_found("package", &id)))
             })
             .await,
     )?;
@@ -170,7 +163,7 @@ async fn get_deployment(
             .read(move |rows, _| {
                 rows.deployment_raw(&id)
                     .map_err(Fail::Store)?
-                    .ok_or_else(|| missing("deployment", &id))
+                    .ok_or_else(|| Fail::Refused(PlatformError::not_found("deployment", &id)))
             })
             .await,
     )?;
@@ -189,7 +182,7 @@ async fn history(
                 let record = rows
                     .record(&id)
                     .map_err(Fail::Store)?
-                    .ok_or_else(|| missing("deployment", &id))?;
+                    .ok_or_else(|| Fail::Refused(PlatformError::not_found("deployment", &id)))?;
                 Ok(record.book.history.into_iter().rev().collect::<Vec<_>>())
             })
             .await,
@@ -226,7 +219,7 @@ async fn logs(
                 let record = rows
                     .record(&id)
                     .map_err(Fail::Store)?
-                    .ok_or_else(|| missing("deployment", &id))?;
+                    .ok_or_else(|| Fail::Refused(PlatformError::not_found("deployment", &id)))?;
                 log_page(&record, component.as_deref(), &after, limit, now, max_lines)
                     .map_err(Fail::Refused)
             })

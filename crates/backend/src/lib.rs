@@ -3,9 +3,12 @@
 //! files, and (for tests) fault injection.
 
 pub mod api;
+pub mod controls;
 pub mod db;
 pub mod faults;
 pub mod http;
+pub mod layers;
+pub mod requests;
 pub mod site;
 
 use std::{net::SocketAddr, path::PathBuf, sync::Arc};
@@ -130,7 +133,7 @@ pub struct AppState {
     /// Injected faults.
     pub faults: Arc<faults::Faults>,
     /// The API requests seen (recorded with `--enable-faults` only).
-    pub requests: Arc<faults::Requests>,
+    pub requests: Arc<requests::Requests>,
     /// The console's files, when served.
     pub site: Option<Arc<site::Site>>,
 }
@@ -182,28 +185,28 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             api::idempotency_in_flight,
         ))
-        .layer(middleware::from_fn(http::require_json_body))
+        .layer(middleware::from_fn(layers::require_json_body))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            http::auth_and_project,
+            layers::auth_and_project,
         ))
-        .layer(middleware::from_fn_with_state(state.clone(), http::cors));
+        .layer(middleware::from_fn_with_state(state.clone(), layers::cors));
     // Tests count what a client sent, refused requests included: recorded outermost.
     let api = if state.options.enable_faults {
         api.layer(middleware::from_fn_with_state(
             state.clone(),
-            faults::record,
+            requests::record,
         ))
     } else {
         api
     };
     let mut app = Router::new().nest("/api/v1", api);
     if state.options.enable_faults {
-        let control = faults::routes()
-            .layer(middleware::from_fn(http::require_json_body))
+        let control = controls::routes()
+            .layer(middleware::from_fn(layers::require_json_body))
             .layer(middleware::from_fn_with_state(
                 state.clone(),
-                http::auth_and_project,
+                layers::auth_and_project,
             ));
         app = app.nest("/__control", control);
     }
@@ -226,8 +229,8 @@ pub fn router(state: AppState) -> Router {
         }
         None => app.fallback(api::not_found),
     };
-    app.layer(middleware::from_fn(http::security_headers))
-        .layer(middleware::from_fn(http::log_request))
+    app.layer(middleware::from_fn(layers::security_headers))
+        .layer(middleware::from_fn(layers::log_request))
         .with_state(state)
 }
 

@@ -117,7 +117,7 @@ pub fn inline_scripts(html: &str) -> Vec<&str> {
 }
 
 /// Adds the CSP to every answer of the site (`nosniff` and `no-referrer` are on every answer
-/// of the backend, see [`crate::http::security_headers`]).
+/// of the backend, see [`crate::layers::security_headers`]).
 pub async fn security_headers(
     State(state): State<AppState>,
     request: Request,

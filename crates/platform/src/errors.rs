@@ -81,6 +81,14 @@ pub enum PlatformError {
 }
 
 impl PlatformError {
+    /// No `kind` (`deployment`, `package`, `device`) with ID `id`.
+    pub fn not_found(kind: &'static str, id: &str) -> PlatformError {
+        PlatformError::NotFound {
+            kind,
+            id: id.to_string(),
+        }
+    }
+
     /// The API's snake_case error code.
     pub fn code(&self) -> &'static str {
         match self {

@@ -825,6 +825,15 @@ impl CatalogFilter {
     }
 }
 
+impl CatalogFilter {
+    /// The packages of `all` this filter lets through, in the catalog's order.
+    pub fn list(&self, all: impl IntoIterator<Item = PackageSummary>) -> Vec<PackageSummary> {
+        let mut found: Vec<PackageSummary> = all.into_iter().filter(|p| self.matches(p)).collect();
+        found.sort_by(catalog_order);
+        found
+    }
+}
+
 /// The catalog's order: name (case-insensitively), then version (numerically).
 pub fn catalog_order(a: &PackageSummary, b: &PackageSummary) -> std::cmp::Ordering {
     a.package_name

@@ -1,11 +1,11 @@
 //! The other lists (devices, packages) and one deployment as stored.
 
 use platform::list::{DeviceListRequest, DevicePage};
-use platform::wire::{CatalogFilter, Package, PackageSummary, catalog_order};
+use platform::wire::{CatalogFilter, Package, PackageSummary};
 
 use super::driver::{DbError, Value, col};
 use super::filter::{Filter, take_page};
-use super::lists::{Raw, raw};
+use super::lists::{Raw, raw, raw_column};
 use super::rows::SqlRows;
 
 impl SqlRows<'_> {
@@ -53,16 +53,7 @@ impl SqlRows<'_> {
             .last()
             .filter(|_| more)
             .map(|last| request.continue_token(u64::try_from(col(last, 0).int()).unwrap_or(0)));
-        let items = rows
-            .into_iter()
-            .map(|row| {
-                raw(row
-                    .into_iter()
-                    .nth(1)
-                    .map(Value::into_text)
-                    .unwrap_or_default())
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let items = raw_column(rows, 1)?;
         Ok(DevicePage {
             items,
             next,
@@ -101,14 +92,7 @@ impl SqlRows<'_> {
         search: &str,
         category: Option<&str>,
     ) -> Result<Vec<PackageSummary>, DbError> {
-        let filter = CatalogFilter::new(search, category.unwrap_or_default());
-        let mut found: Vec<PackageSummary> = self
-            .all_packages()?
-            .into_iter()
-            .map(|p| p.summary)
-            .filter(|p| filter.matches(p))
-            .collect();
-        found.sort_by(catalog_order);
-        Ok(found)
+        let all = self.all_packages()?.into_iter().map(|p| p.summary);
+        Ok(CatalogFilter::new(search, category.unwrap_or_default()).list(all))
     }
 }

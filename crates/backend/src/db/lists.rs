@@ -22,6 +22,19 @@ use super::rows::{FLEET_SCOPE, SqlRows, label_scope, package_scope};
 /// A stored object, sent as it is.
 pub type Raw = Box<RawValue>;
 
+/// Column `i` of every row, each a stored object to send as it is.
+pub(super) fn raw_column(rows: Vec<Vec<Value>>, i: usize) -> Result<Vec<Raw>, DbError> {
+    rows.into_iter()
+        .map(|row| {
+            raw(row
+                .into_iter()
+                .nth(i)
+                .map(Value::into_text)
+                .unwrap_or_default())
+        })
+        .collect()
+}
+
 /// Filters cached per process (each with the counts of one resourceVersion).
 const CACHED_COUNTS: usize = 64;
 
@@ -105,16 +118,7 @@ impl SqlRows<'_> {
                 id: col(last, 0).text().to_string(),
             })
         });
-        let items = rows
-            .into_iter()
-            .map(|row| {
-                raw(row
-                    .into_iter()
-                    .nth(2)
-                    .map(Value::into_text)
-                    .unwrap_or_default())
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let items = raw_column(rows, 2)?;
         Ok(Page {
             items,
             next,

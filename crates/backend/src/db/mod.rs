@@ -164,10 +164,9 @@ impl Store {
     /// platform to now changed.
     pub async fn write<T: Send + 'static>(
         &self,
-        op: impl FnMut(&mut SqlRows<'_>, Millis) -> Result<T, Fail<DbError>> + Send + 'static,
+        mut op: impl FnMut(&mut SqlRows<'_>, Millis) -> Result<T, Fail<DbError>> + Send + 'static,
     ) -> Result<Result<T, PlatformError>, DbError> {
         let store = self.clone();
-        let mut op = op;
         self.inner
             .workers
             .run(move |slot| store.transaction(slot, true, &mut |rows| op(rows, now())))
@@ -177,10 +176,9 @@ impl Store {
     /// Runs `op` on a snapshot, after moving the deployments whose stage is due.
     pub async fn read<T: Send + 'static>(
         &self,
-        op: impl FnMut(&mut SqlRows<'_>, Millis) -> Result<T, Fail<DbError>> + Send + 'static,
+        mut op: impl FnMut(&mut SqlRows<'_>, Millis) -> Result<T, Fail<DbError>> + Send + 'static,
     ) -> Result<Result<T, PlatformError>, DbError> {
         let store = self.clone();
-        let mut op = op;
         self.inner
             .workers
             .run(move |slot| {

@@ -7,111 +7,26 @@
 //! - a change of phase or status reaches the deployments that depend on it, along whole chains;
 //! - a device going offline or online reaches the deployments on that device.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 use crate::errors::{FieldError, PlatformError};
 use crate::phase::Phase;
 use crate::rules::{World, update::check_update, validate::validate_provision};
-use crate::sim::{IDEMPOTENCY_TTL_MS, SimConfig, record::Record};
+use crate::sim::{SimConfig, record::Record};
+
+pub use crate::sim::rows::{Fail, IdempotencyEntry, Rows, key_is_fresh};
 use crate::time::Millis;
 use crate::wire::{
-    DependencyStatus, Deployment, Device, DeviceStatus, Package, ProvisionRequest, RoutedNetwork,
-    UpdateRequest,
+    DependencyStatus, Deployment, Device, DeviceStatus, ProvisionRequest, UpdateRequest,
 };
 
 /// Most deployments one change may reach through dependency chains (a guard against cycles a
 /// hand-edited store could hold).
 const MAX_CASCADE: usize = 100_000;
 
-/// A remembered idempotency key: the request it came with and what it created.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct IdempotencyEntry {
-    /// The request body, as the platform re-encodes it.
-    pub body: String,
-    /// The deployment it created.
-    pub deployment_id: String,
-    /// When.
-    pub at: Millis,
-}
-
-/// Where the simulator keeps the platform. Reads return what is stored now; writes are kept
-/// by the store's transaction (a database) or at once (memory).
-pub trait Rows {
-    /// What can go wrong in the store itself (never a refusal of the platform's).
-    type Error;
-
-    /// A catalog package.
-    fn package(&mut self, id: &str) -> Result<Option<Package>, Self::Error>;
-    /// A device.
-    fn device(&mut self, uuid: &str) -> Result<Option<Device>, Self::Error>;
-    /// Stores a changed device.
-    fn save_device(&mut self, device: &Device) -> Result<(), Self::Error>;
-    /// Every routed network.
-    fn networks(&mut self) -> Result<Vec<RoutedNetwork>, Self::Error>;
-    /// Images whose pull fails.
-    fn unpullable_images(&mut self) -> Result<BTreeSet<String>, Self::Error>;
-
-    /// A deployment with its bookkeeping.
-    fn record(&mut self, id: &str) -> Result<Option<Record>, Self::Error>;
-    /// Deployments In progress since at most `in_progress_before`, or Provisioning since at most
-    /// `provisioning_before`: those whose stage is due.
-    fn due(
-        &mut self,
-        in_progress_before: Millis,
-        provisioning_before: Millis,
-    ) -> Result<Vec<String>, Self::Error>;
-    /// Deployments that depend on `id` or mount it as a volume (any phase).
-    fn dependants(&mut self, id: &str) -> Result<Vec<String>, Self::Error>;
-    /// Deployments with a component on the device `uuid` (any phase).
-    fn on_device(&mut self, uuid: &str) -> Result<Vec<String>, Self::Error>;
-    /// An ID no deployment has.
-    fn new_deployment_id(&mut self) -> Result<String, Self::Error>;
-    /// Stores a new deployment.
-    fn insert(&mut self, record: &Record) -> Result<(), Self::Error>;
-    /// Stores a changed deployment; a database refuses (and the operation is retried) when
-    /// someone else changed it since it was read (`record.book.version`).
-    fn save(&mut self, record: &Record) -> Result<(), Self::Error>;
-
-    /// The key's entry if it was used within [`IDEMPOTENCY_TTL_MS`] before `now`.
-    fn idempotency(
-        &mut self,
-        key: &str,
-        now: Millis,
-    ) -> Result<Option<IdempotencyEntry>, Self::Error>;
-    /// Remembers a key (and may forget keys older than [`IDEMPOTENCY_TTL_MS`]).
-    fn remember(&mut self, key: &str, entry: &IdempotencyEntry) -> Result<(), Self::Error>;
-    /// Whether the next update of `id` is set to fail, clearing the switch (the one for `id`,
-    /// else the one for any deployment).
-    fn take_update_failure(&mut self, id: &str) -> Result<bool, Self::Error>;
-    /// Sets the switch for `id`, or for the next update of any deployment.
-    fn set_update_failure(&mut self, id: Option<&str>) -> Result<(), Self::Error>;
-}
-
-/// Why an operation did not happen: the platform refused it, or the store failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fail<E> {
-    /// A refusal to answer the client with.
-    Refused(PlatformError),
-    /// The store's own failure.
-    Store(E),
-}
-
-impl<E> From<PlatformError> for Fail<E> {
-    fn from(error: PlatformError) -> Self {
-        Fail::Refused(error)
-    }
-}
-
 /// `Ok` or the store's error, for `?` inside operations.
 fn store<T, E>(result: Result<T, E>) -> Result<T, Fail<E>> {
     result.map_err(Fail::Store)
-}
-
-fn not_found(kind: &'static str, id: &str) -> PlatformError {
-    PlatformError::NotFound {
-        kind,
-        id: id.to_string(),
-    }
 }
 
 /// Moves every deployment whose stage is due at `now` through its stages, and what depends on
@@ -164,7 +79,7 @@ pub fn provision<R: Rows + ?Sized>(
         }
         return store(rows.record(&entry.deployment_id))?
             .map(|r| r.deployment)
-            .ok_or_else(|| not_found("deployment", &entry.deployment_id).into());
+            .ok_or_else(|| PlatformError::not_found("deployment", &entry.deployment_id).into());
     }
     let Some(package) = store(rows.package(&request.package_id))? else {
         return Err(PlatformError::Validation(vec![FieldError::new(
@@ -229,7 +144,8 @@ pub fn update<R: Rows + ?Sized>(
     now: Millis,
 ) -> Result<Deployment, Fail<R::Error>> {
     store(catch_up(rows, config, now))?;
-    let mut record = store(rows.record(id))?.ok_or_else(|| not_found("deployment", id))?;
+    let mut record =
+        store(rows.record(id))?.ok_or_else(|| PlatformError::not_found("deployment", id))?;
     let devices = store(devices_of(rows, &record))?;
     check_update(&record.deployment, request, &devices)?;
     let fail = store(rows.take_update_failure(id))?;
@@ -250,7 +166,8 @@ pub fn deprovision<R: Rows + ?Sized>(
     now: Millis,
 ) -> Result<Deployment, Fail<R::Error>> {
     store(catch_up(rows, config, now))?;
-    let mut record = store(rows.record(id))?.ok_or_else(|| not_found("deployment", id))?;
+    let mut record =
+        store(rows.record(id))?.ok_or_else(|| PlatformError::not_found("deployment", id))?;
     if record.deployment.phase == Phase::DeploymentStopped {
         return Ok(record.deployment);
     }
@@ -284,7 +201,8 @@ pub fn set_device_online<R: Rows + ?Sized>(
     now: Millis,
 ) -> Result<Device, Fail<R::Error>> {
     store(catch_up(rows, config, now))?;
-    let mut device = store(rows.device(uuid))?.ok_or_else(|| not_found("device", uuid))?;
+    let mut device =
+        store(rows.device(uuid))?.ok_or_else(|| PlatformError::not_found("device", uuid))?;
     device.status = if online {
         DeviceStatus::Online
     } else {
@@ -324,7 +242,7 @@ pub fn fail_next_update<R: Rows + ?Sized>(
     if let Some(id) = deployment_id
         && store(rows.record(id))?.is_none()
     {
-        return Err(not_found("deployment", id).into());
+        return Err(PlatformError::not_found("deployment", id).into());
     }
     store(rows.set_update_failure(deployment_id))
 }
@@ -396,9 +314,4 @@ fn cascade<R: Rows + ?Sized>(
         }
     }
     Ok(())
-}
-
-/// Whether an idempotency entry made at `at` still counts at `now`.
-pub fn key_is_fresh(at: Millis, now: Millis) -> bool {
-    now.since(at) < IDEMPOTENCY_TTL_MS
 }

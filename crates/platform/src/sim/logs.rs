@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::errors::{FieldError, PlatformError};
 use crate::phase::{Phase, Status};
-use crate::sim::{Rng, record::Record};
+use crate::sim::{Rng, fnv1a, record::Record};
 use crate::time::Millis;
 use crate::wire::{LogLine, LogPage, Runtime};
 
@@ -182,8 +182,8 @@ fn line(record: &Record, span: &LogSpan, number: u64) -> Option<LogLine> {
         .component_info
         .get(usize::from(position))?;
     let executable = component.executables_status_info.first()?;
-    let mut rng =
-        Rng(seed_of(&record.deployment.deployment_id) ^ number.wrapping_mul(0x2545_F491_4F6C_DD1D));
+    let mut rng = Rng(fnv1a(record.deployment.deployment_id.as_bytes())
+        ^ number.wrapping_mul(0x2545_F491_4F6C_DD1D));
     let lines = match (
         &component.runtime,
         component.name.contains("ros") || component.device_id.is_some(),
@@ -205,12 +205,5 @@ fn line(record: &Record, span: &LogSpan, number: u64) -> Option<LogLine> {
         executable: executable.name.clone(),
         stream: stream.into(),
         message,
-    })
-}
-
-/// FNV-1a of the ID: each deployment's lines differ.
-fn seed_of(id: &str) -> u64 {
-    id.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
     })
 }

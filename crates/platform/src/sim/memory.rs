@@ -1,8 +1,8 @@
 //! [`Platform`] as a store of the simulator's rows: deployments in a list with lookups by ID,
-//! by resourceVersion (the change feed), by transient phase (what may be due), by dependency and
-//! by device, so no operation walks the whole fleet.
+//! by transient phase (what may be due), by dependency and by device, so no operation walks the
+//! whole fleet.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::convert::Infallible;
 
 use super::engine::{IdempotencyEntry, Rows, key_is_fresh};
@@ -15,7 +15,6 @@ use crate::wire::{Device, Package, RoutedNetwork};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Index {
     by_id: HashMap<String, usize>,
-    by_version: BTreeMap<u64, usize>,
     transient: BTreeSet<usize>,
     dependants: HashMap<String, Vec<usize>>,
     on_device: HashMap<String, Vec<usize>>,
@@ -28,16 +27,9 @@ impl Platform {
         self.index = Index::default();
         let config = self.config;
         let records = std::mem::take(&mut self.records);
-        let unversioned = records.iter().any(|r| r.book.version == 0);
         for mut record in records {
             record.resume_logs(&config);
-            if unversioned {
-                record.book.version = 0;
-            }
             insert(self, record);
-        }
-        if unversioned {
-            self.epoch = self.revision;
         }
     }
 }
@@ -54,7 +46,6 @@ pub(super) fn insert(platform: &mut Platform, mut record: Record) {
     index
         .by_id
         .insert(record.deployment.deployment_id.clone(), position);
-    index.by_version.insert(record.book.version, position);
     if record.deployment.phase.is_transient() {
         index.transient.insert(position);
     }
@@ -70,18 +61,6 @@ pub(super) fn insert(platform: &mut Platform, mut record: Record) {
 /// Where the deployment `id` is in the list.
 pub(super) fn position(platform: &Platform, id: &str) -> Option<usize> {
     platform.index.by_id.get(id).copied()
-}
-
-/// Deployments changed after `since`, oldest change first; one more than
-/// [`crate::list::MAX_CHANGES`] at most (enough to know there are too many).
-pub(super) fn changed_since(platform: &Platform, since: u64) -> Vec<&Record> {
-    platform
-        .index
-        .by_version
-        .range(since.saturating_add(1)..)
-        .take(crate::list::MAX_CHANGES + 1)
-        .filter_map(|(_, position)| platform.records.get(*position))
-        .collect()
 }
 
 fn ids(platform: &Platform, positions: Option<&Vec<usize>>) -> Vec<String> {
@@ -174,10 +153,6 @@ impl Rows for Platform {
         };
         let version = self.touch();
         let index = &mut self.index;
-        if let Some(old) = self.records.get(position) {
-            index.by_version.remove(&old.book.version);
-        }
-        index.by_version.insert(version, position);
         if record.deployment.phase.is_transient() {
             index.transient.insert(position);
         } else {

@@ -12,6 +12,7 @@ mod memory;
 mod queries;
 mod record;
 mod rng;
+mod rows;
 pub mod seed;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -28,7 +29,7 @@ pub use record::{
     Book, CLOUD_EXEC_FAILED, DEPENDENCY_ERROR, DEVICE_EXEC_FAILED, DEVICE_OFFLINE,
     IMAGE_PULL_FAILED, Record,
 };
-pub use rng::Rng;
+pub use rng::{Rng, fnv1a};
 
 /// The version of the serialised state; bumped when its shape changes. Version 1 (each
 /// record's bookkeeping beside its deployment instead of under `book`) is still read.
@@ -98,9 +99,6 @@ pub struct Platform {
     /// The latest resourceVersion given out: every change moves it on.
     #[serde(default)]
     revision: u64,
-    /// The oldest resourceVersion a `since` is answered from.
-    #[serde(default)]
-    epoch: u64,
     /// Lookups derived from `records`, rebuilt when restored.
     #[serde(skip)]
     index: memory::Index,
@@ -123,7 +121,6 @@ impl Platform {
             fail_next_update: BTreeSet::new(),
             fail_next_any_update: false,
             revision: 0,
-            epoch: 0,
             index: memory::Index::default(),
         }
     }
@@ -185,11 +182,6 @@ impl Platform {
         self.revision
     }
 
-    /// The oldest resourceVersion `since` is answered from.
-    pub fn epoch(&self) -> u64 {
-        self.epoch
-    }
-
     fn touch(&mut self) -> u64 {
         self.revision += 1;
         self.revision
@@ -236,13 +228,6 @@ impl Platform {
     pub fn mark_image_unpullable(&mut self, image: &str) {
         if self.unpullable_images.insert(image.to_string()) {
             self.touch();
-        }
-    }
-
-    /// Adds deployments made elsewhere (a synthetic fleet), as they are.
-    pub fn add_records(&mut self, records: impl IntoIterator<Item = Record>) {
-        for record in records {
-            memory::insert(self, record);
         }
     }
 
@@ -350,11 +335,4 @@ fn refused<T>(result: Result<T, Fail<std::convert::Infallible>>) -> Result<T, Pl
         Fail::Refused(error) => error,
         Fail::Store(never) => match never {},
     })
-}
-
-pub(super) fn not_found(kind: &'static str, id: &str) -> PlatformError {
-    PlatformError::NotFound {
-        kind,
-        id: id.to_string(),
-    }
 }

@@ -4,29 +4,20 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::errors::PlatformError;
-use crate::list::{
-    self, Changes, DeploymentQuery, DeviceListRequest, DevicePage, ListRequest, Page, apply::Entry,
-};
+use crate::list::{self, DeploymentQuery};
 use crate::phase::Phase;
-use crate::sim::{IdempotencyEntry, Platform, Record, logs, memory, not_found};
+use crate::sim::{IdempotencyEntry, Platform, Record, logs, memory};
 use crate::wire::{
     Architecture, CatalogFilter, Deployment, Device, DeviceStatus, HistoryEntry, LogPage, Package,
-    PackageSummary, RoutedNetwork, catalog_order,
+    PackageSummary, RoutedNetwork,
 };
 
 impl Platform {
     /// Catalog packages matching `search` (name, case-insensitive) and `category`, sorted by
     /// name then version (numbers in versions compared as numbers: `v1.9.0` before `v1.10.0`).
     pub fn packages(&self, search: &str, category: Option<&str>) -> Vec<PackageSummary> {
-        let filter = CatalogFilter::new(search, category.unwrap_or_default());
-        let mut found: Vec<PackageSummary> = self
-            .packages
-            .iter()
-            .map(|p| p.summary.clone())
-            .filter(|p| filter.matches(p))
-            .collect();
-        found.sort_by(catalog_order);
-        found
+        CatalogFilter::new(search, category.unwrap_or_default())
+            .list(self.packages.iter().map(|p| p.summary.clone()))
     }
 
     /// One package.
@@ -35,7 +26,7 @@ impl Platform {
             .iter()
             .find(|p| p.summary.guid == id)
             .cloned()
-            .ok_or_else(|| not_found("package", id))
+            .ok_or_else(|| PlatformError::not_found("package", id))
     }
 
     /// Every package with its plans, in the order they were added.
@@ -59,29 +50,6 @@ impl Platform {
             .filter(|d| query.matches(d))
             .cloned()
             .collect()
-    }
-
-    /// A page of the devices list (in the order they were registered).
-    pub fn devices_page(&self, request: &DeviceListRequest) -> DevicePage<Device> {
-        let listed: Vec<(u64, &Device)> = (1..)
-            .zip(&self.devices)
-            .filter(|(_, d)| request.query.matches(d))
-            .collect();
-        let total = listed.len() as u64;
-        let mut rest = listed
-            .into_iter()
-            .filter(|(position, _)| request.after.is_none_or(|after| *position > after));
-        let mut items = Vec::new();
-        let mut last = None;
-        for (position, device) in rest.by_ref().take(request.limit.unwrap_or(usize::MAX)) {
-            items.push(device.clone());
-            last = Some(position);
-        }
-        let next = match (rest.next(), last) {
-            (Some(_), Some(position)) => Some(request.continue_token(position)),
-            _ => None,
-        };
-        DevicePage { items, next, total }
     }
 
     /// Routed networks.
@@ -137,29 +105,6 @@ impl Platform {
         found.into_iter().map(|r| r.deployment.clone()).collect()
     }
 
-    /// A page of the deployments list, or (with `since`) what changed.
-    pub fn list(&self, request: &ListRequest) -> Result<Page<Deployment>, PlatformError> {
-        let entries = self.records.iter().map(|r| Entry {
-            deployment: &r.deployment,
-            created: r.book.created,
-        });
-        Ok(list::apply::page(entries, request, self.revision))
-    }
-
-    /// What changed after the resourceVersion `since`, as `query` sees it.
-    pub fn changes(
-        &self,
-        query: &DeploymentQuery,
-        since: u64,
-    ) -> Result<Changes<Deployment>, PlatformError> {
-        let changed = memory::changed_since(self, since);
-        list::check_since(since, self.epoch, self.revision, changed.len())?;
-        let changed = changed
-            .into_iter()
-            .map(|r| (&r.deployment, r.deployment.clone()));
-        Ok(list::apply::changes(changed, query, self.revision))
-    }
-
     /// One deployment.
     pub fn deployment(&self, id: &str) -> Result<Deployment, PlatformError> {
         self.record(id).map(|r| r.deployment.clone())
@@ -194,6 +139,6 @@ impl Platform {
     pub(super) fn record(&self, id: &str) -> Result<&Record, PlatformError> {
         memory::position(self, id)
             .and_then(|i| self.records.get(i))
-            .ok_or_else(|| not_found("deployment", id))
+            .ok_or_else(|| PlatformError::not_found("deployment", id))
     }
 }

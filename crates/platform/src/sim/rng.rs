@@ -28,6 +28,13 @@ impl Rng {
     }
 }
 
+/// FNV-1a, 64 bits: a cheap, stable hash of bytes (log lines per deployment, ETags).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::Rng;

@@ -1,5 +1,5 @@
-//! Fault injection and simulation controls, for tests. They exist only with `--enable-faults`:
-//! without it `/__control/…` is 404 and no request is ever altered.
+//! Fault injection, for tests. It exists only with `--enable-faults` (see `controls`): without
+//! it no request is ever altered.
 //!
 //! A fault applies to requests whose method and path match (`*` matches one path segment):
 //! - `status`: answer with that status (and `Retry-After` when given) without running the handler;
@@ -15,30 +15,21 @@
 //!   between `prefix` and `suffix`), `status` (200) and `contentType` (`application/json`),
 //!   without running the handler: any malformed, huge or odd answer a test needs.
 //!
-//! Every API request is recorded (method, path and query, idempotency key, whether it carried
-//! credentials, when, and the status answered): `GET /__control/requests` lists them and
-//! `DELETE` forgets them, so a test counts exactly what a client sent.
-//!
-//! With `--token` the controls need the token too.
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use axum::{
-    Json, Router,
     body::{Body, Bytes, to_bytes},
-    extract::{OriginalUri, Path, Request, State},
+    extract::{OriginalUri, Request, State},
     http::{HeaderValue, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
-    routing::{delete, get, post},
 };
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::api::answer;
 use crate::http::{ApiError, json, parse_body};
-use platform::sim::engine;
 use platform::{FieldError, PlatformError};
 
 /// What a fault does.
@@ -157,111 +148,13 @@ impl Fault {
     }
 }
 
-/// One API request as the backend saw it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RequestRecord {
-    /// `GET`, `POST`, …
-    pub method: String,
-    /// The path with its query, as sent.
-    pub path: String,
-    /// The `Idempotency-Key` header, if any.
-    pub idempotency_key: Option<String>,
-    /// Whether an `Authorization` header came with it (never its value).
-    pub authorization: bool,
-    /// Milliseconds since the backend started, when the request arrived.
-    pub at: u64,
-    /// The status answered (none while the answer is being prepared).
-    pub status: Option<u16>,
-}
-
-/// The API requests seen since start (or the last clear).
-pub struct Requests {
-    started: std::time::Instant,
-    list: Mutex<Vec<RequestRecord>>,
-}
-
-impl Default for Requests {
-    fn default() -> Requests {
-        Requests {
-            started: std::time::Instant::now(),
-            list: Mutex::default(),
-        }
-    }
-}
-
-impl Requests {
-    fn lock(&self) -> MutexGuard<'_, Vec<RequestRecord>> {
-        self.list.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Records a request as it arrives; returns its number (for [`Requests::answered`]).
-    fn arrived(&self, record: RequestRecord) -> usize {
-        let mut list = self.lock();
-        list.push(record);
-        list.len() - 1
-    }
-
-    /// Notes the status answered to request `index` (unless the list was cleared meanwhile).
-    fn answered(&self, index: usize, at: u64, status: u16) {
-        if let Some(record) = self.lock().get_mut(index)
-            && record.at == at
-        {
-            record.status = Some(status);
-        }
-    }
-
-    /// Everything recorded, oldest first.
-    pub fn list(&self) -> Vec<RequestRecord> {
-        self.lock().clone()
-    }
-
-    /// Forgets everything recorded.
-    pub fn clear(&self) {
-        self.lock().clear();
-    }
-
-    fn now(&self) -> u64 {
-        u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
-    }
-}
-
-/// Records every API request and its status (outermost, so refused requests count too).
-pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let path = request.extensions().get::<OriginalUri>().map_or_else(
-        || request.uri().to_string(),
-        |uri| {
-            uri.path_and_query()
-                .map_or_else(|| uri.path().to_string(), ToString::to_string)
-        },
-    );
-    let headers = request.headers();
-    let at = state.requests.now();
-    let index = state.requests.arrived(RequestRecord {
-        method: request.method().to_string(),
-        path,
-        idempotency_key: headers
-            .get("idempotency-key")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string),
-        authorization: headers.contains_key(header::AUTHORIZATION),
-        at,
-        status: None,
-    });
-    let response = next.run(request).await;
-    state
-        .requests
-        .answered(index, at, response.status().as_u16());
-    response
-}
-
 /// The active faults.
 #[derive(Default)]
 pub struct Faults(Mutex<Vec<Fault>>);
 
 impl Faults {
     /// The list; a panic elsewhere while it was held leaves it usable.
-    fn lock(&self) -> MutexGuard<'_, Vec<Fault>> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Vec<Fault>> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -283,72 +176,10 @@ impl Faults {
     }
 }
 
-/// The control endpoints (mounted under `/__control`).
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/devices/{uuid}/{state}", post(set_device))
-        .route(
-            "/deployments/{id}/fail-next-update",
-            post(fail_next_update_of),
-        )
-        .route("/fail-next-update", post(fail_next_update))
-        .route(
-            "/faults",
-            post(add_fault).get(list_faults).delete(clear_faults),
-        )
-        .route("/requests", get(list_requests).delete(clear_requests))
-        .route("/reset", delete(reset).post(reset))
-}
-
-async fn set_device(
+pub(crate) async fn add_fault(
     State(state): State<AppState>,
-    Path((uuid, wanted)): Path<(String, String)>,
-) -> Result<Response, ApiError> {
-    let online = match wanted.as_str() {
-        "online" => true,
-        "offline" => false,
-        _ => {
-            return Err(ApiError::new(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "Use /online or /offline.",
-            ));
-        }
-    };
-    let config = state.store.config();
-    let device = answer(
-        state
-            .store
-            .write(move |rows, now| engine::set_device_online(rows, &config, &uuid, online, now))
-            .await,
-    )?;
-    Ok(Json(device).into_response())
-}
-
-async fn fail_next_update_of(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
+    body: Bytes,
 ) -> Result<StatusCode, ApiError> {
-    answer(
-        state
-            .store
-            .write(move |rows, _| engine::fail_next_update(rows, Some(&id)))
-            .await,
-    )?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-async fn fail_next_update(State(state): State<AppState>) -> Result<StatusCode, ApiError> {
-    answer(
-        state
-            .store
-            .write(|rows, _| engine::fail_next_update(rows, None))
-            .await,
-    )?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-async fn add_fault(State(state): State<AppState>, body: Bytes) -> Result<StatusCode, ApiError> {
     let fault: Fault = parse_body(&body)?;
     if fault.times == Some(0) {
         return Err(PlatformError::Validation(vec![FieldError::new(
@@ -375,35 +206,14 @@ async fn add_fault(State(state): State<AppState>, body: Bytes) -> Result<StatusC
     Ok(StatusCode::CREATED)
 }
 
-async fn list_faults(State(state): State<AppState>) -> Response {
+pub(crate) async fn list_faults(State(state): State<AppState>) -> Response {
     let faults = state.faults.lock().clone();
     json(StatusCode::OK, &faults, &Default::default())
 }
 
-async fn clear_faults(State(state): State<AppState>) -> StatusCode {
+pub(crate) async fn clear_faults(State(state): State<AppState>) -> StatusCode {
     state.faults.lock().clear();
     StatusCode::NO_CONTENT
-}
-
-async fn list_requests(State(state): State<AppState>) -> Response {
-    json(StatusCode::OK, &state.requests.list(), &Default::default())
-}
-
-async fn clear_requests(State(state): State<AppState>) -> StatusCode {
-    state.requests.clear();
-    StatusCode::NO_CONTENT
-}
-
-async fn reset(State(state): State<AppState>) -> Result<StatusCode, ApiError> {
-    state
-        .store
-        .reset()
-        .await
-        .map_err(|e| ApiError::internal(e.to_string()))?;
-    state.store.forget_counts();
-    state.faults.lock().clear();
-    state.requests.clear();
-    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Applies the matching fault, if any, around the handler.
@@ -510,131 +320,4 @@ fn body_answer(fault: &Fault) -> Response {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn fault(times: Option<u32>) -> Fault {
-        Fault {
-            method: None,
-            path: "/api/v1/packages".into(),
-            kind: FaultKind::Status,
-            status: Some(503),
-            retry_after: None,
-            delay_ms: None,
-            body: None,
-            body_base64: None,
-            repeat: None,
-            prefix: None,
-            suffix: None,
-            content_type: None,
-            times,
-        }
-    }
-
-    #[test]
-    fn a_body_fault_builds_its_bytes_and_refuses_what_it_cannot() {
-        let mut body = Fault {
-            kind: FaultKind::Body,
-            body: Some("[".into()),
-            repeat: Some(3),
-            prefix: Some("{\"items\": ".into()),
-            suffix: Some("]]]}".into()),
-            ..fault(None)
-        };
-        assert_eq!(body.body_bytes().unwrap(), b"{\"items\": [[[]]]}");
-        body.body_base64 = Some("/w==".into());
-        body.repeat = None;
-        body.prefix = None;
-        body.suffix = None;
-        assert_eq!(body.body_bytes().unwrap(), [0xff], "bytes win over text");
-        body.body_base64 = Some("not base64!".into());
-        assert!(body.body_bytes().unwrap_err().contains("base64"));
-        body.body_base64 = None;
-        body.repeat = Some(u32::MAX);
-        assert!(body.body_bytes().unwrap_err().contains("larger"));
-        body.body = None;
-        body.repeat = None;
-        assert_eq!(body.body_bytes().unwrap(), b"", "an empty body");
-    }
-
-    #[test]
-    fn a_body_answer_has_the_status_content_type_and_no_cache() {
-        let answer = body_answer(&Fault {
-            kind: FaultKind::Body,
-            status: Some(502),
-            body: Some("<html></html>".into()),
-            content_type: Some("text/html".into()),
-            ..fault(None)
-        });
-        assert_eq!(answer.status(), StatusCode::BAD_GATEWAY);
-        assert_eq!(answer.headers()[header::CONTENT_TYPE], "text/html");
-        assert_eq!(answer.headers()[header::CACHE_CONTROL], "no-store");
-        let bare = body_answer(&Fault {
-            kind: FaultKind::Body,
-            status: None,
-            content_type: Some(String::new()),
-            ..fault(None)
-        });
-        assert_eq!(bare.status(), StatusCode::OK);
-        assert!(bare.headers().get(header::CONTENT_TYPE).is_none());
-    }
-
-    #[test]
-    fn the_request_log_records_in_order_and_forgets_on_clear() {
-        let requests = Requests::default();
-        let record = |path: &str| RequestRecord {
-            method: "GET".into(),
-            path: path.into(),
-            idempotency_key: None,
-            authorization: false,
-            at: 5,
-            status: None,
-        };
-        let first = requests.arrived(record("/a"));
-        let second = requests.arrived(record("/b"));
-        requests.answered(second, 5, 503);
-        requests.answered(first, 5, 200);
-        let list = requests.list();
-        assert_eq!(
-            list.iter()
-                .map(|r| (r.path.as_str(), r.status))
-                .collect::<Vec<_>>(),
-            [("/a", Some(200)), ("/b", Some(503))]
-        );
-        requests.clear();
-        requests.answered(first, 5, 500);
-        assert!(
-            requests.list().is_empty(),
-            "a late answer after a clear is not recorded"
-        );
-    }
-
-    #[test]
-    fn a_fault_is_used_times_times_and_a_zero_count_never() {
-        let faults = Faults::default();
-        faults.lock().push(fault(Some(0)));
-        assert_eq!(faults.take("GET", "/api/v1/packages"), None, "no panic");
-        assert!(faults.lock().is_empty());
-        faults.lock().push(fault(Some(2)));
-        assert!(faults.take("GET", "/api/v1/packages").is_some());
-        assert!(faults.take("GET", "/api/v1/packages").is_some());
-        assert_eq!(faults.take("GET", "/api/v1/packages"), None);
-        faults.lock().push(fault(Some(u32::MAX)));
-        assert!(faults.take("GET", "/api/v1/packages").is_some());
-        assert_eq!(faults.lock()[0].times, Some(u32::MAX - 1));
-    }
-
-    #[test]
-    fn a_poisoned_fault_list_still_works() {
-        let faults = std::sync::Arc::new(Faults::default());
-        let holder = std::sync::Arc::clone(&faults);
-        let _ = std::thread::spawn(move || {
-            let _held = holder.lock();
-            panic!("poison the lock");
-        })
-        .join();
-        assert!(faults.0.is_poisoned());
-        faults.lock().push(fault(None));
-        assert!(faults.take("GET", "/api/v1/packages").is_some());
-    }
-}
+mod tests;
