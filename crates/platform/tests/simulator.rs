@@ -964,3 +964,15 @@ fn a_state_saved_in_format_1_is_read() {
         "saved again in format 2"
     );
 }
+
+#[test]
+fn a_state_that_is_not_an_object_is_refused_not_upgraded() {
+    // serde reads a struct from an array, so `[1]` looks like format 1 to the first reading.
+    for text in ["[1]", "[1, 2]", "[2]", "1", "null"] {
+        let error = Platform::from_json(text).map(|_| ()).unwrap_err();
+        assert!(
+            error.contains("not readable") || error.contains("format"),
+            "{text}: {error}"
+        );
+    }
+}

@@ -313,6 +313,8 @@ impl Platform {
 }
 
 /// Moves each record's bookkeeping of a format 1 state under `book`, as format 2 keeps it.
+/// Anything but an object (serde also reads a struct from an array such as `[1]`) is left as
+/// it is, for the decoder to refuse.
 fn upgrade_from_format_1(value: &mut serde_json::Value) {
     if let Some(records) = value.get_mut("records").and_then(|r| r.as_array_mut()) {
         for record in records {
@@ -326,7 +328,9 @@ fn upgrade_from_format_1(value: &mut serde_json::Value) {
             }
         }
     }
-    value["format"] = STATE_FORMAT.into();
+    if let Some(fields) = value.as_object_mut() {
+        fields.insert("format".into(), STATE_FORMAT.into());
+    }
 }
 
 /// The platform's refusal; the in-memory store itself cannot fail.
