@@ -17,6 +17,61 @@ pub struct Entry<'a> {
     pub created: Millis,
 }
 
+impl<'a> Entry<'a> {
+    /// A deployment as a client that holds only the wire object sees it: created at its
+    /// `CreatedAt` ([`created_of`]).
+    pub fn of(deployment: &'a Deployment) -> Entry<'a> {
+        Entry {
+            deployment,
+            created: created_of(deployment),
+        }
+    }
+}
+
+/// When `deployment` was created, read from its `CreatedAt` (RFC 3339); the Unix epoch when
+/// that is not a time, so such a deployment sorts as the oldest.
+pub fn created_of(deployment: &Deployment) -> Millis {
+    Millis::parse_rfc3339(&deployment.created_at).unwrap_or_default()
+}
+
+/// The deployments a query lists among entries held in memory, and the counts beside them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Selection {
+    /// Positions (in the order the entries were given) of the entries the query lists, in the
+    /// query's order ([`DeploymentQuery::compare`]); its length is the list's `total`.
+    pub order: Vec<usize>,
+    /// How many entries each phase holds under the filters other than the phase.
+    pub counts: PhaseCounts,
+}
+
+/// Filters and orders `entries` by `query`: the whole list, not one page of it.
+pub fn select<'a>(
+    entries: impl IntoIterator<Item = Entry<'a>>,
+    query: &DeploymentQuery,
+) -> Selection {
+    let mut counts = PhaseCounts::default();
+    let mut listed: Vec<(SortValue, &str, usize)> = Vec::new();
+    for (position, entry) in entries.into_iter().enumerate() {
+        let deployment = entry.deployment;
+        if !query.matches_except_phase(deployment) {
+            continue;
+        }
+        counts.add(&deployment.phase);
+        if query.phase_matches(&deployment.phase) {
+            let value = query.sort_value(deployment, entry.created);
+            listed.push((value, deployment.deployment_id.as_str(), position));
+        }
+    }
+    listed.sort_by(|(va, a, _), (vb, b, _)| query.compare(va, a, vb, b));
+    Selection {
+        order: listed
+            .into_iter()
+            .map(|(_, _, position)| position)
+            .collect(),
+        counts,
+    }
+}
+
 /// The page `request` asks for among `entries` (in any order), at `resource_version`.
 pub fn page<'a>(
     entries: impl IntoIterator<Item = Entry<'a>>,
@@ -24,51 +79,37 @@ pub fn page<'a>(
     resource_version: u64,
 ) -> Page<Deployment> {
     let query = &request.query;
-    let mut counts = PhaseCounts::default();
-    let mut listed: Vec<(SortValue, &Deployment)> = Vec::new();
-    for entry in entries {
-        let deployment = entry.deployment;
-        if !query.matches_except_phase(deployment) {
-            continue;
-        }
-        counts.add(&deployment.phase);
-        if query.phase_matches(&deployment.phase) {
-            listed.push((query.sort_value(deployment, entry.created), deployment));
-        }
-    }
-    let total = listed.len() as u64;
-    listed.sort_by(|(va, a), (vb, b)| {
-        let order = (va, a.deployment_id.as_str()).cmp(&(vb, b.deployment_id.as_str()));
-        match query.order {
-            super::Order::Asc => order,
-            super::Order::Desc => order.reverse(),
-        }
+    let entries: Vec<Entry<'a>> = entries.into_iter().collect();
+    let selection = select(entries.iter().copied(), query);
+    let listed: Vec<Entry<'a>> = selection
+        .order
+        .iter()
+        .filter_map(|position| entries.get(*position).copied())
+        .collect();
+    let cursor_of = |entry: &Entry<'_>| Cursor {
+        value: query.sort_value(entry.deployment, entry.created),
+        id: entry.deployment.deployment_id.clone(),
+    };
+    // Listed in the order cursors compare in, so the items at or before the cursor lead.
+    let start = request.after.as_ref().map_or(0, |after| {
+        listed.partition_point(|entry| {
+            let Cursor { value, id } = cursor_of(entry);
+            !after.is_before(&value, &id, query.order)
+        })
     });
-    let mut rest = listed.into_iter().filter(|(value, deployment)| {
-        request
-            .after
-            .as_ref()
-            .is_none_or(|cursor| cursor.is_before(value, &deployment.deployment_id, query.order))
-    });
-    let limit = request.limit.unwrap_or(usize::MAX);
-    let mut items = Vec::new();
-    let mut last = None;
-    for (value, deployment) in rest.by_ref().take(limit) {
-        items.push(deployment.clone());
-        last = Some(Cursor {
-            value,
-            id: deployment.deployment_id.clone(),
-        });
-    }
-    let next = match (rest.next(), last) {
-        (Some(_), Some(cursor)) => Some(request.continue_token(&cursor)),
+    let end = start
+        .saturating_add(request.limit.unwrap_or(usize::MAX))
+        .min(listed.len());
+    let shown = listed.get(start..end).unwrap_or_default();
+    let next = match shown.last() {
+        Some(last) if end < listed.len() => Some(request.continue_token(&cursor_of(last))),
         _ => None,
     };
     Page {
-        items,
+        items: shown.iter().map(|entry| entry.deployment.clone()).collect(),
         next,
-        total,
-        counts: counts.to_map(),
+        total: listed.len() as u64,
+        counts: selection.counts.to_map(),
         resource_version: resource_version.to_string(),
     }
 }

@@ -14,6 +14,7 @@ mod devices;
 mod request;
 mod token;
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -96,6 +97,14 @@ pub enum Order {
 }
 
 impl Order {
+    /// How `order=` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Order::Asc => "asc",
+            Order::Desc => "desc",
+        }
+    }
+
     /// The order `order=` names, if any.
     pub fn parse(text: &str) -> Option<Order> {
         match text.trim().to_ascii_lowercase().as_str() {
@@ -214,6 +223,19 @@ impl DeploymentQuery {
         sort_value(self.sort, deployment, created)
     }
 
+    /// Which of two deployments comes first in the query's order: `a` (sorted by `a_value`,
+    /// ID `a_id`) is `Less` when it is listed before `b`. Ties of the value are broken by the
+    /// ID, in the same direction. Lists, pages and cursors all order by this.
+    pub fn compare(
+        &self,
+        a_value: &SortValue,
+        a_id: &str,
+        b_value: &SortValue,
+        b_id: &str,
+    ) -> Ordering {
+        in_order(self.order, (a_value, a_id), (b_value, b_id))
+    }
+
     /// Whether the query filters on something besides the phase.
     pub fn has_scope_filter(&self) -> bool {
         !self.labels.is_empty() || !self.search.is_empty() || !self.package_id.is_empty()
@@ -249,12 +271,16 @@ pub struct Cursor {
 impl Cursor {
     /// Whether an item with `value` and `id` comes after the cursor in `order`.
     pub fn is_before(&self, value: &SortValue, id: &str, order: Order) -> bool {
-        let item = (value, id);
-        let cursor = (&self.value, self.id.as_str());
-        match order {
-            Order::Asc => item > cursor,
-            Order::Desc => item < cursor,
-        }
+        in_order(order, (value, id), (&self.value, self.id.as_str())) == Ordering::Greater
+    }
+}
+
+/// `a` against `b` in `order`: the value, then the ID (the one place lists are ordered).
+fn in_order(order: Order, a: (&SortValue, &str), b: (&SortValue, &str)) -> Ordering {
+    let ascending = a.cmp(&b);
+    match order {
+        Order::Asc => ascending,
+        Order::Desc => ascending.reverse(),
     }
 }
 
@@ -315,6 +341,16 @@ pub struct Changes<T> {
     /// The version these changes bring the client to.
     #[serde(rename = "resourceVersion")]
     pub resource_version: String,
+}
+
+/// A deployments list answer: a page, or (when the request has `since`) what changed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ListAnswer<T = Deployment> {
+    /// A page of the list.
+    Page(Page<T>),
+    /// What changed after `since`.
+    Changes(Changes<T>),
 }
 
 /// Whether a `since` answer can be given: `since` must come from this backend's current

@@ -92,6 +92,40 @@ impl ListRequest {
     }
 }
 
+impl DeploymentQuery {
+    /// The query-string pairs that ask for this query: `phase` and `label` (`key:value`)
+    /// repeated, then `search`, `packageId`, `sort` and `order`, each left out when it says
+    /// what the list does anyway (no filter, `sort=created`, the sort's default order). Values
+    /// are as they are: the client percent-encodes them. [`ListRequest::from_pairs`] reads
+    /// them back to this query.
+    pub fn to_pairs(&self) -> Vec<(String, String)> {
+        let pair = |key: &str, value: &str| (key.to_string(), value.to_string());
+        let mut pairs: Vec<(String, String)> = self
+            .phases
+            .iter()
+            .map(|phase| pair("phase", phase.as_str()))
+            .chain(
+                self.labels
+                    .iter()
+                    .map(|label| pair("label", &label.selector())),
+            )
+            .collect();
+        if !self.search.is_empty() {
+            pairs.push(pair("search", &self.search));
+        }
+        if !self.package_id.is_empty() {
+            pairs.push(pair("packageId", &self.package_id));
+        }
+        if self.sort != SortKey::Created {
+            pairs.push(pair("sort", self.sort.as_str()));
+        }
+        if self.order != self.sort.default_order() {
+            pairs.push(pair("order", self.order.as_str()));
+        }
+        pairs
+    }
+}
+
 /// The non-blank values of `key`, in order.
 pub(crate) fn values<'a, 'k>(
     pairs: &'a [(String, String)],

@@ -1,6 +1,6 @@
 //! [`Platform`] as a store of the simulator's rows: deployments in a list with lookups by ID,
-//! by transient phase (what may be due), by dependency and by device, so no operation walks the
-//! whole fleet.
+//! by resourceVersion (the change feed), by transient phase (what may be due), by dependency
+//! and by device, so no operation walks the whole fleet.
 
 use std::collections::{BTreeSet, HashMap};
 use std::convert::Infallible;
@@ -11,18 +11,46 @@ use crate::phase::Phase;
 use crate::time::Millis;
 use crate::wire::{Device, Package, RoutedNetwork};
 
-/// Lookups over `Platform::records` (positions in it).
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Lookups over `Platform::records` (positions in it), and where the change feed's history
+/// begins.
+#[derive(Debug, Clone, Default)]
 pub struct Index {
     by_id: HashMap<String, usize>,
+    /// Each record's latest version with its position (a set: a hand-edited state may repeat
+    /// a version, and no record may be lost from the feed for it).
+    by_version: BTreeSet<(u64, usize)>,
     transient: BTreeSet<usize>,
     dependants: HashMap<String, Vec<usize>>,
     on_device: HashMap<String, Vec<usize>>,
+    /// The oldest resourceVersion `since` is answered from: 0 for a platform made in this
+    /// process (it saw every change), the revision at restore for one read from saved state.
+    epoch: u64,
+}
+
+impl PartialEq for Index {
+    /// The lookups are equal; the epoch is how much history this copy saw, not its state.
+    fn eq(&self, other: &Index) -> bool {
+        let Index {
+            by_id,
+            by_version,
+            transient,
+            dependants,
+            on_device,
+            epoch: _,
+        } = self;
+        *by_id == other.by_id
+            && *by_version == other.by_version
+            && *transient == other.transient
+            && *dependants == other.dependants
+            && *on_device == other.on_device
+    }
 }
 
 impl Platform {
     /// Rebuilds the lookups after a restore; records from states written before versions and
-    /// log spans existed get both.
+    /// log spans existed get both. What changed before the restore is not known (the state
+    /// may be older than a client's version, or another platform's), so the change feed
+    /// starts at the revision restored.
     pub(super) fn restore(&mut self) {
         self.index = Index::default();
         let config = self.config;
@@ -31,6 +59,7 @@ impl Platform {
             record.resume_logs(&config);
             insert(self, record);
         }
+        self.index.epoch = self.revision;
     }
 }
 
@@ -46,6 +75,7 @@ pub(super) fn insert(platform: &mut Platform, mut record: Record) {
     index
         .by_id
         .insert(record.deployment.deployment_id.clone(), position);
+    index.by_version.insert((record.book.version, position));
     if record.deployment.phase.is_transient() {
         index.transient.insert(position);
     }
@@ -61,6 +91,28 @@ pub(super) fn insert(platform: &mut Platform, mut record: Record) {
 /// Where the deployment `id` is in the list.
 pub(super) fn position(platform: &Platform, id: &str) -> Option<usize> {
     platform.index.by_id.get(id).copied()
+}
+
+/// Whether a deployment has the ID `id`.
+pub(super) fn has_id(platform: &Platform, id: &str) -> bool {
+    platform.index.by_id.contains_key(id)
+}
+
+/// The oldest resourceVersion `since` is answered from.
+pub(super) fn epoch(platform: &Platform) -> u64 {
+    platform.index.epoch
+}
+
+/// Deployments changed after `since`, oldest change first; `limit` at most. Costs what
+/// changed, not what the fleet holds.
+pub(super) fn changed_since(platform: &Platform, since: u64, limit: usize) -> Vec<&Record> {
+    platform
+        .index
+        .by_version
+        .range((since.saturating_add(1), 0)..)
+        .take(limit)
+        .filter_map(|(_, position)| platform.records.get(*position))
+        .collect()
 }
 
 fn ids(platform: &Platform, positions: Option<&Vec<usize>>) -> Vec<String> {
@@ -153,6 +205,10 @@ impl Rows for Platform {
         };
         let version = self.touch();
         let index = &mut self.index;
+        if let Some(old) = self.records.get(position) {
+            index.by_version.remove(&(old.book.version, position));
+        }
+        index.by_version.insert((version, position));
         if record.deployment.phase.is_transient() {
             index.transient.insert(position);
         } else {

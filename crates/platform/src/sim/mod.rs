@@ -7,6 +7,8 @@
 
 pub mod engine;
 pub mod fleet;
+mod grow;
+mod lists;
 mod logs;
 mod memory;
 mod queries;
@@ -24,6 +26,7 @@ use crate::time::Millis;
 use crate::wire::{Deployment, Device, Package, ProvisionRequest, RoutedNetwork, UpdateRequest};
 
 pub use engine::{Fail, IdempotencyEntry, Rows};
+pub use grow::MAX_GROWN_FLEET;
 pub use logs::{LogSpan, page as log_page};
 pub use record::{
     Book, CLOUD_EXEC_FAILED, DEPENDENCY_ERROR, DEVICE_EXEC_FAILED, DEVICE_OFFLINE,
