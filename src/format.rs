@@ -36,6 +36,19 @@ pub fn time(rfc3339: &str) -> String {
     )
 }
 
+/// A count with thousands separated: `100,000`.
+pub fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 /// A span of time in the largest sensible units: `850 ms`, `42 s`, `3 min 5 s`, `2 h 10 min`,
 /// `3 d 4 h`.
 pub fn duration(ms: i64) -> String {
@@ -68,7 +81,16 @@ pub fn clock(ms: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{duration, time};
+    use super::{count, duration, time};
+
+    #[test]
+    fn counts_have_thousands_separated() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1_000), "1,000");
+        assert_eq!(count(100_000), "100,000");
+        assert_eq!(count(1_234_567), "1,234,567");
+    }
 
     #[test]
     fn durations_read_in_large_units() {

@@ -62,6 +62,16 @@ pub const DEPLOYMENTS_TABLE: &str = "deployments-table";
 pub const DEPLOYMENTS_EMPTY: &str = "deployments-empty";
 /// One row of the deployments table (its `data-id` is the deployment ID).
 pub const DEPLOYMENT_ROW: &str = "deployment-row";
+/// The simulation panel's button that grows the demo to a fleet.
+pub const SIM_GROW_FLEET: &str = "sim-grow-fleet";
+/// A row of the deployments table still being loaded.
+pub const PENDING_ROW: &str = "pending-row";
+/// The deployments table's scrolling area.
+pub const DEPLOYMENTS_SCROLL: &str = "deployments-scroll";
+/// The deployments table's footer ("rows 1–50 of 100,000").
+pub const DEPLOYMENTS_FOOT: &str = "deployments-foot";
+/// The footer's error for rows that could not be loaded, with its retry button.
+pub const ROWS_ERROR: &str = "rows-error";
 /// A row's phase.
 pub const ROW_PHASE: &str = "row-phase";
 /// A row's status.

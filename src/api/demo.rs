@@ -20,6 +20,11 @@ pub const SPEED_KEY: &str = "rio-console.demo-speed";
 pub const TOUR_DISMISSED_KEY: &str = "rio-console.demo-tour-dismissed";
 /// The speeds the simulation panel offers (1 is the platform's own pace).
 pub const SPEEDS: [f64; 4] = [0.5, 1.0, 2.0, 5.0];
+/// The fleet the simulation panel grows the demo to.
+pub const GROWN_FLEET: usize = 10_000;
+/// Deployments up to which the demo is saved in local storage (about 5 MB in all); a bigger
+/// (grown) fleet lasts until the page is reloaded.
+const SAVED_UP_TO: usize = 2_000;
 /// Log lines kept per deployment in the browser (local storage is small).
 const DEMO_LOG_LINES: usize = 150;
 /// How often the simulation moves on.
@@ -132,6 +137,18 @@ impl DemoBackend {
         store(SPEED_KEY, speed_text(speed).0);
     }
 
+    /// Grows the demo to [`GROWN_FLEET`] deployments with the synthetic fleet's robots, to try
+    /// the console at fleet scale; how many deployments were added.
+    pub fn grow_fleet(&self) -> Result<usize, ApiError> {
+        self.change(|p, now| p.grow_fleet(GROWN_FLEET, now))
+            .map_err(ApiError::from)
+    }
+
+    /// Whether the demo is too big to be kept across a reload.
+    pub fn beyond_saving(&self) -> bool {
+        self.lock().records().len() > SAVED_UP_TO
+    }
+
     /// Starts the demo again from the seed, forgetting everything done in it (not its speed).
     pub fn reset(&self) {
         let config = self.lock().config();
@@ -139,8 +156,15 @@ impl DemoBackend {
         self.change(|p, _| *p = fresh);
     }
 
+    /// Keeps the demo in local storage; a grown fleet is not kept (it would not fit, and
+    /// writing it every few seconds would cost more than the simulation itself).
     fn save(&self) {
-        let json = self.lock().to_json();
+        let platform = self.lock();
+        if platform.records().len() > SAVED_UP_TO {
+            return;
+        }
+        let json = platform.to_json();
+        drop(platform);
         store(STORAGE_KEY, &json);
     }
 }

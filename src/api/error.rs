@@ -37,6 +37,9 @@ pub enum ApiError {
         /// What is wrong with which field.
         fields: Vec<FieldError>,
     },
+    /// 410: a list's version is older than the backend keeps changes for; list again.
+    #[error("{0}")]
+    Expired(String),
     /// 429.
     #[error("The backend is busy{}.", .0.map(|s| format!("; retry in {s} seconds")).unwrap_or_default())]
     RateLimited(Option<u32>),
@@ -69,6 +72,7 @@ impl ApiError {
             401 | 403 => ApiError::Unauthorized(message),
             404 => ApiError::NotFound(message),
             409 => ApiError::Conflict { code, message },
+            410 => ApiError::Expired(message),
             422 => ApiError::Invalid {
                 message,
                 fields: decoded.map(|b| b.fields).unwrap_or_default(),
@@ -110,6 +114,8 @@ impl From<platform::PlatformError> for ApiError {
                 message: body.message,
             },
             404 => ApiError::NotFound(body.message),
+            410 => ApiError::Expired(body.message),
+            400 => ApiError::BadRequest(body.message),
             status => ApiError::Server {
                 status,
                 message: body.message,

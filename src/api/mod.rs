@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod error;
 pub mod http;
+mod lists;
 
 use gloo_net::http::Method;
 use leptos::prelude::*;
@@ -16,6 +17,7 @@ use platform::wire::{
 pub use demo::DemoBackend;
 pub use error::ApiError;
 pub use http::{Auth, HttpBackend};
+pub use lists::Listing;
 
 use crate::config::{Mode, Settings};
 

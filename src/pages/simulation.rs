@@ -5,10 +5,13 @@
 use leptos::prelude::*;
 use platform::wire::{Device, DeviceStatus};
 
-use crate::api::demo::{SPEEDS, speed_label};
+use crate::api::demo::{GROWN_FLEET, SPEEDS, speed_label};
 use crate::api::{Backend, DemoBackend, use_backend};
 use crate::components::demo_tour::{DemoUi, focus_after_render};
-use crate::ids;
+use crate::{format, ids};
+
+/// Devices listed in the panel (a grown fleet has a thousand robots).
+const SHOWN_DEVICES: usize = 12;
 
 /// The panel, in demo mode only.
 #[component]
@@ -32,7 +35,9 @@ fn Panel(demo: DemoBackend) -> impl IntoView {
                 return Vec::new();
             }
             version.track();
-            demo.read(|p| p.devices(None, None))
+            let mut devices = demo.read(|p| p.devices(None, None));
+            devices.truncate(SHOWN_DEVICES);
+            devices
         })
     };
     let fail_armed = {
@@ -46,6 +51,29 @@ fn Panel(demo: DemoBackend) -> impl IntoView {
         })
     };
     let message = RwSignal::new(None::<String>);
+    let grown = {
+        let demo = demo.clone();
+        Memo::new(move |_| {
+            if !open.get() {
+                return false;
+            }
+            version.track();
+            demo.beyond_saving()
+        })
+    };
+    let grow = {
+        let demo = demo.clone();
+        move |_| {
+            message.set(Some(match demo.grow_fleet() {
+                Ok(0) => format!("The demo already holds {} deployments.", format::count(GROWN_FLEET)),
+                Ok(added) => format!(
+                    "Added {} deployments on the fleet's robots. They last until you reload the page.",
+                    format::count(added)
+                ),
+                Err(error) => error.to_string(),
+            }));
+        }
+    };
     let confirm_reset = RwSignal::new(false);
     let show_tour = move |_| ui.show_tour();
     let fail_next = {
@@ -163,6 +191,11 @@ fn Panel(demo: DemoBackend) -> impl IntoView {
                 <button type="button" class="button button-secondary button-small" data-testid=ids::SIM_FAIL_NEXT on:click=fail_next disabled=move || fail_armed.get()>
                     {move || if fail_armed.get() { "The next update will fail" } else { "Make the next update fail" }}
                 </button>
+                <h2 class="sim-title">"Fleet"</h2>
+                <button type="button" class="button button-secondary button-small" data-testid=ids::SIM_GROW_FLEET on:click=grow disabled=move || grown.get()>
+                    {format!("Grow to {} deployments", format::count(GROWN_FLEET))}
+                </button>
+                <p class="hint">"Robots at ten sites with months of deployments, to try the lists at fleet scale."</p>
                 <h2 class="sim-title">"Start again"</h2>
                 <button type="button" class="button button-danger-outline button-small" data-testid=ids::SIM_RESET on:click=reset>
                     {move || if confirm_reset.get() { "Confirm: forget everything done in this demo" } else { "Reset the demo" }}

@@ -9,7 +9,7 @@ mod logs;
 pub mod update;
 
 pub use details::{DeploymentPage, DeploymentWidget};
-pub use list::{DeploymentsPage, DeploymentsQuery, DeploymentsWidget, PhaseFilter, SortKey};
+pub use list::{DeploymentsPage, DeploymentsQuery, DeploymentsWidget, PhaseFilter};
 
 /// The console path of a deployment's page.
 pub fn deployment_path(id: &str) -> String {
