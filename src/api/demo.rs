@@ -152,8 +152,12 @@ impl DemoBackend {
     /// Starts the demo again from the seed, forgetting everything done in it (not its speed).
     pub fn reset(&self) {
         let config = self.lock().config();
-        let fresh = seed::seeded(js_sys::Date::now() as u64, now(), config);
-        self.change(|p, _| *p = fresh);
+        let mut fresh = seed::seeded(js_sys::Date::now() as u64, now(), config);
+        // Lists showing the old world read the new one again (their `since` is refused).
+        self.change(|p, _| {
+            fresh.succeed(p);
+            *p = fresh;
+        });
     }
 
     /// Keeps the demo in local storage; a grown fleet is not kept (it would not fit, and

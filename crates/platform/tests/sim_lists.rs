@@ -309,3 +309,21 @@ fn a_restored_platform_answers_since_only_from_the_restore_on() {
     platform.advance(T0.plus(1_000));
     assert_eq!(platform.epoch(), 0);
 }
+
+#[test]
+fn a_platform_that_succeeds_another_refuses_the_old_history() {
+    let mut old = seed::seeded(11, T0, SimConfig::default());
+    old.advance(T0.plus(60_000));
+    let seen = old.revision();
+    let mut fresh = seed::seeded(12, T0, SimConfig::default());
+    fresh.succeed(&old);
+    assert!(fresh.revision() > seen);
+    assert!(matches!(refusal(&fresh, seen), PlatformError::Expired(_)));
+    // Its own versions are answered as usual.
+    let now = fresh.revision();
+    assert!(
+        changes(&fresh, &DeploymentQuery::default(), now)
+            .items
+            .is_empty()
+    );
+}

@@ -56,4 +56,12 @@ impl Platform {
     pub fn epoch(&self) -> u64 {
         memory::epoch(self)
     }
+
+    /// Makes this platform the successor of one it replaces (a demo started again): its
+    /// versions continue after the old platform's, and it answers no `since` from the old
+    /// history (410, so lists read again instead of applying changes of another world).
+    pub fn succeed(&mut self, previous: &Platform) {
+        self.revision = self.revision.max(previous.revision) + 1;
+        memory::set_epoch(self, self.revision);
+    }
 }

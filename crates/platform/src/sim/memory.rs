@@ -98,6 +98,11 @@ pub(super) fn has_id(platform: &Platform, id: &str) -> bool {
     platform.index.by_id.contains_key(id)
 }
 
+/// Sets the oldest resourceVersion `since` is answered from.
+pub(super) fn set_epoch(platform: &mut Platform, epoch: u64) {
+    platform.index.epoch = epoch;
+}
+
 /// The oldest resourceVersion `since` is answered from.
 pub(super) fn epoch(platform: &Platform) -> u64 {
     platform.index.epoch
