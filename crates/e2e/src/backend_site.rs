@@ -13,7 +13,12 @@ pub struct BackendSite {
     /// The `--token` it was started with, sent with the test's own requests.
     token: Option<String>,
     task: tokio::task::JoinHandle<()>,
+    /// The directory of a seeded state file ([`BackendSite::with_fleet`]), removed on drop.
+    _state: Option<tempfile::TempDir>,
 }
+
+/// How many robots [`BackendSite::with_fleet`] puts a fleet on.
+pub const FLEET_DEVICES: usize = 2_000;
 
 impl BackendSite {
     /// Starts `rio-backend --static dist --speed 20` plus `extra` arguments.
@@ -39,7 +44,60 @@ impl BackendSite {
         let task = tokio::spawn(async move {
             let _ = backend::serve(state, listener, std::future::pending()).await;
         });
-        BackendSite { base, token, task }
+        BackendSite {
+            base,
+            token,
+            task,
+            _state: None,
+        }
+    }
+
+    /// The backend (at speed 20, with `extra` arguments) over a SQLite file of its own that
+    /// `rio-backend seed-fleet --deployments <deployments> --devices 2000` filled first: the
+    /// seeded world plus a synthetic fleet. Prints how long seeding took.
+    pub async fn with_fleet(deployments: usize, extra: &[&str]) -> BackendSite {
+        let dir = tempfile::tempdir().expect("a temporary directory for the state");
+        let file = dir.path().join("fleet.db");
+        let state = file.to_string_lossy().into_owned();
+        let seeding = tokio::task::spawn_blocking({
+            let state = state.clone();
+            move || {
+                let count = deployments.to_string();
+                let devices = FLEET_DEVICES.to_string();
+                let options = backend::Options::try_parse_from([
+                    "rio-backend",
+                    "--state",
+                    state.as_str(),
+                    "--speed",
+                    "20",
+                    "seed-fleet",
+                    "--deployments",
+                    count.as_str(),
+                    "--devices",
+                    devices.as_str(),
+                ])
+                .expect("valid seed-fleet options");
+                let started = std::time::Instant::now();
+                let store = backend::open_store(&options)
+                    .unwrap_or_else(|e| panic!("open the state to seed: {e}"));
+                let report = store
+                    .seed_fleet(deployments, FLEET_DEVICES)
+                    .unwrap_or_else(|e| panic!("seed a fleet of {deployments}: {e}"));
+                eprintln!(
+                    "seeded {} deployments on {} robots in {:.1} s ({:.1} s with opening)",
+                    report.deployments,
+                    report.devices,
+                    report.seconds,
+                    started.elapsed().as_secs_f64()
+                );
+            }
+        });
+        seeding.await.expect("seeding the fleet");
+        let mut args = vec!["--state", state.as_str()];
+        args.extend_from_slice(extra);
+        let mut site = BackendSite::start(&args).await;
+        site._state = Some(dir);
+        site
     }
 
     /// A request of the test's own (not the browser's) to `path`, with the token when the

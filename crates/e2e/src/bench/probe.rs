@@ -2,15 +2,56 @@
 //! plain-JS baseline: both tables carry the same test ids (`deployments-table`, `row-phase`,
 //! rows with `data-id`). Times are `performance.now()` in the page.
 
+/// Shared by the scripts below (and [`on_new_document`]): the deployments table's body, its
+/// rows (spacers and pending rows included), and whether it shows what a run waits for:
+/// `want` a number, that many rows (the baseline builds every row); `"screen"`, every row the
+/// console's footer says is in view ("rows 1–11 of 19,205") is a loaded deployment row (its
+/// `data-index` in the DOM, not a pending row): the console builds only a window of rows.
+const PAINTED: &str = r#"
+const tableBody = () => {
+  const table = document.querySelector('[data-testid="deployments-table"]');
+  return table && table.tBodies[0] ? table.tBodies[0] : null;
+};
+const rows = () => {
+  const body = tableBody();
+  return body ? body.rows.length : 0;
+};
+const screenShown = (body) => {
+  const foot = document.querySelector('[data-testid="deployments-foot"]');
+  const m = foot && /rows\s+([\d,]+)\s*[–-]\s*([\d,]+)\s+of\s+([\d,]+)/.exec(foot.textContent);
+  if (!m) return false;
+  const number = (text) => Number(text.replace(/,/g, ""));
+  const first = number(m[1]), last = number(m[2]);
+  if (!(first >= 1 && last >= first)) return false;
+  for (let i = first - 1; i < last; i++) {
+    if (!body.querySelector(`tr[data-testid="deployment-row"][data-index="${i}"]`)) return false;
+  }
+  return true;
+};
+const painted = (want) => {
+  const body = tableBody();
+  if (!body) return false;
+  return want === "screen" ? screenShown(body) : body.rows.length >= want;
+};
+"#;
+
 /// Installed before any page script of every document (`Page.addScriptToEvaluateOnNewDocument`):
 /// counts the API requests the page starts (even those an offline browser never sends), keeps
-/// the wasm instance's memory when the app instantiates it, and, with `?bench_rows=N` in the
-/// URL, notes when N rows are in the deployments table (`performance.now()` counts from the
-/// start of the navigation).
-pub const ON_NEW_DOCUMENT: &str = r#"
-(() => {
+/// the wasm instance's memory when the app instantiates it, logs every API answer's body as
+/// the page reads it (`Response.text`) with when it was read and when the main thread was next
+/// free (a task queued then runs after the microtasks the answer started: the console's decode
+/// and what it does with the result), and, with `?bench_rows=N` (or `?bench_rows=screen`, see
+/// [`PAINTED`]) in the URL, notes when the deployments table shows them (`rowsAt`) and the
+/// frame after (`paintedAt`), `performance.now()` counting from the start of the navigation.
+pub fn on_new_document() -> String {
+    format!("(() => {{\n{ON_NEW_DOCUMENT}\n{PAINTED}\n{WATCH_ROWS}\n}})();")
+}
+
+const ON_NEW_DOCUMENT: &str = r#"
   if (window.__bench) return;
-  const bench = (window.__bench = { fetches: [], wasmMemory: null, rowsAt: null });
+  const bench = (window.__bench = {
+    fetches: [], decodes: [], wasmMemory: null, rowsAt: null, paintedAt: null,
+  });
   performance.setResourceTimingBufferSize(10000);
   const fetch = window.fetch;
   window.fetch = function (input) {
@@ -19,6 +60,23 @@ pub const ON_NEW_DOCUMENT: &str = r#"
       if (url.includes("/api/")) bench.fetches.push({ at: performance.now(), url });
     } catch (_) {}
     return fetch.apply(this, arguments);
+  };
+  // The bench's own reads use `bench.text`, and are not logged.
+  const text = Response.prototype.text;
+  bench.text = text;
+  Response.prototype.text = function () {
+    const url = this.url;
+    const asked = performance.now();
+    return text.call(this).then((body) => {
+      if (url.includes("/api/")) {
+        const entry = { url, chars: body.length, asked, read: performance.now(), free: null };
+        bench.decodes.push(entry);
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => { entry.free = performance.now(); };
+        channel.port2.postMessage(null);
+      }
+      return body;
+    });
   };
   const keep = (result) => {
     const instance = result && (result.instance || result);
@@ -35,28 +93,20 @@ pub const ON_NEW_DOCUMENT: &str = r#"
       };
     }
   }
-  const wanted = /[?&]bench_rows=(\d+)/.exec(location.search);
-  if (wanted) {
-    const want = Number(wanted[1]);
-    const observer = new MutationObserver(() => {
-      const table = document.querySelector('[data-testid="deployments-table"]');
-      const body = table && table.tBodies[0];
-      if (body && body.rows.length >= want) {
-        bench.rowsAt = performance.now();
-        observer.disconnect();
-      }
-    });
-    observer.observe(document, { childList: true, subtree: true });
-  }
-})();
 "#;
 
-/// Shared by the scripts below: the number of rows in the deployments table.
-const ROWS: &str = r#"
-const rows = () => {
-  const table = document.querySelector('[data-testid="deployments-table"]');
-  return table && table.tBodies[0] ? table.tBodies[0].rows.length : 0;
-};
+const WATCH_ROWS: &str = r#"
+  const wanted = /[?&]bench_rows=(\d+|screen)/.exec(location.search);
+  if (wanted) {
+    const want = wanted[1] === "screen" ? "screen" : Number(wanted[1]);
+    const observer = new MutationObserver(() => {
+      if (!painted(want)) return;
+      bench.rowsAt = performance.now();
+      observer.disconnect();
+      requestAnimationFrame(() => setTimeout(() => { bench.paintedAt = performance.now(); }, 0));
+    });
+    observer.observe(document, { childList: true, subtree: true, characterData: true });
+  }
 "#;
 
 /// Shared by the scripts below: the resource timing of the last list request.
@@ -66,13 +116,13 @@ const LIST: &str = r#"(() => {
   return all.length ? all[all.length - 1] : null;
 })"#;
 
-/// `execute_async(selector, want, timeoutMs)`: clicks `selector` and times until `want` rows
-/// are in the table (`dom`: the mutation that completed them; `frame`: the next frame after it,
-/// style, layout and paint included; `requested`/`received`: when the list request started and
-/// its answer arrived). Resolves `{dom, frame, rows, requested, received}` or `{error, rows}`.
+/// `execute_async(selector, want, timeoutMs)`: clicks `selector` and times until the table
+/// shows `want`, a number of rows or `"screen"` (see [`PAINTED`]) (`dom`: the mutation that
+/// completed them; `frame`: the next frame after it, style, layout and paint included;
+/// `requested`/`received`: when the list request started and its answer arrived). Resolves `{dom, frame, rows, requested, received}` or `{error, rows}`.
 pub fn render() -> String {
     format!(
-        r#"{ROWS}
+        r#"{PAINTED}
 const [selector, want, timeout, done] = arguments;
 const link = document.querySelector(selector);
 if (!link) {{ done({{ error: "nothing matches " + selector, rows: rows() }}); return; }}
@@ -85,7 +135,7 @@ const finish = (result) => {{
   done(result);
 }};
 const observer = new MutationObserver(() => {{
-  if (rows() < want) return;
+  if (!painted(want)) return;
   const dom = performance.now() - start;
   observer.disconnect();
   requestAnimationFrame(() =>
@@ -99,7 +149,7 @@ const observer = new MutationObserver(() => {{
       }});
     }}, 0));
 }});
-observer.observe(document.body, {{ childList: true, subtree: true }});
+observer.observe(document.body, {{ childList: true, subtree: true, characterData: true }});
 const timer = setTimeout(() => finish({{ error: "timed out", rows: rows() }}), timeout);
 performance.clearResourceTimings();
 const start = performance.now();
@@ -113,7 +163,7 @@ link.click();
 /// table was gone) or `{error}`.
 pub fn clear() -> String {
     format!(
-        r#"{ROWS}
+        r#"{PAINTED}
 const [selector, timeout, done] = arguments;
 if (selector) {{
   const link = document.querySelector(selector);
@@ -134,15 +184,15 @@ wait();
     )
 }
 
-/// `execute_async(want, timeoutMs)`: waits until `want` rows are in the table (and one more
-/// frame). Resolves `{rows}` or `{error, rows}`.
+/// `execute_async(want, timeoutMs)`: waits until the table shows `want` (a number of rows, or
+/// `"screen"`: see [`PAINTED`]), and one more frame. Resolves `{rows}` or `{error, rows}`.
 pub fn wait_rows() -> String {
     format!(
-        r#"{ROWS}
+        r#"{PAINTED}
 const [want, timeout, done] = arguments;
 const start = performance.now();
 const wait = () => {{
-  if (rows() >= want) requestAnimationFrame(() => setTimeout(() => done({{ rows: rows() }}), 0));
+  if (painted(want)) requestAnimationFrame(() => setTimeout(() => done({{ rows: rows() }}), 0));
   else if (performance.now() - start > timeout) done({{ error: "timed out", rows: rows() }});
   else setTimeout(wait, 20);
 }};
@@ -166,12 +216,15 @@ const TICK: &str = r#"
 const [expect, settle, timeout, done] = arguments;
 const table = document.querySelector('[data-testid="deployments-table"]');
 if (!table) { done({ error: "no table" }); return; }
-const ids = expect ? Object.keys(expect) : [];
+// Only the changed rows in the DOM are watched: the console makes only the rows in view.
+const inDom = new Set();
+for (const tr of table.tBodies[0].rows) if (tr.dataset.id) inDom.add(tr.dataset.id);
+const ids = expect ? Object.keys(expect).filter((id) => inDom.has(id)) : [];
 const tableRecords = [];
 const outside = [];
 let changed = null;
 const check = () => {
-  if (!expect || changed !== null) return;
+  if (!expect || !ids.length || changed !== null) return;
   const byId = new Map();
   for (const tr of table.tBodies[0].rows) byId.set(tr.dataset.id, tr);
   for (const id of ids) {
@@ -233,7 +286,7 @@ const finish = (error) => {
     error, changed, busy,
     received: list && list.responseEnd > 0 ? list.responseEnd - start : null,
     requests: window.__bench ? window.__bench.fetches.length - requestsBefore : null,
-    table: tableRecords.length, outside: outside.length,
+    table: tableRecords.length, outside: outside.length, watched: ids.length,
     expectedPhase, expectedOther, otherRows, kinds,
   });
 };

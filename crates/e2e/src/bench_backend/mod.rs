@@ -68,18 +68,7 @@ impl Setup {
 
     /// Fills a store with a synthetic fleet (the binary's `seed-fleet`); how long it took.
     pub fn seed(&self, store: &[String], deployments: usize, devices: usize) -> Duration {
-        let started = Instant::now();
-        let status = Command::new(&self.binary)
-            .args(["seed-fleet", "--deployments", &deployments.to_string()])
-            .args(["--devices", &devices.to_string()])
-            .args(store)
-            .stdout(Stdio::null())
-            .status();
-        assert!(
-            status.is_ok_and(|s| s.success()),
-            "seed-fleet failed for {store:?}"
-        );
-        started.elapsed()
+        seed(&self.binary, store, deployments, devices)
     }
 
     /// Starts the backend on `store` at the platform's own pace; returns once it answers.
@@ -90,39 +79,76 @@ impl Setup {
     /// Starts the backend on `store` at `speed`; returns it and how long it took to answer
     /// its first page.
     pub async fn start_at(&self, store: &[String], speed: &str) -> (Backend, Duration) {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("a free port");
-        let started = Instant::now();
-        let child = Command::new(&self.binary)
-            .args(["--listen", &format!("127.0.0.1:{port}"), "--speed", speed])
-            .args(store)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start rio-backend");
-        let backend = Backend {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-        };
-        loop {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_ok()
-            {
-                let (status, _) =
-                    crate::http("GET", &backend.url("/api/v1/deployments?limit=50"), None).await;
-                if status == 200 {
-                    return (backend, started.elapsed());
-                }
+        let mut args = vec!["--speed".to_string(), speed.to_string()];
+        args.extend_from_slice(store);
+        spawn(&self.binary, &args).await
+    }
+}
+
+/// The release `rio-backend`: `$RIO_BACKEND_BIN`, else `release/rio-backend` in
+/// `$CARGO_TARGET_DIR` (or the workspace's `target/`).
+pub fn release_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("RIO_BACKEND_BIN") {
+        return PathBuf::from(path);
+    }
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate::workspace_root().join("target"))
+        .join("release/rio-backend")
+}
+
+/// Fills a store (`--state FILE` or `--database URL`) with a synthetic fleet with `binary`'s
+/// `seed-fleet`; how long it took.
+pub fn seed(binary: &Path, store: &[String], deployments: usize, devices: usize) -> Duration {
+    let started = Instant::now();
+    let status = Command::new(binary)
+        .args(["seed-fleet", "--deployments", &deployments.to_string()])
+        .args(["--devices", &devices.to_string()])
+        .args(store)
+        .stdout(Stdio::null())
+        .status();
+    assert!(
+        status.is_ok_and(|s| s.success()),
+        "seed-fleet failed for {store:?}"
+    );
+    started.elapsed()
+}
+
+/// Starts `binary` on a free loopback port with `args` (store, speed, `--static DIR`…);
+/// returns it once it answers a 50-item page, and how long that took.
+pub async fn spawn(binary: &Path, args: &[String]) -> (Backend, Duration) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let started = Instant::now();
+    let child = Command::new(binary)
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {}: {e}", binary.display()));
+    let backend = Backend {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    loop {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            let (status, _) =
+                crate::http("GET", &backend.url("/api/v1/deployments?limit=50"), None).await;
+            if status == 200 {
+                return (backend, started.elapsed());
             }
-            assert!(
-                started.elapsed() < Duration::from_secs(120),
-                "rio-backend did not start"
-            );
-            tokio::time::sleep(Duration::from_millis(5)).await;
         }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "rio-backend did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
 

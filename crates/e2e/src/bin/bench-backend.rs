@@ -24,12 +24,7 @@ fn number(name: &str, default: u64) -> u64 {
 #[tokio::main]
 async fn main() -> ExitCode {
     let root = rio_e2e::workspace_root();
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    let binary = std::env::var_os("RIO_BACKEND_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| target.join("release/rio-backend"));
+    let binary = rio_e2e::bench_backend::release_binary();
     if !binary.is_file() {
         eprintln!(
             "bench-backend: no {} (cargo build --release -p backend)",

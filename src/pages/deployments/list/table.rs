@@ -163,6 +163,16 @@ pub fn WindowedTable(
         list.relayout();
     };
 
+    // A position set by the page (the top, for a new query) moves the scrolling area; one the
+    // area reported itself is already there.
+    Effect::new(move |_| {
+        let top = list.scroll_top.get();
+        if let Some(scroller) = scroller.get()
+            && (f64::from(scroller.scroll_top()) - top).abs() >= 1.0
+        {
+            scroller.set_scroll_top(top.round() as i32);
+        }
+    });
     let on_scroll = move |_| {
         if let Some(scroller) = scroller.get_untracked() {
             list.scroll_top.set(f64::from(scroller.scroll_top()));
