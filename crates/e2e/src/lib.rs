@@ -5,6 +5,7 @@ pub mod backend_site;
 pub mod bench;
 pub mod bench_backend;
 pub mod browser;
+pub mod list;
 pub mod page;
 pub mod site;
 pub mod size;

@@ -1,6 +1,9 @@
 //! The JavaScript the bench runs in the page. The same scripts measure the console and the
 //! plain-JS baseline: both tables carry the same test ids (`deployments-table`, `row-phase`,
-//! rows with `data-id`). Times are `performance.now()` in the page.
+//! rows with `data-id`). Times are `performance.now()` in the page. The scripts of the fleet
+//! measures (scrolling, decoding) are in [`fleet`].
+
+pub mod fleet;
 
 /// Shared by the scripts below (and [`on_new_document`]): the deployments table's body, its
 /// rows (spacers and pending rows included), and whether it shows what a run waits for:
@@ -203,11 +206,12 @@ wait();
 
 /// `execute_async(expect, settleMs, timeoutMs)`: a poll tick. Dispatches `online` on the window
 /// (both pages fetch at once on it), records every DOM mutation in the table and in the rest of
-/// the page, and with `expect` (`{id: phase}`) times until every listed row shows its new phase.
-/// Without `expect` it ends `settleMs` after the answer arrived; with it, `settleMs` after the
-/// last row changed. Resolves `{changed, received, busy, requests, table, outside,
-/// expectedPhase, expectedOther, otherRows, kinds}` (`received`: when the answer arrived;
-/// `busy`: ms of main-thread tasks longer than 50 ms).
+/// the page, and with `expect` (`{id: phase}`) times until every listed row that is in the DOM
+/// when it starts (`watched` of them: the console makes only the rows in view, the baseline
+/// all) shows its new phase. Without `expect` it ends `settleMs` after the answer arrived; with
+/// it, `settleMs` after the last watched row changed. Resolves `{changed, received, busy,
+/// requests, table, outside, watched, expectedPhase, expectedOther, otherRows, kinds}`
+/// (`received`: when the answer arrived; `busy`: ms of main-thread tasks longer than 50 ms).
 pub fn tick() -> String {
     format!("const LIST = {LIST};\n{TICK}")
 }
@@ -296,7 +300,7 @@ const poll = setInterval(() => {
   if (performance.now() - start > timeout) { finish("timed out"); return; }
   const list = LIST();
   const answered = list !== null && list.responseEnd > 0;
-  if (expect ? changed !== null : answered) {
+  if (expect && ids.length ? changed !== null : answered) {
     settling = true;
     setTimeout(() => finish(null), settle);
   }
@@ -341,8 +345,9 @@ const wait = () => {
 wait();
 "#;
 
-/// The wasm instance's linear memory in bytes (null without one), the start-up mark, and when
-/// the wasm, `config.json` and the list were fetched (`{start, end}` after navigation start).
+/// The wasm instance's linear memory in bytes (null without one), the start-up marks (rows
+/// shown, the frame after), and when the wasm, `config.json` and the list were fetched
+/// (`{start, end}` after navigation start).
 pub const PAGE_STATE: &str = r#"
 const bench = window.__bench || {};
 const pick = (part) => {
@@ -355,6 +360,7 @@ return {
   list: pick("/api/v1/deployments"),
   wasm: bench.wasmMemory ? bench.wasmMemory.buffer.byteLength : null,
   rowsAt: bench.rowsAt === undefined ? null : bench.rowsAt,
+  paintedAt: bench.paintedAt === undefined ? null : bench.paintedAt,
   hardwareConcurrency: navigator.hardwareConcurrency,
   userAgent: navigator.userAgent,
 };

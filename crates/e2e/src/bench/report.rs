@@ -119,6 +119,27 @@ pub fn median(samples: &[f64]) -> f64 {
     }
 }
 
+/// The `q`-quantile of `samples` (0.95: the 95th percentile), nearest rank; NaN when empty.
+pub fn percentile(samples: &[f64], q: f64) -> f64 {
+    let mut sorted: Vec<f64> = samples.iter().copied().filter(|x| x.is_finite()).collect();
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    sorted.sort_by(f64::total_cmp);
+    let rank = (q.clamp(0.0, 1.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// `0.10 %`: `part` as a share of `whole`, or "n/a".
+pub fn percent(part: f64, whole: f64) -> String {
+    let r = part / whole * 100.0;
+    if r.is_finite() {
+        format!("{r:.2} %")
+    } else {
+        "n/a".into()
+    }
+}
+
 /// `12.3 ms`.
 pub fn ms(value: f64) -> String {
     if value.is_finite() {
@@ -195,6 +216,14 @@ mod tests {
         assert_eq!(group(999, ' '), "999");
         assert_eq!(group(10_000, ','), "10,000");
         assert_eq!(kb(572_743), "572.7 KB");
+        let frames: Vec<f64> = (1..=100).map(f64::from).collect();
+        assert_eq!(percentile(&frames, 0.5), 50.0);
+        assert_eq!(percentile(&frames, 0.95), 95.0);
+        assert_eq!(percentile(&frames, 1.0), 100.0);
+        assert_eq!(percentile(&[7.0], 0.95), 7.0);
+        assert!(percentile(&[], 0.5).is_nan());
+        assert_eq!(percent(1.0, 1_000.0), "0.10 %");
+        assert_eq!(percent(1.0, 0.0), "n/a");
         assert_eq!(
             spread(&[2.0, 1.0, 3.0]),
             "min 1.0 / median 2.0 / max 3.0 ms (n=3)"

@@ -37,6 +37,9 @@ pub enum Answer {
 struct Api {
     items: Vec<Deployment>,
     body: Bytes,
+    /// The body is answered to every list request, whatever its filter (see
+    /// [`BenchServer::set_body`]).
+    raw: bool,
     answer: Answer,
     /// When each `GET /api/v1/deployments` arrived.
     list_requests: Vec<Instant>,
@@ -81,6 +84,7 @@ impl BenchServer {
         let api = Arc::new(Mutex::new(Api {
             items: Vec::new(),
             body: Bytes::from(list_body(&[])),
+            raw: false,
             answer: Answer::Ok,
             list_requests: Vec::new(),
             other_requests: Vec::new(),
@@ -152,6 +156,16 @@ impl BenchServer {
         let mut api = lock(&self.api);
         api.items = items;
         api.body = body;
+        api.raw = false;
+    }
+
+    /// Answers every list request with `body` (a whole list, `{"items": [...]}`, made
+    /// elsewhere), unfiltered, until [`BenchServer::set_items`].
+    pub fn set_body(&self, body: Bytes) {
+        let mut api = lock(&self.api);
+        api.items = Vec::new();
+        api.body = body;
+        api.raw = true;
     }
 
     /// The deployments the API lists now.
@@ -229,7 +243,7 @@ fn list(api: &Mutex<Api>, query: Option<&str>) -> Response {
         .collect();
     let admitted =
         |d: &Deployment| phases.is_empty() || phases.iter().any(|p| p == d.phase.as_str());
-    if api.items.iter().all(admitted) {
+    if api.raw || api.items.iter().all(admitted) {
         json(StatusCode::OK, api.body.clone())
     } else {
         let some: Vec<Deployment> = api.items.iter().filter(|d| admitted(d)).cloned().collect();

@@ -8,7 +8,6 @@
 //! `RIO_TEST_POSTGRES` (a PostgreSQL server to use; without it a throwaway cluster is started
 //! with `scripts/postgres.sh`).
 
-use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 use std::time::Duration;
 

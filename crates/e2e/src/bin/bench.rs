@@ -4,18 +4,21 @@
 //!
 //! Environment: `RIO_BENCH_WINDOW_SECS` (request-rate windows, default 60), `RIO_BENCH_RUNS`
 //! (timed runs per figure and side, default 10), `RIO_BENCH_WARMUP` (warm-up runs per block,
-//! default 1), plus the harness's `RIO_DIST`, `CHROMEDRIVER` and `CHROMIUM`.
+//! default 1), `RIO_BACKEND_BIN` (the release `rio-backend` of the fleet measures; default
+//! `$CARGO_TARGET_DIR/release/rio-backend`), plus the harness's `RIO_DIST`, `CHROMEDRIVER` and
+//! `CHROMIUM`.
 //!
 //! Usage: `bench [MEASURE...]`, MEASURE one of transfer, startup, render, ticks, memory,
-//! network (default: all of them, in that order).
+//! network, fleet, poll (default: all of them, in that order). `fleet` and `poll` seed and
+//! start the reference backend with 100,000 deployments (once for both).
 
 use std::{process::ExitCode, time::Instant};
 
 use rio_e2e::bench::{Settings, measure::Bench};
 
 /// The measures, in the order they run.
-const MEASURES: [&str; 6] = [
-    "transfer", "startup", "render", "ticks", "memory", "network",
+const MEASURES: [&str; 8] = [
+    "transfer", "startup", "render", "ticks", "memory", "network", "fleet", "poll",
 ];
 
 #[tokio::main]
@@ -49,12 +52,14 @@ async fn main() -> ExitCode {
             "transfer" => bench.transfer(),
             "startup" => bench.startup().await,
             "render" => {
-                bench.render(1_000, 1.3).await;
-                bench.render(10_000, 1.4).await;
+                bench.render(1_000, 1.0).await;
+                bench.render(10_000, 1.0).await;
             }
             "ticks" => bench.ticks().await,
             "memory" => bench.memory().await,
-            _ => bench.network().await,
+            "network" => bench.network().await,
+            "fleet" => bench.fleet().await,
+            _ => bench.poll().await,
         }
         // After every measure: a later failure leaves what was measured.
         let text = report(&mut bench, started, Some(measure)).await;

@@ -127,7 +127,6 @@ pub fn DeploymentRow(
             class:row-focused=focused
             id=row_dom_id(index)
             aria-rowindex=index + 2
-            aria-selected=move || focused().to_string()
             data-testid=ids::DEPLOYMENT_ROW
             data-id=id.clone()
             data-index=index

@@ -144,13 +144,11 @@ pub fn WindowedTable(
             match answer {
                 Ok(Listing::Page(page)) => {
                     let near = window.first_seen;
-                    let applied = list
-                        .store
-                        .try_update_value(|s| s.apply_chunk(&ask, page, near))
-                        .flatten();
-                    if applied.is_some() {
-                        list.relayout();
-                    }
+                    // Even an answer for another list looks again at what the view lacks.
+                    list.store.update_value(|s| {
+                        s.apply_chunk(&ask, page, near);
+                    });
+                    list.relayout();
                 }
                 // The backend stopped paging: the next poll lists again.
                 Ok(Listing::Whole(_)) => {}

@@ -1,0 +1,145 @@
+//! The initial transfer, and start-up: from navigation to the first rows.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::{Bench, Breakdown, RUN_TIMEOUT_MS, Samples, Side};
+use crate::bench::report::{Met, Row, group, kb};
+use crate::bench::{data, probe};
+use crate::size;
+
+impl Bench {
+    pub fn transfer(&mut self) {
+        let dist = crate::dist_dir();
+        let files = size::initial_files(&dist)
+            .unwrap_or_else(|e| panic!("read the build in {}: {e}", dist.display()));
+        let sizes = size::measure(&dist, &files)
+            .unwrap_or_else(|e| panic!("measure the build in {}: {e}", dist.display()));
+        let (raw, gzip) = size::totals(&sizes);
+        let bench_dir = crate::workspace_root().join("bench");
+        let css: Vec<PathBuf> = files
+            .iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "css"))
+            .cloned()
+            .collect();
+        let mut baseline =
+            size::measure(&dist, &css).unwrap_or_else(|e| panic!("measure the stylesheet: {e}"));
+        baseline.extend(
+            size::measure(
+                &bench_dir,
+                &[
+                    bench_dir.join("baseline.html"),
+                    bench_dir.join("baseline.js"),
+                ],
+            )
+            .unwrap_or_else(|e| panic!("measure the baseline page: {e}")),
+        );
+        let (base_raw, base_gzip) = size::totals(&baseline);
+        let met = if gzip <= 150_000 {
+            Met::Yes
+        } else {
+            Met::when(gzip <= 200_000)
+        };
+        self.report.rows.push(Row {
+            measure: "Initial transfer, gzip (raw)".into(),
+            console: format!("{} ({})", kb(gzip), kb(raw)),
+            baseline: format!("{} ({})", kb(base_gzip), kb(base_raw)),
+            ratio: "—".into(),
+            target: "≤ 200 KB (stretch ≤ 150 KB)".into(),
+            met,
+        });
+        let listed: Vec<String> = sizes
+            .iter()
+            .map(|s| {
+                format!(
+                    "`{}` {} / {}",
+                    s.name,
+                    group(s.gzip, ' '),
+                    group(s.raw, ' ')
+                )
+            })
+            .collect();
+        self.report.notes.push(format!(
+            "- Initial transfer, bytes gzip / raw: {}{}. Brotli not measured: no brotli crate in \
+             Cargo.lock.",
+            listed.join(", "),
+            if gzip <= 150_000 {
+                " (stretch target met too)"
+            } else {
+                ""
+            }
+        ));
+    }
+
+    /// Measure 4: From navigation start to the first rows painted (the console: the rows in
+    /// view; the baseline: all 50), a fresh page load each run.
+    pub async fn startup(&mut self) {
+        eprintln!("bench: start-up to the first rows");
+        self.server.set_items(data::deployments(50));
+        let mut samples = Samples::default();
+        let mut steps = Breakdown::default();
+        let warm = self.settings.warmup * 2;
+        for run in 0..warm + self.per_block() * 2 {
+            for side in Side::BOTH {
+                let path = match side {
+                    Side::Console => "/deployments?bench_rows=screen",
+                    Side::Baseline => "/bench/baseline.html?auto&bench_rows=50",
+                };
+                let (mark, page) = self.rows_mark(&self.server.url(path)).await;
+                if run >= warm {
+                    samples.push(side, mark.painted);
+                    let end = |key: &str| page[key]["end"].as_f64();
+                    steps.push("wasm loaded", side, end("wasmLoaded"));
+                    steps.push("config.json loaded", side, end("config"));
+                    steps.push("list requested", side, page["list"]["start"].as_f64());
+                    steps.push("answer received", side, end("list"));
+                    steps.push("rows in the DOM", side, Some(mark.rows));
+                    steps.push("painted", side, Some(mark.painted));
+                }
+            }
+        }
+        self.report.rows.push(samples.row(
+            "Start-up, 50 deployments: navigation → first rows painted (console: the rows in \
+             view; baseline: all 50)",
+            Some(2.0),
+        ));
+        self.report.notes.push(samples.note(
+            "Start-up (a repeat visit: the HTTP cache and Chromium's compiled-wasm cache are warm)",
+        ));
+        self.report
+            .notes
+            .push(steps.note("Start-up, ms after navigation start"));
+    }
+
+    /// Opens `url` (with `bench_rows` in its query, see [`probe::on_new_document`]) and waits
+    /// for the probe's marks: when the wanted rows were there and the frame after, in
+    /// `performance.now()` from the navigation's start; and the page's state then (see
+    /// [`probe::PAGE_STATE`]).
+    pub(super) async fn rows_mark(&self, url: &str) -> (Mark, Value) {
+        self.browser.goto(url).await;
+        let deadline = Instant::now() + Duration::from_millis(RUN_TIMEOUT_MS);
+        loop {
+            let state = self.exec(probe::PAGE_STATE, vec![]).await;
+            if let (Some(rows), Some(painted)) =
+                (state["rowsAt"].as_f64(), state["paintedAt"].as_f64())
+            {
+                return (Mark { rows, painted }, state);
+            }
+            if Instant::now() > deadline {
+                panic!("the rows never came at {}", self.browser.path().await);
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// When a page load showed its rows, in ms after the navigation started.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Mark {
+    /// The wanted rows were in the DOM.
+    pub rows: f64,
+    /// The frame after (style, layout and paint).
+    pub painted: f64,
+}
