@@ -71,6 +71,11 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
+        // A refusal holds for this request only: a browser must not answer the next one (a
+        // 410 to `since=`, say, which HTTP lets caches keep) from its cache.
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         response
     }
 }

@@ -10,8 +10,8 @@ use platform::phase::Phase;
 use rio_console::ids;
 use serde_json::{Value, json};
 
-use crate::Browser;
 use crate::page::{run, test_id, wait_for};
+use crate::{BackendSite, Browser};
 
 /// Most rows (loaded and pending) a window may hold: a tall screen and two margins of 8.
 pub const MAX_WINDOW_ROWS: usize = 60;
@@ -222,10 +222,7 @@ impl Table {
             ));
         }
         if self.rowcount != total + 1 {
-            problems.push(format!(
-                "aria-rowcount {} for {total} rows",
-                self.rowcount
-            ));
+            problems.push(format!("aria-rowcount {} for {total} rows", self.rowcount));
         }
         for pair in self.rows.windows(2) {
             if pair[1].place() != pair[0].place() + 1 {
@@ -252,10 +249,7 @@ impl Table {
                 continue;
             };
             if row.rowindex != index + 2 {
-                problems.push(format!(
-                    "row {index} has aria-rowindex {}",
-                    row.rowindex
-                ));
+                problems.push(format!("row {index} has aria-rowindex {}", row.rowindex));
             }
             if row.dom_id.as_deref() != Some(format!("deployment-row-{index}").as_str()) {
                 problems.push(format!("row {index} has id {:?}", row.dom_id));
@@ -361,7 +355,11 @@ pub async fn choose(browser: &Browser, css: &str, value: &str) {
         vec![json!(css), json!(value)],
     )
     .await;
-    assert_eq!(chosen.as_str(), Some(value), "{css} has an option {value:?}");
+    assert_eq!(
+        chosen.as_str(),
+        Some(value),
+        "{css} has an option {value:?}"
+    );
 }
 
 /// Replaces the search field's text at once (one `input` event, as a paste).
@@ -509,7 +507,12 @@ pub fn encode(text: &str) -> String {
 
 /// The list query the console asks for `phases` (the live ones when `None`), `search`, and
 /// `sort` in `order`.
-pub fn query(phases: Option<Vec<Phase>>, search: &str, sort: SortKey, order: Order) -> DeploymentQuery {
+pub fn query(
+    phases: Option<Vec<Phase>>,
+    search: &str,
+    sort: SortKey,
+    order: Order,
+) -> DeploymentQuery {
     DeploymentQuery::new(
         phases.unwrap_or_else(Phase::live_phases),
         Vec::new(),
@@ -578,4 +581,91 @@ pub fn expected_options(counts: &Value) -> Vec<(String, String)> {
         )
     }));
     options
+}
+
+// ---- the reference backend with a fleet ----
+
+/// Marks a test's own requests in the backend's request log (as their idempotency key), so
+/// [`list_paths`] does not count them as the browser's.
+pub const OWN: &str = "rio-e2e-own-request";
+
+/// The reference backend with a synthetic fleet of `deployments`, its controls and request log
+/// (`--enable-faults`); prints how long it took to start.
+pub async fn fleet_site(deployments: usize) -> BackendSite {
+    let started = std::time::Instant::now();
+    let site = BackendSite::with_fleet(deployments, &["--enable-faults"]).await;
+    eprintln!(
+        "the backend with {deployments} deployments started in {:.1?}",
+        started.elapsed()
+    );
+    site
+}
+
+/// The API's answer to `query` with `limit` (a request of the test's own, see [`OWN`]).
+pub async fn api(site: &BackendSite, query: &DeploymentQuery, limit: usize) -> Value {
+    let limit = limit.to_string();
+    let url = site.url(&api_path(query, &[("limit", &limit)]));
+    let answer = crate::get_json_with_headers(&url, &[("Idempotency-Key", OWN)]).await;
+    assert!(answer["items"].is_array(), "the API answered {answer}");
+    answer
+}
+
+/// An answer's `total`.
+pub fn total_of(answer: &Value) -> usize {
+    answer["total"].as_u64().expect("a total") as usize
+}
+
+/// Whether the table shows the first rows of `answer`: from row 0, nothing pending, its
+/// total in the footer.
+pub fn shows_top_of(table: &Table, answer: &Value) -> bool {
+    let expected = item_ids(answer);
+    let shown = table.ids();
+    table.pending().count() == 0
+        && !shown.is_empty()
+        && table.rows.first().is_some_and(|r| r.index == Some(0))
+        && expected.starts_with(&shown)
+        && table.foot_total() == Some(total_of(answer))
+}
+
+/// Waits until the table shows the first rows of `answer`.
+pub async fn wait_top(browser: &Browser, what: &str, answer: &Value) -> Table {
+    wait_table(browser, what, crate::page::LONG, |t| {
+        shows_top_of(t, answer)
+    })
+    .await
+}
+
+/// A request's path and query as the console meant it: gloo-net ends every query it sends
+/// with a `&` of its own (`?since=7&`), which says nothing.
+pub fn meant(path: &str) -> String {
+    path.trim_end_matches('&').to_string()
+}
+
+/// The list requests the browser sent since the log was last cleared (paths with queries,
+/// see [`meant`]), the test's own left out.
+pub async fn list_paths(site: &BackendSite) -> Vec<String> {
+    site.requests()
+        .await
+        .into_iter()
+        .filter(|r| r["method"] == "GET" && r["idempotencyKey"] != OWN)
+        .filter_map(|r| r["path"].as_str().map(meant))
+        .filter(|p| p == "/api/v1/deployments" || p.starts_with("/api/v1/deployments?"))
+        .collect()
+}
+
+/// Whether a list request asks for one row (the refresh of the total and counts).
+pub fn one_row(path: &str) -> bool {
+    path.ends_with("?limit=1") || path.ends_with("&limit=1")
+}
+
+/// The script that reads the phase filter's options as `[value, text]` pairs.
+pub const OPTIONS: &str = "return [...document.querySelectorAll('[data-testid=deployments-phase] option')].map(o => [o.value, o.textContent.trim()])";
+
+/// Waits until the phase filter's options read `expected` (see [`expected_options`]).
+pub async fn wait_options(browser: &Browser, what: &str, expected: &[(String, String)]) {
+    let expected = json!(expected);
+    wait_for(browser, what, crate::page::LONG, OPTIONS, Vec::new(), |v| {
+        *v == expected
+    })
+    .await;
 }

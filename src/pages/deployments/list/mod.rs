@@ -117,10 +117,15 @@ fn DeploymentsList(widget: bool) -> impl IntoView {
         open.run(id);
     });
     let on_deprovisioned = Callback::new(move |deployment: Deployment| {
-        list.store.update_value(|s| {
-            s.replace(&deployment);
-        });
-        list.mounted.show(&deployment);
+        let applied = list.store.try_update_value(|s| s.take_own(&deployment));
+        if let Some(applied) = applied {
+            for deployment in &applied.updated {
+                list.mounted.show(deployment);
+            }
+            if applied.layout {
+                list.relayout();
+            }
+        }
     });
 
     // The table is made once the first answer is in; rows follow their own signals.

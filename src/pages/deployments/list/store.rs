@@ -319,7 +319,8 @@ impl Store {
 
     /// The first request the rows `range` still need, if any.
     pub fn wanted(&self, range: Range<usize>) -> Option<ChunkAsk> {
-        if self.shape != Shape::Paged {
+        // The first page of a new query is already asked for.
+        if self.shape != Shape::Paged || self.awaiting {
             return None;
         }
         let query = self.query.as_ref()?;
@@ -478,15 +479,11 @@ impl Store {
             .map(|d| (d.deployment_id.as_str(), d))
             .collect();
         let mut applied = Applied::default();
-        let mut removed = 0;
+        let removed = self.remove_where(|id| deleted.contains(id));
         for chunk in self.head.iter_mut().chain(self.tail.iter_mut()) {
             let Some(rows) = chunk.rows.as_mut() else {
                 continue;
             };
-            let before = rows.len();
-            rows.retain(|d| !deleted.contains(d.deployment_id.as_str()));
-            removed += before - rows.len();
-            chunk.len = rows.len();
             for row in rows.iter_mut() {
                 if let Some(new) = changed.remove(row.deployment_id.as_str())
                     && row != new
@@ -547,9 +544,56 @@ impl Store {
         false
     }
 
-    /// Replaces a loaded deployment with a newer one the page got itself (the answer to an
-    /// action); whether it was loaded.
-    pub fn replace(&mut self, deployment: &Deployment) -> bool {
+    /// Takes a newer deployment the page got itself (the answer to an action): its row
+    /// updates, or leaves when the query no longer lists it (a deprovisioned deployment under
+    /// the live phases).
+    pub fn take_own(&mut self, deployment: &Deployment) -> Applied {
+        let listed = self.query.as_ref().is_some_and(|q| q.matches(deployment));
+        match self.shape {
+            Shape::Whole => {
+                let mut whole = self.whole.clone();
+                for row in whole.iter_mut() {
+                    if row.deployment_id == deployment.deployment_id {
+                        *row = deployment.clone();
+                    }
+                }
+                self.replace_whole(whole)
+            }
+            _ if listed => Applied {
+                updated: if self.replace(deployment) {
+                    vec![deployment.clone()]
+                } else {
+                    Vec::new()
+                },
+                layout: false,
+            },
+            _ => {
+                let removed = self.remove_where(|id| id == deployment.deployment_id);
+                self.total = self.total.saturating_sub(removed);
+                Applied {
+                    updated: Vec::new(),
+                    layout: removed > 0,
+                }
+            }
+        }
+    }
+
+    /// Removes the loaded deployments whose ID is `gone`; how many rows went.
+    fn remove_where(&mut self, gone: impl Fn(&str) -> bool) -> usize {
+        let mut removed = 0;
+        for chunk in self.head.iter_mut().chain(self.tail.iter_mut()) {
+            if let Some(rows) = chunk.rows.as_mut() {
+                let before = rows.len();
+                rows.retain(|d| !gone(&d.deployment_id));
+                removed += before - rows.len();
+                chunk.len = rows.len();
+            }
+        }
+        removed
+    }
+
+    /// Replaces a loaded deployment with a newer one; whether it was loaded.
+    fn replace(&mut self, deployment: &Deployment) -> bool {
         let id = deployment.deployment_id.as_str();
         let rows = self
             .head

@@ -248,3 +248,47 @@ fn a_whole_list_is_filtered_sorted_and_counted_by_the_platform_rules() {
     assert_eq!(applied.updated, vec![next[3].clone()]);
     assert!(!applied.layout);
 }
+
+#[test]
+fn an_action_answer_updates_its_row_or_takes_it_out_of_a_list_that_no_longer_holds_it() {
+    let all = fleet(500);
+    let live = DeploymentQuery::new(
+        Phase::live_phases(),
+        Vec::new(),
+        "",
+        "",
+        SortKey::Created,
+        Order::Desc,
+    );
+    let mut store = listed(&all, &live, 100);
+    let total = store.total;
+    let Slot::Row(first) = store.slot(0) else {
+        panic!("the first row is loaded")
+    };
+    let mut updated = first.clone();
+    updated.current_generation += 1;
+    let applied = store.take_own(&updated);
+    assert_eq!(applied.updated, vec![updated.clone()]);
+    assert!(!applied.layout);
+    let mut stopped = updated.clone();
+    stopped.phase = Phase::DeploymentStopped;
+    let applied = store.take_own(&stopped);
+    assert!(applied.layout);
+    assert_eq!(store.total, total - 1);
+    assert!(!ids(&store, 0..50).contains(&stopped.deployment_id));
+}
+
+#[test]
+fn a_new_query_asks_for_no_rows_until_its_first_page_is_in() {
+    let all = fleet(1_000);
+    let q = query(SortKey::Name, Order::Asc);
+    let mut store = listed(&all, &q, 50);
+    let generation = store.reset(Some(query(SortKey::Created, Order::Asc)));
+    assert!(store.awaiting);
+    assert_eq!(store.wanted(0..400), None);
+    let page = answer(&all, store.query.as_ref().unwrap(), None, 50);
+    store
+        .apply_listing(generation, Listing::Page(page))
+        .unwrap();
+    assert!(store.wanted(0..400).is_some());
+}

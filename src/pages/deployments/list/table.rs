@@ -122,6 +122,9 @@ pub fn WindowedTable(
     // Rows the window lacks are read one request at a time, until none is missing.
     let loading = RwSignal::new(false);
     let failed = RwSignal::new(None::<ApiError>);
+    // Requests belong to the table, not to the effect below: a run of the effect (the view
+    // moved) must not cancel the request in flight.
+    let table_owner = Owner::current();
     Effect::new(move |_| {
         list.layout.track();
         let window = window.get();
@@ -136,7 +139,7 @@ pub fn WindowedTable(
         };
         loading.set(true);
         let backend = backend.clone();
-        spawn_local_scoped_with_cancellation(async move {
+        let task = async move {
             let answer = backend
                 .list_deployments(&ask.query, ask.limit, ask.token.as_deref())
                 .await;
@@ -154,7 +157,11 @@ pub fn WindowedTable(
                 Ok(Listing::Whole(_)) => {}
                 Err(error) => failed.set(Some(error)),
             }
-        });
+        };
+        match &table_owner {
+            Some(owner) => owner.with(|| spawn_local_scoped_with_cancellation(task)),
+            None => spawn_local_scoped_with_cancellation(task),
+        }
     });
     let retry = move |_| {
         failed.set(None);
@@ -284,7 +291,7 @@ pub fn WindowedTable(
                 </table>
             </div>
             <div class="table-foot">
-                <p aria-live="polite" data-testid=ids::DEPLOYMENTS_FOOT>
+                <p data-testid=ids::DEPLOYMENTS_FOOT>
                     {foot}
                     {move || loading.get().then(|| view! { <span class="muted">" · loading rows…"</span> })}
                 </p>
