@@ -1,7 +1,7 @@
 //! Prints the raw and gzip bytes of what the first page load transfers, and fails when the gzip
 //! total passes the guard (an accident guard, not the performance budget).
 //!
-//! Usage: `size-report [DIST] [--max-gzip BYTES]` (defaults: `dist/`, 586 000 bytes).
+//! Usage: `size-report [DIST] [--max-gzip BYTES]` (defaults: `dist/`, 640 000 bytes).
 
 use std::process::ExitCode;
 
@@ -9,7 +9,7 @@ use rio_e2e::size::{initial_files, measure, report, totals};
 
 /// 450 KB (decimal): the foundation's 400 KB guard, moved once the in-browser simulator (demo
 /// mode) and the deploy form landed at about 405 KB. The real budget comes with the benchmarks.
-const DEFAULT_MAX_GZIP: usize = 586_000;
+const DEFAULT_MAX_GZIP: usize = 640_000;
 
 fn main() -> ExitCode {
     let mut dist = rio_e2e::dist_dir();
