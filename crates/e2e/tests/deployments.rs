@@ -16,6 +16,7 @@ use rio_e2e::page::{
     row_id, row_names, run, sim_set_device, tab, test_id, text, update_from_dialog, wait_dialog,
     wait_for, wait_phase, wait_text,
 };
+use rio_e2e::list::choose;
 use rio_e2e::{BackendSite, Browser, ConfigJson, deployment_id, get_json, http, open};
 use serde_json::{Value, json};
 use tokio::time::Instant;
@@ -206,21 +207,6 @@ async fn wait_row_action(browser: &Browser, id: &str, label: &str, name: &str) {
         |v| *v == expected,
     )
     .await;
-}
-
-/// Picks `value` in the select matching `css`, as a person would (a `change` event follows).
-async fn choose(browser: &Browser, css: &str, value: &str) {
-    let chosen = run(
-        browser,
-        "const s = document.querySelector(arguments[0]); s.value = arguments[1]; s.dispatchEvent(new Event('change', {bubbles: true})); return s.value",
-        vec![json!(css), json!(value)],
-    )
-    .await;
-    assert_eq!(
-        chosen.as_str(),
-        Some(value),
-        "{css} has an option {value:?}"
-    );
 }
 
 /// The number of log lines on screen.
