@@ -28,6 +28,19 @@ pub enum Fetched {
     Changed(u64, Changes<Deployment>, Option<Page<Deployment>>),
 }
 
+impl Fetched {
+    /// Whether what came holds a deployment in a phase that moves on by itself.
+    fn moving(&self) -> bool {
+        let moving = |items: &[Deployment]| items.iter().any(|d| d.phase.is_transient());
+        match self {
+            Fetched::Nothing => false,
+            Fetched::Listed(_, Listing::Page(page)) => moving(&page.items),
+            Fetched::Listed(_, Listing::Whole(items)) => moving(items),
+            Fetched::Changed(_, changes, _) => moving(&changes.items),
+        }
+    }
+}
+
 /// Starts the feed of the list `state` asks for into `list`.
 pub fn start(backend: &Backend, state: Memo<DeploymentsQuery>, list: ListView) -> Live<Fetched> {
     let query = Memo::new(move |_| state.with(|s| s.to_list_query().ok()));
@@ -37,7 +50,10 @@ pub fn start(backend: &Backend, state: Memo<DeploymentsQuery>, list: ListView) -
     let live = Live::start(
         backend,
         move |backend| poll(backend, list),
-        move |_| poll_every(list.store.with_value(|s| s.moving())),
+        // The answer itself counts: the store takes it only after this schedule is made.
+        move |fetched: &Fetched| {
+            poll_every(fetched.moving() || list.store.with_value(|s| s.moving()))
+        },
         |_, _| true,
     );
     // A new query: the old rows and the answers still coming for them go.
