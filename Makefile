@@ -4,10 +4,11 @@
 #   make demo   the same console in demo mode (no backend)
 #   make test   install what is missing, then run every check (what CI runs)
 #   make test STEPS="native e2e"   only some steps: fmt clippy native component build e2e size
-#   make bench  release build, then the console measured in headless Chromium against a plain-JS
-#               baseline (bench/): report in target/bench/report.md; about 30 minutes
-#               (RIO_BENCH_WINDOW_SECS=10 RIO_BENCH_RUNS=4 for a quick, rougher one);
-#               then `make bench-backend`
+#   make bench  release builds (console, rio-backend), then the console measured in headless
+#               Chromium against a plain-JS baseline (bench/) and against the reference backend
+#               with 100,000 deployments: report in target/bench/report.md; about 12 minutes
+#               on 2 cores (RIO_BENCH_WINDOW_SECS=10 RIO_BENCH_RUNS=4 for a quick, rougher one,
+#               about 5); then `make bench-backend`
 #   make bench-backend  the reference backend with 100,000 deployments against itself with a
 #               small fleet, on SQLite and on PostgreSQL with two processes: report in
 #               target/bench/backend.md; about 15 minutes, 10 of them watching an idle database
@@ -37,6 +38,7 @@ test: setup-test
 
 bench: setup-test
 	trunk build --release
+	cargo build -q --release -p backend --bin rio-backend --locked
 	RIO_DIST="$(CURDIR)/dist" \
 	CHROMEDRIVER="$${CHROMEDRIVER:-$$(command -v chromedriver || echo /usr/bin/chromedriver)}" \
 	CHROMIUM="$${CHROMIUM:-$$(command -v chromium || echo /usr/bin/chromium)}" \

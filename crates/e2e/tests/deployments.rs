@@ -11,12 +11,12 @@
 use std::time::Duration;
 
 use rio_console::ids;
+use rio_e2e::list::choose;
 use rio_e2e::page::{
     DEMO_WAIT, LONG, ROW_NAMES, TEXT, click, code_entry, dismiss_tour, overview, reload, row,
     row_id, row_names, run, sim_set_device, tab, test_id, text, update_from_dialog, wait_dialog,
     wait_for, wait_phase, wait_text,
 };
-use rio_e2e::list::choose;
 use rio_e2e::{BackendSite, Browser, ConfigJson, deployment_id, get_json, http, open};
 use serde_json::{Value, json};
 use tokio::time::Instant;

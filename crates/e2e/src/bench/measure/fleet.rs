@@ -65,9 +65,7 @@ impl Fleet {
         bench_backend::seed(&binary, &store("small.db"), SMALL_FLEET, SMALL_ROBOTS);
         // Speed 20: a deployment the bench updates is Succeeded again within half a second.
         let args = |name: &str| {
-            let mut args: Vec<String> = ["--speed", "20", "--static"]
-                .map(String::from)
-                .to_vec();
+            let mut args: Vec<String> = ["--speed", "20", "--static"].map(String::from).to_vec();
             args.push(crate::dist_dir().to_string_lossy().into_owned());
             args.extend(store(name));
             args
@@ -109,12 +107,9 @@ impl Bench {
                     self.fleet = Some(fleet);
                 }
                 Err(problem) => {
-                    self.report.rows.push(Row::alone(
-                        what,
-                        "not measured".into(),
-                        "—",
-                        Met::No,
-                    ));
+                    self.report
+                        .rows
+                        .push(Row::alone(what, "not measured".into(), "—", Met::No));
                     self.report
                         .notes
                         .push(format!("- {what}: not measured: {problem}"));
@@ -139,7 +134,10 @@ impl Bench {
     /// against 50, wasm memory once the list is loaded, scrolling 10,000 rows.
     pub async fn fleet(&mut self) {
         eprintln!("bench: the reference backend with {FLEET} deployments");
-        if !self.fleet_backends("Fleet of 100,000 (reference backend)").await {
+        if !self
+            .fleet_backends("Fleet of 100,000 (reference backend)")
+            .await
+        {
             return;
         }
         self.fleet_startup().await;

@@ -22,6 +22,7 @@ mod fleet;
 mod memory;
 mod network;
 mod poll;
+mod poll_report;
 mod render;
 mod scroll;
 mod startup;
@@ -358,7 +359,10 @@ impl Bench {
                 s.warmup,
                 s.window.as_secs()
             ),
-            format!("- The whole bench took {:.1} min", took.as_secs_f64() / 60.0),
+            format!(
+                "- The whole bench took {:.1} min",
+                took.as_secs_f64() / 60.0
+            ),
             "- Reproduce: `make bench` (release builds of the console and of `rio-backend`, then \
              this report in `target/bench/report.md`); quicker and rougher: \
              `RIO_BENCH_WINDOW_SECS=10 RIO_BENCH_RUNS=4 cargo run -p rio-e2e --bin bench \
@@ -382,4 +386,15 @@ fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|_| "unknown".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_console_is_waited_for_until_its_rows_in_view_and_the_baseline_every_row() {
+        assert_eq!(Side::Console.want(10_000), json!("screen"));
+        assert_eq!(Side::Baseline.want(10_000), json!(10_000));
+    }
 }

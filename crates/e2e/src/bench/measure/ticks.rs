@@ -115,7 +115,13 @@ impl Bench {
             )
         };
         let (watched, total, phase, other_cells, other_rows) = per_tick(&loud[c]);
-        let describe = |(watched, total, phase, other_cells, other_rows): (f64, f64, f64, f64, f64)| {
+        let describe = |(watched, total, phase, other_cells, other_rows): (
+            f64,
+            f64,
+            f64,
+            f64,
+            f64,
+        )| {
             format!(
                 "{total:.0} per tick ({watched:.0} changed rows in the DOM): {phase:.0} in the phase \
                  cells, {other_cells:.0} elsewhere in those rows, {other_rows:.0} in other rows"

@@ -2,29 +2,35 @@
 //! `requestAnimationFrame`, reading a list answer with `JSON.parse`, and the answers the
 //! console read (logged by [`super::on_new_document`]).
 
-/// `execute_async(mode, rows, arrowRows, stepPx, timeoutMs)`: scrolls the console's windowed
-/// table `rows` rows down from where it is, one step per animation frame, and samples every
-/// frame. `mode` `"keys"`: a `keydown` on the table each frame, as a held key repeats
-/// (ArrowDown for the first `arrowRows` rows, then PageDown), until the focused row (from
-/// `aria-activedescendant`) is `rows` further down; `"wheel"`: the scrolling area's `scrollTop`
-/// moved `stepPx` pixels each frame until the first row in view is `rows` further down. Then it
-/// samples on until no pending row is in view (or the time is up).
+/// `execute_async(mode, rows, arrowRows, stepPx, timeoutMs, settleMs)`: scrolls the console's
+/// windowed table (or the page, on the baseline) `rows` rows (of 56 px) down from where it is,
+/// one step per animation frame, and samples every frame. `mode` `"keys"`: a `keydown` on the
+/// table each frame, as a held key repeats (ArrowDown for the first `arrowRows` rows, then
+/// PageDown), until the focused row (from `aria-activedescendant`) is `rows` further down;
+/// `"wheel"`: the scrolling area's `scrollTop` moved `stepPx` pixels each frame until the first
+/// row in view is `rows` further down; `"idle"`: no step, frames sampled for `timeoutMs` (what
+/// the machine and the headless browser give a page at rest). Then it samples on until no
+/// pending row is in view (at most `settleMs`).
 ///
 /// Resolves `{frames, reached, settled, pendingFrames, pendingMost, pendingRows, pendingInDom,
 /// busy, longest, requests, first, last}`: `frames`, ms between consecutive frames (the
 /// `requestAnimationFrame` timestamps), `reached` how many of them came before the goal was
-/// reached; `settled` ms from the goal to no pending row in view (null: not in time);
-/// `pendingFrames` frames with a pending row in view, `pendingMost` the most in view at once,
-/// `pendingRows` distinct rows seen pending in view, `pendingInDom` the most pending rows in the
-/// DOM at once; `busy`/`longest` main-thread tasks over 50 ms (sum, longest); `requests` the
-/// API requests started; `first`/`last` the first row in view before and after. Or `{error}`.
+/// reached; `settled` ms from the goal to no pending row in view (null: not within
+/// `settleMs`); `pendingFrames` frames with a pending row in view, `pendingMost` the most in
+/// view at once, `pendingRows` distinct rows seen pending in view, `pendingInDom` the most
+/// pending rows in the DOM at once; `busy`/`longest`/`long` main-thread tasks over 50 ms (sum,
+/// longest, each `{start, duration}`); `requests` the API requests started; `reads` the API answers the console read
+/// (`{url, chars, read, ms}`: ms from read as text to the main thread free, see
+/// [`super::on_new_document`]); `first`/`last` the first row in view before and after. Or
+/// `{error}`.
 pub const SCROLL: &str = r#"
-const [mode, distance, arrowRows, stepPx, timeout, done] = arguments;
-const scroller = document.querySelector('[data-testid="deployments-scroll"]');
+const [mode, distance, arrowRows, stepPx, timeout, settle, done] = arguments;
+// The baseline's table has no scrolling area of its own: the page scrolls.
+const scroller = document.querySelector('[data-testid="deployments-scroll"]') || document.scrollingElement;
 const table = document.querySelector('[data-testid="deployments-table"]');
-if (!scroller || !table || !table.tBodies[0]) { done({ error: "no windowed table" }); return; }
+if (!table || !table.tBodies[0]) { done({ error: "no table" }); return; }
 const ROW = 56;
-const head = table.tHead ? table.tHead.offsetHeight : 0;
+const head = table.tHead && scroller !== document.scrollingElement ? table.tHead.offsetHeight : 0;
 const viewport = Math.max(ROW, scroller.clientHeight - head);
 const focused = () => {
   const id = table.getAttribute("aria-activedescendant");
@@ -41,11 +47,17 @@ const frames = [];
 const pendingRows = new Set();
 let pendingFrames = 0, pendingMost = 0, pendingInDom = 0;
 let busy = 0, longest = 0;
+const long = [];
 const tasks = new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) { busy += e.duration; longest = Math.max(longest, e.duration); }
+  for (const e of list.getEntries()) {
+    busy += e.duration;
+    longest = Math.max(longest, e.duration);
+    long.push({ start: e.startTime, duration: e.duration });
+  }
 });
 try { tasks.observe({ type: "longtask" }); } catch (_) {}
 const fetchesBefore = window.__bench ? window.__bench.fetches.length : 0;
+const decodesBefore = window.__bench ? window.__bench.decodes.length : 0;
 // Pending rows in view: their place is `aria-rowindex` less the header row and one.
 const pendingInView = () => {
   const top = scroller.scrollTop;
@@ -65,7 +77,7 @@ const step = () => {
   if (mode === "keys") {
     const key = position() - from < arrowRows ? "ArrowDown" : "PageDown";
     table.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true }));
-  } else {
+  } else if (mode === "wheel") {
     scroller.scrollTop = scroller.scrollTop + stepPx;
   }
 };
@@ -74,9 +86,12 @@ const started = performance.now();
 const finish = (error) => {
   tasks.disconnect();
   const requests = window.__bench ? window.__bench.fetches.slice(fetchesBefore).map((f) => f.url) : [];
+  const reads = (window.__bench ? window.__bench.decodes.slice(decodesBefore) : []).map((d) => ({
+    url: d.url, chars: d.chars, read: d.read, ms: d.free === null ? null : d.free - d.read,
+  }));
   done({
     error, frames, reached, settled, pendingFrames, pendingMost,
-    pendingRows: pendingRows.size, pendingInDom, busy, longest, requests,
+    pendingRows: pendingRows.size, pendingInDom, busy, longest, long, requests, reads,
     first: firstBefore, last: firstInView(),
   });
 };
@@ -89,7 +104,8 @@ const frame = (now) => {
     else step();
   }
   if (reached !== null && pending === 0) { settled = now - reachedAt; finish(null); return; }
-  if (now - started > timeout) { finish(reached === null ? "timed out scrolling" : null); return; }
+  if (reached !== null && now - reachedAt > settle) { finish(null); return; }
+  if (now - started > timeout) { finish(mode === "idle" ? null : "timed out scrolling"); return; }
   requestAnimationFrame(frame);
 };
 requestAnimationFrame(frame);
