@@ -1,6 +1,9 @@
 //! The list store against the platform's in-memory list rules standing in for a backend.
 
+use std::ops::Range;
+
 use super::*;
+use platform::list::{Changes, MAX_LIMIT, Page};
 use platform::list::{ListRequest, SortKey};
 use platform::phase::Phase;
 use platform::time::Millis;
