@@ -160,36 +160,20 @@ impl Store {
         found
     }
 
+    /// Every loaded row of the list (a whole list: those its query shows).
+    fn loaded(&self) -> impl Iterator<Item = &Deployment> {
+        let whole = self.order.iter().filter_map(|p| self.whole.get(*p));
+        let chunks = self.head.iter().chain(&self.tail);
+        whole.chain(chunks.filter_map(|c| c.rows.as_ref()).flatten())
+    }
+
     /// Calls `f` with every loaded row of the list.
-    pub fn each_listed(&self, mut f: impl FnMut(&Deployment)) {
-        match self.shape {
-            Shape::Whole => self
-                .order
-                .iter()
-                .filter_map(|p| self.whole.get(*p))
-                .for_each(f),
-            _ => self
-                .head
-                .iter()
-                .chain(&self.tail)
-                .filter_map(|c| c.rows.as_ref())
-                .flatten()
-                .for_each(&mut f),
-        }
+    pub fn each_listed(&self, f: impl FnMut(&Deployment)) {
+        self.loaded().for_each(f);
     }
 
     /// Whether a loaded row is in a phase that moves on by itself (polls come sooner).
     pub fn moving(&self) -> bool {
-        let moving = |d: &Deployment| d.phase.is_transient();
-        match self.shape {
-            Shape::Whole => self.whole.iter().any(moving),
-            _ => self
-                .head
-                .iter()
-                .chain(&self.tail)
-                .filter_map(|c| c.rows.as_ref())
-                .flatten()
-                .any(moving),
-        }
+        self.loaded().any(|d| d.phase.is_transient())
     }
 }
