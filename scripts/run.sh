@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-backend}"
 
+# Trunk's own server never sends the .br/.gz copies of a release build: skip making them.
+export RIO_COMPRESS=0
+
 if [ "$mode" = demo ]; then
   exec trunk serve --release --address 127.0.0.1 --port 8080
 fi
