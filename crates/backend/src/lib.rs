@@ -212,11 +212,17 @@ pub fn router(state: AppState) -> Router {
     }
     app = match &state.site {
         Some(site) => {
-            // Files of the build; anything else goes to `site::fallback` (any method, so
+            // Files of the build, their `.br`/`.gz` copies to clients that accept them (see
+            // `site::precompressed`); anything else goes to `site::fallback` (any method, so
             // `/api/…` and `/__control/…` are 404 there rather than 405).
             let files = ServeDir::new(&site.dir)
+                .precompressed_br()
+                .precompressed_gzip()
                 .call_fallback_on_method_not_allowed(true)
                 .fallback(site::fallback.with_state(state.clone()));
+            let files = Router::new()
+                .fallback_service(files)
+                .layer(middleware::from_fn(site::precompressed));
             let site_routes = Router::new()
                 .route("/", get(site::fallback))
                 .route("/config.json", get(site::config_json))

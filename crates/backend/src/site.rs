@@ -6,6 +6,13 @@
 //! Only app routes fall back to `index.html`: paths under `/api` and `/__control`, and paths
 //! whose last segment has a file extension (a missing `.js`, `.wasm`, `.css`, `.png`, …), are
 //! 404 with the JSON error body, so a missing file or endpoint never arrives as a page.
+//!
+//! A release build has a brotli (`FILE.br`) and a gzip (`FILE.gz`) copy beside each file worth
+//! it (written by `rio-compress`, with the file's modification time). A client whose
+//! `Accept-Encoding` accepts one gets it, brotli first, with `Content-Encoding` and the
+//! original's `Content-Type`, `Last-Modified`, conditional requests, `HEAD` and ranges as for
+//! the file itself; otherwise, or when there is no copy, the file. Every file answer says
+//! `Vary: Accept-Encoding`, and the copies are not files of the site themselves (404).
 
 use std::path::{Path, PathBuf};
 
@@ -134,6 +141,32 @@ pub async fn security_headers(
     response
 }
 
+/// Around the build's files (tower-http's `ServeDir`, which picks the `.br`/`.gz` copy the
+/// request's `Accept-Encoding` allows): `Vary: Accept-Encoding` on every answer, so no cache
+/// hands a compressed answer to a client that did not ask for it, and a request for a copy
+/// itself (`/app.js.br`, `/app.js.gz`) is 404, so each file of the site has one address.
+pub async fn precompressed(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if is_compressed_copy(path) {
+        return ApiError::not_found(format!("There is no file {path}.")).into_response();
+    }
+    let mut response = next.run(request).await;
+    response
+        .headers_mut()
+        .append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    response
+}
+
+/// True when the path's last segment (percent-decoded, as `ServeDir` reads it) ends in `.br`
+/// or `.gz`: a compressed copy of a file of the build, not a file of the site.
+pub fn is_compressed_copy(path: &str) -> bool {
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let last = decoded.rsplit('/').next().unwrap_or_default();
+    last.rsplit_once('.').is_some_and(|(name, suffix)| {
+        !name.is_empty() && (suffix.eq_ignore_ascii_case("br") || suffix.eq_ignore_ascii_case("gz"))
+    })
+}
+
 /// True for `/api`, `/__control` and every path under them.
 pub fn is_backend_path(path: &str) -> bool {
     ["/api", "/__control"].iter().any(|prefix| {
@@ -208,7 +241,10 @@ pub async fn config_json(State(state): State<AppState>) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::{content_security_policy, inline_scripts, is_backend_path, looks_like_a_file};
+    use super::{
+        content_security_policy, inline_scripts, is_backend_path, is_compressed_copy,
+        looks_like_a_file,
+    };
 
     #[test]
     fn the_csp_admits_inline_scripts_by_hash_only() {
@@ -280,6 +316,30 @@ mod tests {
             "/catalog/pkg-1/deploy",
         ] {
             assert!(!looks_like_a_file(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn compressed_copies_are_recognised_however_written() {
+        for path in [
+            "/app-1.js.br",
+            "/app-1_bg.wasm.gz",
+            "/x/style.css.BR",
+            "/app-1.js%2Ebr",
+            "/app-1.js%2egz",
+        ] {
+            assert!(is_compressed_copy(path), "{path}");
+        }
+        for path in [
+            "/app-1.js",
+            "/",
+            "/.br",
+            "/catalog",
+            "/brands",
+            "/x.gzip",
+            "/a.br/b",
+        ] {
+            assert!(!is_compressed_copy(path), "{path}");
         }
     }
 
