@@ -21,8 +21,8 @@ use crate::AppState;
 use crate::db::DbError;
 use crate::http::{ApiError, json, json_page, parse_body, query_pairs, query_value};
 
-/// Longest accepted `Idempotency-Key`.
-pub const MAX_IDEMPOTENCY_KEY: usize = 255;
+/// Longest accepted `Idempotency-Key` (the platform's rule, also the demo's).
+pub use platform::sim::serve::MAX_IDEMPOTENCY_KEY;
 
 /// The API routes (mounted under `/api/v1`).
 pub fn routes() -> Router<AppState> {
@@ -201,16 +201,7 @@ async fn logs(
         .filter(|c| !c.is_empty())
         .map(str::to_string);
     let after = query_value(&pairs, "after").unwrap_or_default().to_string();
-    let limit = match query_value(&pairs, "limit") {
-        None | Some("") => 100,
-        Some(text) => text.parse().map_err(|_| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "malformed_request",
-                format!("limit must be a number from 1 to 1000, not \"{text}\"."),
-            )
-        })?,
-    };
+    let limit = platform::sim::parse_log_limit(query_value(&pairs, "limit"))?;
     let max_lines = state.store.config().max_log_lines;
     let page = answer(
         state

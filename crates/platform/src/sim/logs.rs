@@ -90,6 +90,19 @@ pub fn note(record: &mut Record, at: Millis, every: i64) -> bool {
     closed || opened
 }
 
+/// The `limit` of a logs request: 100 when absent or empty, else a number (clamped to 1–1000
+/// when read).
+pub fn parse_limit(text: Option<&str>) -> Result<usize, PlatformError> {
+    match text {
+        None | Some("") => Ok(100),
+        Some(text) => text.parse().map_err(|_| {
+            PlatformError::BadQuery(format!(
+                "limit must be a number from 1 to 1000, not \"{text}\"."
+            ))
+        }),
+    }
+}
+
 /// Lines after the line number `after` (from the oldest kept when empty), of one component if
 /// given, at most `limit` (1–1000), as of `now`, of the latest `max_lines`.
 pub fn page(

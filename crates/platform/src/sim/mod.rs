@@ -5,6 +5,7 @@
 //! database. Deterministic: ids and log lines come from the seed, time from the caller, and the
 //! whole in-memory state serialises.
 
+pub mod demo;
 pub mod engine;
 pub mod fleet;
 mod grow;
@@ -16,6 +17,7 @@ mod record;
 mod rng;
 mod rows;
 pub mod seed;
+pub mod serve;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -27,7 +29,7 @@ use crate::wire::{Deployment, Device, Package, ProvisionRequest, RoutedNetwork, 
 
 pub use engine::{Fail, IdempotencyEntry, Rows};
 pub use grow::MAX_GROWN_FLEET;
-pub use logs::{LogSpan, page as log_page};
+pub use logs::{LogSpan, page as log_page, parse_limit as parse_log_limit};
 pub use record::{
     Book, CLOUD_EXEC_FAILED, DEPENDENCY_ERROR, DEVICE_EXEC_FAILED, DEVICE_OFFLINE,
     IMAGE_PULL_FAILED, Record,

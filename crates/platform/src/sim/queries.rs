@@ -52,6 +52,35 @@ impl Platform {
             .collect()
     }
 
+    /// A page of the devices list, in the order they were registered (positions from 1).
+    pub fn devices_page(&self, request: &list::DeviceListRequest) -> list::DevicePage<Device> {
+        let after = request.after.unwrap_or(0);
+        let matching = self
+            .devices
+            .iter()
+            .zip(1u64..)
+            .filter(|(d, _)| request.query.matches(d));
+        let total = matching.clone().count() as u64;
+        let mut items: Vec<(u64, Device)> = matching
+            .filter(|(_, position)| *position > after)
+            .take(request.limit.map_or(usize::MAX, |l| l.saturating_add(1)))
+            .map(|(d, position)| (position, d.clone()))
+            .collect();
+        let more = request.limit.is_some_and(|limit| items.len() > limit);
+        if let Some(limit) = request.limit {
+            items.truncate(limit);
+        }
+        let next = items
+            .last()
+            .filter(|_| more)
+            .map(|(position, _)| request.continue_token(*position));
+        list::DevicePage {
+            items: items.into_iter().map(|(_, d)| d).collect(),
+            next,
+            total,
+        }
+    }
+
     /// Routed networks.
     pub fn networks(&self) -> Vec<RoutedNetwork> {
         self.networks.clone()
