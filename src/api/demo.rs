@@ -1,16 +1,20 @@
-//! Demo mode: the platform simulator running in the browser, ticked by a timer on the
-//! browser's clock, its state kept in local storage so a reload keeps what the user did.
+//! Demo mode: the simulated platform runs in a Web Worker (`crates/demo-worker`, a second wasm
+//! loaded only when demo mode starts) and answers the same requests as the JSON backend, so
+//! the console reads the demo through the same client and decoding as a real backend. This
+//! side starts the worker with the saved state, keeps what it asks to save in local storage,
+//! turns its "the simulation moved" reports into the `version` signal live views follow, and
+//! sends the simulation panel's controls (`/__control/…`).
 
-use std::{
-    sync::{Arc, Mutex, MutexGuard},
-    time::Duration,
-};
+use std::rc::Rc;
 
+use gloo_net::http::Method;
 use leptos::prelude::*;
-use platform::sim::{Platform, SimConfig, seed};
-use platform::time::Millis;
+use platform::sim::demo::{SimulationStatus, ToWorker, offered_speed};
 
-use crate::api::ApiError;
+pub use platform::sim::demo::{GROWN_FLEET, SPEEDS};
+
+use crate::api::worker::{Reports, WORKER_SCRIPT, WorkerLink};
+use crate::api::{ApiError, HttpBackend, encode};
 
 /// Where the demo state is kept.
 pub const STORAGE_KEY: &str = "rio-console.demo-state";
@@ -18,104 +22,85 @@ pub const STORAGE_KEY: &str = "rio-console.demo-state";
 pub const SPEED_KEY: &str = "rio-console.demo-speed";
 /// Where "the first-visit tour was dismissed" is kept (a reset keeps it too).
 pub const TOUR_DISMISSED_KEY: &str = "rio-console.demo-tour-dismissed";
-/// The speeds the simulation panel offers (1 is the platform's own pace).
-pub const SPEEDS: [f64; 4] = [0.5, 1.0, 2.0, 5.0];
-/// The fleet the simulation panel grows the demo to.
-pub const GROWN_FLEET: usize = 10_000;
-/// Deployments up to which the demo is saved in local storage (about 5 MB in all); a bigger
-/// (grown) fleet lasts until the page is reloaded.
-const SAVED_UP_TO: usize = 2_000;
-/// Log lines kept per deployment in the browser (local storage is small).
-const DEMO_LOG_LINES: usize = 150;
-/// How often the simulation moves on.
-const TICK: Duration = Duration::from_secs(1);
-/// Ticks between saves when nothing was changed by the user.
-const SAVE_EVERY_TICKS: u64 = 10;
-
-/// The browser's clock.
-pub fn now() -> Millis {
-    Millis(js_sys::Date::now() as i64)
-}
 
 /// The simulated platform shared by every view.
 #[derive(Clone)]
 pub struct DemoBackend {
-    platform: Arc<Mutex<Platform>>,
+    /// The client whose requests the worker answers.
+    pub client: HttpBackend,
     /// Bumped whenever the simulation changes, so views showing live data can refresh.
     pub version: RwSignal<u64>,
     speed: RwSignal<f64>,
 }
 
 impl DemoBackend {
-    /// Restores the saved demo (or seeds a new one) at the saved speed and starts its timer.
+    /// Starts the worker with the saved demo (it seeds a new one when there is none) at the
+    /// saved speed.
     pub fn start() -> DemoBackend {
         let speed = parse_speed(stored(SPEED_KEY).as_deref());
-        let config = config_at(speed);
-        let platform = load()
-            .map(|mut platform| {
-                platform.set_config(config);
-                platform
-            })
-            .unwrap_or_else(|| seed::seeded(js_sys::Date::now() as u64, now(), config));
-        let backend = DemoBackend {
-            platform: Arc::new(Mutex::new(platform)),
-            version: RwSignal::new(0),
+        let version = RwSignal::new(0u64);
+        let script = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.base_uri().ok().flatten())
+            .and_then(|base| web_sys::Url::new_with_base(WORKER_SCRIPT, &base).ok())
+            .map_or_else(|| WORKER_SCRIPT.to_string(), |url| url.href());
+        let link = WorkerLink::start(
+            &script,
+            &ToWorker::Start {
+                state: stored(STORAGE_KEY),
+                speed,
+            },
+            Reports {
+                changed: Box::new(move || {
+                    version.try_update(|v| *v += 1);
+                }),
+                save: Box::new(|state| store(STORAGE_KEY, &state)),
+            },
+        );
+        DemoBackend {
+            client: HttpBackend::worker(StoredValue::new_local(Rc::new(link))),
+            version,
             speed: RwSignal::new(speed),
-        };
-        backend.save();
-        let ticking = backend.clone();
-        let _ = set_interval_with_handle(move || ticking.tick(), TICK);
-        backend
-    }
-
-    fn tick(&self) {
-        self.lock().advance(now());
-        self.version.update(|v| *v += 1);
-        // Phases replay from the saved state at the same times, so saving after each change
-        // (below) is enough; this only keeps log lines across reloads.
-        if self
-            .version
-            .get_untracked()
-            .is_multiple_of(SAVE_EVERY_TICKS)
-        {
-            self.save();
         }
     }
 
-    /// The simulation (single-threaded in the browser; a poisoned lock cannot happen with
-    /// panic = abort, and would still hold a usable state).
-    fn lock(&self) -> MutexGuard<'_, Platform> {
-        self.platform
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// The same demo for a polling loop (reads tried once, as over HTTP).
+    pub fn for_polling(&self) -> DemoBackend {
+        DemoBackend {
+            client: self.client.single_attempt(),
+            ..self.clone()
+        }
     }
 
-    /// Runs a read on the simulation at the browser's time.
-    pub fn read<T>(&self, read: impl FnOnce(&Platform) -> T) -> T {
-        let mut platform = self.lock();
-        platform.advance(now());
-        read(&platform)
+    async fn control(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<SimulationStatus, ApiError> {
+        self.client
+            .change(method, &format!("/__control/{path}"), body, None)
+            .await
     }
 
-    /// Runs a change, then saves and tells the views.
-    pub fn change<T>(&self, change: impl FnOnce(&mut Platform, Millis) -> T) -> T {
-        let result = change(&mut self.lock(), now());
-        self.save();
-        self.version.update(|v| *v += 1);
-        result
+    /// What the simulation panel shows.
+    pub async fn status(&self) -> Result<SimulationStatus, ApiError> {
+        self.client.get("/__control/simulation").await
     }
 
     /// Takes a device offline or brings it back (the simulation panel).
-    pub fn set_device_online(&self, uuid: &str, online: bool) -> Result<(), ApiError> {
-        self.change(|p, now| p.set_device_online(uuid, online, now))
+    pub async fn set_device_online(&self, uuid: &str, online: bool) -> Result<(), ApiError> {
+        let state = if online { "online" } else { "offline" };
+        let path = format!("/__control/devices/{}/{state}", encode(uuid));
+        self.client
+            .change::<serde_json::Value>(Method::POST, &path, None, None)
+            .await
             .map(|_| ())
-            .map_err(ApiError::from)
     }
 
     /// Makes the next update of any deployment fail (the simulation panel).
-    pub fn fail_next_update(&self) -> Result<(), ApiError> {
-        self.change(|p, _| p.fail_next_update(None))
-            .map_err(ApiError::from)
+    pub async fn fail_next_update(&self) -> Result<SimulationStatus, ApiError> {
+        self.control(Method::POST, "fail-next-update", None).await
     }
 
     /// How many times faster than the platform's own pace the simulation runs (tracked: a view
@@ -126,64 +111,28 @@ impl DemoBackend {
 
     /// Runs the simulation `speed` times faster (one of `SPEEDS`; anything else is 1×) from
     /// now on, and keeps the choice for the next visit. Running stages keep their start times.
-    pub fn set_speed(&self, speed: f64) {
+    pub async fn set_speed(&self, speed: f64) -> Result<(), ApiError> {
         let speed = offered_speed(speed).unwrap_or(1.0);
-        self.change(|p, now| {
-            // Time so far passes at the old speed.
-            p.advance(now);
-            p.set_config(config_at(speed));
-        });
         self.speed.set(speed);
         store(SPEED_KEY, speed_text(speed).0);
+        let body = serde_json::json!({ "speed": speed }).to_string();
+        self.control(Method::PUT, "speed", Some(body))
+            .await
+            .map(|_| ())
     }
 
     /// Grows the demo to [`GROWN_FLEET`] deployments with the synthetic fleet's robots, to try
     /// the console at fleet scale; how many deployments were added.
-    pub fn grow_fleet(&self) -> Result<usize, ApiError> {
-        self.change(|p, now| p.grow_fleet(GROWN_FLEET, now))
-            .map_err(ApiError::from)
-    }
-
-    /// Whether the demo is too big to be kept across a reload.
-    pub fn beyond_saving(&self) -> bool {
-        self.lock().records().len() > SAVED_UP_TO
+    pub async fn grow_fleet(&self) -> Result<usize, ApiError> {
+        self.control(Method::POST, "grow", None)
+            .await
+            .map(|status| status.added)
     }
 
     /// Starts the demo again from the seed, forgetting everything done in it (not its speed).
-    pub fn reset(&self) {
-        let config = self.lock().config();
-        let mut fresh = seed::seeded(js_sys::Date::now() as u64, now(), config);
-        // Lists showing the old world read the new one again (their `since` is refused).
-        self.change(|p, _| {
-            fresh.succeed(p);
-            *p = fresh;
-        });
+    pub async fn reset(&self) -> Result<(), ApiError> {
+        self.control(Method::POST, "reset", None).await.map(|_| ())
     }
-
-    /// Keeps the demo in local storage; a grown fleet is not kept (it would not fit, and
-    /// writing it every few seconds would cost more than the simulation itself).
-    fn save(&self) {
-        let platform = self.lock();
-        if platform.records().len() > SAVED_UP_TO {
-            return;
-        }
-        let json = platform.to_json();
-        drop(platform);
-        store(STORAGE_KEY, &json);
-    }
-}
-
-/// The simulation's settings at `speed`, with the browser's smaller log.
-fn config_at(speed: f64) -> SimConfig {
-    SimConfig {
-        max_log_lines: DEMO_LOG_LINES,
-        ..SimConfig::with_speed(speed)
-    }
-}
-
-/// `speed` if the panel offers it.
-fn offered_speed(speed: f64) -> Option<f64> {
-    SPEEDS.into_iter().find(|offered| *offered == speed)
 }
 
 /// A stored speed; 1× when there is none or it is not one the panel offers.
@@ -242,11 +191,6 @@ fn store(key: &str, value: &str) {
     }
 }
 
-/// The saved demo, if there is one this version can read.
-fn load() -> Option<Platform> {
-    Platform::from_json(&stored(STORAGE_KEY)?).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,15 +219,5 @@ mod tests {
     fn speeds_are_labelled_as_multipliers() {
         let labels: Vec<&str> = SPEEDS.into_iter().map(speed_label).collect();
         assert_eq!(labels, ["½×", "1×", "2×", "5×"]);
-    }
-
-    #[test]
-    fn a_faster_speed_shortens_the_stages_and_keeps_the_browser_log_size() {
-        let fast = config_at(5.0);
-        let normal = config_at(1.0);
-        assert_eq!(fast.max_log_lines, DEMO_LOG_LINES);
-        assert_eq!(normal.max_log_lines, DEMO_LOG_LINES);
-        assert_eq!(fast.provisioning_ms * 5, normal.provisioning_ms);
-        assert!(fast.in_progress_ms < normal.in_progress_ms);
     }
 }

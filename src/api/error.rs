@@ -54,6 +54,9 @@ pub enum ApiError {
     /// The answer arrived but is not what the API promises.
     #[error("The backend's answer could not be read: {0}")]
     Decode(String),
+    /// Demo mode's simulation (its worker) could not start or stopped.
+    #[error("The demo's simulation is not running ({0}). Reload the page to start it again.")]
+    DemoUnavailable(String),
 }
 
 impl ApiError {

@@ -9,9 +9,11 @@ use std::{
 };
 
 use gloo_net::http::{Method, RequestBuilder};
+use leptos::prelude::{GetValue, LocalStorage, StoredValue};
 use serde::de::DeserializeOwned;
 
 use crate::api::error::ApiError;
+use crate::api::worker::WorkerLink;
 
 /// Seconds before a request is given up.
 pub const TIMEOUT_SECS: u32 = 15;
@@ -53,6 +55,17 @@ pub struct HttpBackend {
     /// Attempts per read: [`READ_ATTEMPTS`] for one-off loads, 1 for polls, which back off on
     /// their own schedule.
     read_attempts: u32,
+    /// Where requests go.
+    transport: Transport,
+}
+
+/// Where a client's requests go.
+#[derive(Clone, Copy)]
+enum Transport {
+    /// `fetch` to the backend's base URL.
+    Fetch,
+    /// Demo mode's worker, which answers the same paths.
+    Worker(StoredValue<Rc<WorkerLink>, LocalStorage>),
 }
 
 impl HttpBackend {
@@ -64,6 +77,15 @@ impl HttpBackend {
             auth_version: leptos::prelude::RwSignal::new(0),
             refused: leptos::prelude::RwSignal::new(0),
             read_attempts: READ_ATTEMPTS,
+            transport: Transport::Fetch,
+        }
+    }
+
+    /// A client whose requests demo mode's worker answers (no credentials, no network).
+    pub fn worker(link: StoredValue<Rc<WorkerLink>, LocalStorage>) -> HttpBackend {
+        HttpBackend {
+            transport: Transport::Worker(link),
+            ..HttpBackend::new("")
         }
     }
 
@@ -156,6 +178,19 @@ impl HttpBackend {
         body: Option<String>,
         idempotency_key: Option<&str>,
     ) -> Result<String, ApiError> {
+        if let Transport::Worker(link) = self.transport {
+            let link = link
+                .try_get_value()
+                .ok_or_else(|| ApiError::DemoUnavailable("the page is closing".into()))?;
+            let (status, text) = link
+                .request(method.as_str(), path, body, idempotency_key)
+                .await?;
+            return if (200..300).contains(&status) {
+                readable("application/json", text)
+            } else {
+                Err(ApiError::from_answer(status, &text, None))
+            };
+        }
         let abort = AbortOnDrop::new();
         let timed_out = Rc::new(Cell::new(false));
         let timer = {

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use platform::list::{Changes, DeploymentQuery, ListRequest, Page};
+use platform::list::{Changes, DeploymentQuery, Page};
 use platform::wire::Deployment;
 use serde::Deserialize;
 
@@ -91,23 +91,18 @@ impl Backend {
         token: Option<&str>,
     ) -> Result<Listing, ApiError> {
         let pairs = pairs(query, Some(limit), token, None);
-        match self {
-            Backend::Http(http) => http.get::<Answer>(&path(&pairs)).await.map(Answer::listing),
-            Backend::Demo(demo) => {
-                let request = ListRequest::from_pairs(&pairs)?;
-                demo.read(|p| p.list_page(&request))
-                    .map(Listing::Page)
-                    .map_err(ApiError::from)
-            }
-        }
+        self.client()
+            .get::<Answer>(&path(&pairs))
+            .await
+            .map(Answer::listing)
     }
 
     /// Every deployment, for a backend that answers whole lists (filters are applied here).
     pub async fn all_deployments(&self) -> Result<Vec<Deployment>, ApiError> {
-        match self {
-            Backend::Http(http) => http.get::<Answer>("/deployments").await.map(|a| a.items),
-            Backend::Demo(demo) => Ok(demo.read(|p| p.deployments(&[], "", None))),
-        }
+        self.client()
+            .get::<Answer>("/deployments")
+            .await
+            .map(|a| a.items)
     }
 
     /// What changed in `query`'s list after version `since`; [`ApiError::Expired`] when the
@@ -118,14 +113,7 @@ impl Backend {
         since: &str,
     ) -> Result<Changes<Deployment>, ApiError> {
         let pairs = pairs(query, None, None, Some(since));
-        match self {
-            Backend::Http(http) => http.get(&path(&pairs)).await,
-            Backend::Demo(demo) => {
-                let request = ListRequest::from_pairs(&pairs)?;
-                demo.read(|p| p.list_changes(&request))
-                    .map_err(ApiError::from)
-            }
-        }
+        self.client().get(&path(&pairs)).await
     }
 }
 

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 mod lists;
+pub mod worker;
 
 use gloo_net::http::Method;
 use leptos::prelude::*;
@@ -43,7 +44,7 @@ impl Backend {
     pub fn for_polling(&self) -> Backend {
         match self {
             Backend::Http(http) => Backend::Http(http.single_attempt()),
-            Backend::Demo(demo) => Backend::Demo(demo.clone()),
+            Backend::Demo(demo) => Backend::Demo(demo.for_polling()),
         }
     }
 
@@ -63,6 +64,14 @@ impl Backend {
         }
     }
 
+    /// The client every request goes through (demo mode's answers come from its worker).
+    pub fn client(&self) -> &HttpBackend {
+        match self {
+            Backend::Http(http) => http,
+            Backend::Demo(demo) => &demo.client,
+        }
+    }
+
     /// Whether this is the in-browser simulation.
     pub fn is_demo(&self) -> bool {
         matches!(self, Backend::Demo(_))
@@ -70,67 +79,57 @@ impl Backend {
 
     /// The catalog.
     pub async fn packages(&self) -> Result<Vec<PackageSummary>, ApiError> {
-        match self {
-            Backend::Http(http) => http
-                .get::<List<PackageSummary>>("/packages")
-                .await
-                .map(|l| l.items),
-            Backend::Demo(demo) => Ok(demo.read(|p| p.packages("", None))),
-        }
+        self.client()
+            .get::<List<PackageSummary>>("/packages")
+            .await
+            .map(|l| l.items)
     }
 
     /// One package.
     pub async fn package(&self, id: &str) -> Result<Package, ApiError> {
-        match self {
-            Backend::Http(http) => http.get(&format!("/packages/{}", encode(id))).await,
-            Backend::Demo(demo) => demo.read(|p| p.package(id)).map_err(ApiError::from),
-        }
+        self.client()
+            .get(&format!("/packages/{}", encode(id)))
+            .await
     }
 
     /// Every device.
     pub async fn devices(&self) -> Result<Vec<Device>, ApiError> {
-        match self {
-            Backend::Http(http) => http.get::<List<Device>>("/devices").await.map(|l| l.items),
-            Backend::Demo(demo) => Ok(demo.read(|p| p.devices(None, None))),
-        }
+        self.client()
+            .get::<List<Device>>("/devices")
+            .await
+            .map(|l| l.items)
     }
 
     /// Every routed network.
     pub async fn networks(&self) -> Result<Vec<RoutedNetwork>, ApiError> {
-        match self {
-            Backend::Http(http) => http
-                .get::<List<RoutedNetwork>>("/networks")
-                .await
-                .map(|l| l.items),
-            Backend::Demo(demo) => Ok(demo.read(|p| p.networks())),
-        }
+        self.client()
+            .get::<List<RoutedNetwork>>("/networks")
+            .await
+            .map(|l| l.items)
     }
 
     /// Deployments in `phases` (all when empty).
     pub async fn deployments(&self, phases: &[Phase]) -> Result<Vec<Deployment>, ApiError> {
-        match self {
-            Backend::Http(http) => {
-                let query: Vec<String> = phases
-                    .iter()
-                    .map(|p| format!("phase={}", encode(p.as_str())))
-                    .collect();
-                let path = if query.is_empty() {
-                    "/deployments".to_string()
-                } else {
-                    format!("/deployments?{}", query.join("&"))
-                };
-                http.get::<List<Deployment>>(&path).await.map(|l| l.items)
-            }
-            Backend::Demo(demo) => Ok(demo.read(|p| p.deployments(phases, "", None))),
-        }
+        let query: Vec<String> = phases
+            .iter()
+            .map(|p| format!("phase={}", encode(p.as_str())))
+            .collect();
+        let path = if query.is_empty() {
+            "/deployments".to_string()
+        } else {
+            format!("/deployments?{}", query.join("&"))
+        };
+        self.client()
+            .get::<List<Deployment>>(&path)
+            .await
+            .map(|l| l.items)
     }
 
     /// One deployment.
     pub async fn deployment(&self, id: &str) -> Result<Deployment, ApiError> {
-        match self {
-            Backend::Http(http) => http.get(&format!("/deployments/{}", encode(id))).await,
-            Backend::Demo(demo) => demo.read(|p| p.deployment(id)).map_err(ApiError::from),
-        }
+        self.client()
+            .get(&format!("/deployments/{}", encode(id)))
+            .await
     }
 
     /// Deploys a package; `idempotency_key` identifies this submission across its retries.
@@ -139,22 +138,15 @@ impl Backend {
         request: &ProvisionRequest,
         idempotency_key: &str,
     ) -> Result<Deployment, ApiError> {
-        match self {
-            Backend::Http(http) => {
-                let body =
-                    serde_json::to_string(request).map_err(|e| ApiError::Decode(e.to_string()))?;
-                http.change(
-                    Method::POST,
-                    "/deployments",
-                    Some(body),
-                    Some(idempotency_key),
-                )
-                .await
-            }
-            Backend::Demo(demo) => demo
-                .change(|p, now| p.provision(request, DEMO_USER, now, Some(idempotency_key)))
-                .map_err(ApiError::from),
-        }
+        let body = serde_json::to_string(request).map_err(|e| ApiError::Decode(e.to_string()))?;
+        self.client()
+            .change(
+                Method::POST,
+                "/deployments",
+                Some(body),
+                Some(idempotency_key),
+            )
+            .await
     }
 }
 
@@ -162,51 +154,35 @@ impl Backend {
     /// Updates components of a deployment in place; `request` carries the generation the user
     /// saw, so a deployment changed meanwhile answers 409 instead of being updated twice.
     pub async fn update(&self, id: &str, request: &UpdateRequest) -> Result<Deployment, ApiError> {
-        match self {
-            Backend::Http(http) => {
-                let body =
-                    serde_json::to_string(request).map_err(|e| ApiError::Decode(e.to_string()))?;
-                http.change(
-                    Method::PATCH,
-                    &format!("/deployments/{}", encode(id)),
-                    Some(body),
-                    None,
-                )
-                .await
-            }
-            Backend::Demo(demo) => demo
-                .change(|p, now| p.update(id, request, DEMO_USER, now))
-                .map_err(ApiError::from),
-        }
+        let body = serde_json::to_string(request).map_err(|e| ApiError::Decode(e.to_string()))?;
+        self.client()
+            .change(
+                Method::PATCH,
+                &format!("/deployments/{}", encode(id)),
+                Some(body),
+                None,
+            )
+            .await
     }
 
     /// Deprovisions a deployment (again, to finish a partial deprovision).
     pub async fn deprovision(&self, id: &str) -> Result<Deployment, ApiError> {
-        match self {
-            Backend::Http(http) => {
-                http.change(
-                    Method::DELETE,
-                    &format!("/deployments/{}", encode(id)),
-                    None,
-                    None,
-                )
-                .await
-            }
-            Backend::Demo(demo) => demo
-                .change(|p, now| p.deprovision(id, now))
-                .map_err(ApiError::from),
-        }
+        self.client()
+            .change(
+                Method::DELETE,
+                &format!("/deployments/{}", encode(id)),
+                None,
+                None,
+            )
+            .await
     }
 
     /// A deployment's generations, newest first.
     pub async fn history(&self, id: &str) -> Result<Vec<HistoryEntry>, ApiError> {
-        match self {
-            Backend::Http(http) => http
-                .get::<List<HistoryEntry>>(&format!("/deployments/{}/history", encode(id)))
-                .await
-                .map(|l| l.items),
-            Backend::Demo(demo) => demo.read(|p| p.history(id)).map_err(ApiError::from),
-        }
+        self.client()
+            .get::<List<HistoryEntry>>(&format!("/deployments/{}/history", encode(id)))
+            .await
+            .map(|l| l.items)
     }
 
     /// Up to `limit` log lines after the cursor `after` ("" = from the start), of one component
@@ -218,26 +194,16 @@ impl Backend {
         after: &str,
         limit: usize,
     ) -> Result<LogPage, ApiError> {
-        match self {
-            Backend::Http(http) => {
-                let mut path = format!("/deployments/{}/logs?limit={limit}", encode(id));
-                if !component.is_empty() {
-                    path.push_str(&format!("&component={}", encode(component)));
-                }
-                if !after.is_empty() {
-                    path.push_str(&format!("&after={}", encode(after)));
-                }
-                http.get(&path).await
-            }
-            Backend::Demo(demo) => demo
-                .read(|p| p.logs(id, Some(component), after, limit))
-                .map_err(ApiError::from),
+        let mut path = format!("/deployments/{}/logs?limit={limit}", encode(id));
+        if !component.is_empty() {
+            path.push_str(&format!("&component={}", encode(component)));
         }
+        if !after.is_empty() {
+            path.push_str(&format!("&after={}", encode(after)));
+        }
+        self.client().get(&path).await
     }
 }
-
-/// Who changes things in demo mode.
-pub const DEMO_USER: &str = "demo@rio.dev";
 
 /// Percent-encodes a path segment or query value (everything but `A-Z a-z 0-9 - _ . ~`).
 pub fn encode(text: &str) -> String {

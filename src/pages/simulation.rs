@@ -2,11 +2,13 @@
 //! fail, choose the speed, start again from the seed. A floating button opens it, on every page.
 //! The first-visit tour (`components::demo_tour`, shown by the layout) shares its state.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
+use platform::list::DevicePage;
+use platform::sim::demo::SimulationStatus;
 use platform::wire::{Device, DeviceStatus};
 
 use crate::api::demo::{GROWN_FLEET, SPEEDS, speed_label};
-use crate::api::{Backend, DemoBackend, use_backend};
+use crate::api::{ApiError, Backend, DemoBackend, use_backend};
 use crate::components::demo_tour::{DemoUi, focus_after_render};
 use crate::{format, ids};
 
@@ -22,56 +24,80 @@ pub fn SimulationPanel() -> impl IntoView {
     }
 }
 
+/// The devices the panel lists and the simulation's status.
+async fn read_panel(demo: &DemoBackend) -> Result<(Vec<Device>, SimulationStatus), ApiError> {
+    let shown = demo
+        .client
+        .get::<DevicePage<Device>>(&format!("/devices?limit={SHOWN_DEVICES}"))
+        .await?;
+    Ok((shown.items, demo.status().await?))
+}
+
 #[component]
 fn Panel(demo: DemoBackend) -> impl IntoView {
     let ui = DemoUi::use_context();
     let open = ui.panel_open;
     let version = demo.version;
-    let devices = {
-        let demo = demo.clone();
-        // Read only while the panel is open: closed, it costs nothing per simulation tick.
-        Memo::new(move |_| {
-            if !open.get() {
-                return Vec::new();
-            }
-            version.track();
-            let mut devices = demo.read(|p| p.devices(None, None));
-            devices.truncate(SHOWN_DEVICES);
-            devices
-        })
-    };
-    let fail_armed = {
-        let demo = demo.clone();
-        Memo::new(move |_| {
-            if !open.get() {
-                return false;
-            }
-            version.track();
-            demo.read(|p| p.next_update_fails())
-        })
-    };
+    let devices = RwSignal::new(Vec::<Device>::new());
+    let status = RwSignal::new(None::<SimulationStatus>);
     let message = RwSignal::new(None::<String>);
-    let grown = {
+    // Read only while the panel is open: closed, it costs nothing per simulation tick. The
+    // newest read wins (an older answer arriving late is dropped).
+    let reads = StoredValue::new(0u64);
+    {
         let demo = demo.clone();
-        Memo::new(move |_| {
+        Effect::new(move |_| {
             if !open.get() {
-                return false;
+                return;
             }
             version.track();
-            demo.beyond_saving()
-        })
-    };
+            reads.update_value(|n| *n += 1);
+            let read = reads.get_value();
+            let demo = demo.clone();
+            spawn_local(async move {
+                let read_now = read_panel(&demo).await;
+                if reads.try_get_value() != Some(read) {
+                    return;
+                }
+                match read_now {
+                    Ok((shown, now)) => {
+                        devices.try_set(shown);
+                        status.try_set(Some(now));
+                    }
+                    Err(error) => {
+                        message.try_set(Some(error.to_string()));
+                    }
+                }
+            });
+        });
+    }
+    let fail_armed = move || status.get().is_some_and(|s| s.next_update_fails);
+    let grown = move || status.get().is_some_and(|s| s.beyond_saving);
+    let growing = RwSignal::new(false);
     let grow = {
         let demo = demo.clone();
         move |_| {
-            message.set(Some(match demo.grow_fleet() {
-                Ok(0) => format!("The demo already holds {} deployments.", format::count(GROWN_FLEET)),
-                Ok(added) => format!(
-                    "Added {} deployments on the fleet's robots. They last until you reload the page.",
-                    format::count(added)
-                ),
-                Err(error) => error.to_string(),
-            }));
+            let demo = demo.clone();
+            growing.set(true);
+            message.set(Some(format!(
+                "Growing the demo to {} deployments…",
+                format::count(GROWN_FLEET)
+            )));
+            spawn_local(async move {
+                let said = match demo.grow_fleet().await {
+                    Ok(0) => format!(
+                        "The demo already holds {} deployments.",
+                        format::count(GROWN_FLEET)
+                    ),
+                    Ok(added) => format!(
+                        "Added {} deployments on the fleet's robots. They last until you reload the page.",
+                        format::count(added)
+                    ),
+                    Err(error) => error.to_string(),
+                };
+                growing.try_set(false);
+                message.try_set(Some(said));
+            });
         }
     };
     let confirm_reset = RwSignal::new(false);
@@ -79,16 +105,33 @@ fn Panel(demo: DemoBackend) -> impl IntoView {
     let fail_next = {
         let demo = demo.clone();
         move |_| {
-            message.set(demo.fail_next_update().err().map(|e| e.to_string()));
+            let demo = demo.clone();
+            spawn_local(async move {
+                match demo.fail_next_update().await {
+                    Ok(now) => {
+                        status.try_set(Some(now));
+                        message.try_set(None);
+                    }
+                    Err(error) => {
+                        message.try_set(Some(error.to_string()));
+                    }
+                }
+            });
         }
     };
     let reset = {
         let demo = demo.clone();
         move |_| {
             if confirm_reset.get_untracked() {
-                demo.reset();
                 confirm_reset.set(false);
-                message.set(Some("The demo starts again from its seed.".into()));
+                let demo = demo.clone();
+                spawn_local(async move {
+                    let said = match demo.reset().await {
+                        Ok(()) => "The demo starts again from its seed.".to_string(),
+                        Err(error) => error.to_string(),
+                    };
+                    message.try_set(Some(said));
+                });
             } else {
                 confirm_reset.set(true);
             }
@@ -107,16 +150,20 @@ fn Panel(demo: DemoBackend) -> impl IntoView {
             };
             let aria = format!("{label}: {}", device.name);
             let toggle = move |_| {
-                message.set(
-                    demo.set_device_online(&uuid, !online)
-                        .err()
-                        .map(|e| e.to_string()),
-                );
-                // The row is replaced: keep the keyboard on this device's new button.
-                focus_after_render(format!(
-                    "[data-testid={}][data-uuid=\"{uuid}\"]",
-                    ids::SIM_DEVICE
-                ));
+                let (demo, uuid) = (demo.clone(), uuid.clone());
+                spawn_local(async move {
+                    let outcome = demo.set_device_online(&uuid, !online).await;
+                    message.try_set(outcome.err().map(|e| e.to_string()));
+                    if let Ok((shown, now)) = read_panel(&demo).await {
+                        devices.try_set(shown);
+                        status.try_set(Some(now));
+                    }
+                    // The row is replaced: keep the keyboard on this device's new button.
+                    focus_after_render(format!(
+                        "[data-testid={}][data-uuid=\"{uuid}\"]",
+                        ids::SIM_DEVICE
+                    ));
+                });
             };
             view! {
                 <li class="sim-device">
@@ -152,7 +199,14 @@ fn Panel(demo: DemoBackend) -> impl IntoView {
                         name="sim-speed"
                         value=speed.to_string()
                         prop:checked=checked
-                        on:change=move |_| demo.set_speed(speed)
+                        on:change=move |_| {
+                            let demo = demo.clone();
+                            spawn_local(async move {
+                                if let Err(error) = demo.set_speed(speed).await {
+                                    message.try_set(Some(error.to_string()));
+                                }
+                            });
+                        }
                     />
                     <span>{speed_label(speed)}</span>
                 </label>
@@ -188,11 +242,11 @@ fn Panel(demo: DemoBackend) -> impl IntoView {
                     />
                 </ul>
                 <h2 class="sim-title">"Updates"</h2>
-                <button type="button" class="button button-secondary button-small" data-testid=ids::SIM_FAIL_NEXT on:click=fail_next disabled=move || fail_armed.get()>
-                    {move || if fail_armed.get() { "The next update will fail" } else { "Make the next update fail" }}
+                <button type="button" class="button button-secondary button-small" data-testid=ids::SIM_FAIL_NEXT on:click=fail_next disabled=fail_armed>
+                    {move || if fail_armed() { "The next update will fail" } else { "Make the next update fail" }}
                 </button>
                 <h2 class="sim-title">"Fleet"</h2>
-                <button type="button" class="button button-secondary button-small" data-testid=ids::SIM_GROW_FLEET on:click=grow disabled=move || grown.get()>
+                <button type="button" class="button button-secondary button-small" data-testid=ids::SIM_GROW_FLEET on:click=grow disabled=move || grown() || growing.get()>
                     {format!("Grow to {} deployments", format::count(GROWN_FLEET))}
                 </button>
                 <p class="hint">"Robots at ten sites with months of deployments, to try the lists at fleet scale."</p>

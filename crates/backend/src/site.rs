@@ -69,7 +69,8 @@ impl Site {
 
 /// The console's Content-Security-Policy for the page `index_html`: its inline scripts (Trunk's
 /// loader) admitted by SHA-256 hash, wasm by `'wasm-unsafe-eval'`, never `'unsafe-eval'` or
-/// `'unsafe-inline'`; `frame_ancestors` may frame it (`'none'` when empty); `connect_src` are
+/// `'unsafe-inline'`; demo mode's worker from the console's own origin only (`worker-src`);
+/// `frame_ancestors` may frame it (`'none'` when empty); `connect_src` are
 /// API origins besides its own (none when the backend serves the console itself).
 pub fn content_security_policy(
     index_html: &str,
@@ -96,7 +97,7 @@ pub fn content_security_policy(
         .collect();
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self'; img-src 'self' data:; \
-         connect-src 'self'{connect}; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+         connect-src 'self'{connect}; worker-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
          frame-ancestors {ancestors}",
         hashes.join(" ")
     )
@@ -258,6 +259,7 @@ mod tests {
             "{csp}"
         );
         assert!(csp.contains("connect-src 'self';"), "{csp}");
+        assert!(csp.contains("worker-src 'self';"), "{csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
         assert!(
             !csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"),
