@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the tools rio-console needs, by exact version, only when missing. Idempotent.
 #   scripts/setup.sh run    what `make run` needs (wasm target, Trunk, wasm-bindgen, wasm-opt)
-#   scripts/setup.sh test   the above plus Chromium + ChromeDriver for the browser tests and
-#                           PostgreSQL's server for the backend's tests
+#   scripts/setup.sh test   the above plus Chromium + ChromeDriver for the browser tests,
+#                           PostgreSQL's server for the backend's tests and twiggy for the
+#                           bench's size breakdown
 set -euo pipefail
 
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132.0.0
+TWIGGY_VERSION=0.8.0
 TOOLS_DIR="${RIO_TOOLS_DIR:-$HOME/.cache/rio-console/tools}"
 
 what="${1:-test}"
@@ -75,6 +77,11 @@ if [ "$what" = test ]; then
     else
       die "the backend's tests need PostgreSQL's server (Debian: apt-get install postgresql)."
     fi
+  fi
+  # twiggy, for the bench's size breakdown of the wasm by crate and page (it prints "twiggy-opt X").
+  if [ "$(twiggy --version 2>/dev/null | awk '{print $2}')" != "$TWIGGY_VERSION" ]; then
+    say "installing twiggy $TWIGGY_VERSION (takes ~2 minutes the first time)"
+    cargo install twiggy --version "$TWIGGY_VERSION" --locked --force
   fi
   chromium --version >/dev/null 2>&1 || die "chromium is installed but does not start: $(chromium --version 2>&1 | head -1)"
   [ "$(chromium --version 2>/dev/null | grep -oE '[0-9]+' | head -1)" = "$(chromedriver --version | grep -oE '[0-9]+' | head -1)" ] \

@@ -5,8 +5,10 @@
 //! - [`data`]: the deployment lists, built with the platform's wire types;
 //! - [`server`]: the release build, a fake API the bench controls and counts, the baseline;
 //! - [`probe`]: the scripts run in the page;
-//! - [`measure`]: each measure, as rows and notes of the [`report`].
+//! - [`measure`]: each measure, as rows and notes of the [`report`];
+//! - [`breakdown`]: the wasm's code by crate and by page, a section of the report.
 
+pub mod breakdown;
 pub mod data;
 pub mod measure;
 pub mod probe;

@@ -1,5 +1,6 @@
 //! The bench's Markdown report: a header with the environment, one table (Measure | Console |
-//! Baseline | Ratio | Target | Met), then notes with the runs behind each figure.
+//! Baseline | Ratio | Target | Met), then notes with the runs behind each figure, then sections
+//! of their own (the size breakdown).
 
 /// Whether a figure meets its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +68,8 @@ pub struct Report {
     pub rows: Vec<Row>,
     /// Notes after the table (runs, spreads, what each figure counts), Markdown.
     pub notes: Vec<String>,
+    /// Sections after the notes, each Markdown starting with its `##` title.
+    pub sections: Vec<String>,
 }
 
 impl Report {
@@ -99,6 +102,10 @@ impl Report {
                 out.push_str(note);
                 out.push('\n');
             }
+        }
+        for section in &self.sections {
+            out.push('\n');
+            out.push_str(section);
         }
         out
     }
@@ -247,6 +254,7 @@ mod tests {
                 Row::alone("Memory", mib(8.0 * 1_048_576.0), "report only", Met::Info),
             ],
             notes: vec!["- runs".into()],
+            sections: vec!["## Size breakdown\n\n| Crate |\n".into()],
         };
         let text = report.markdown();
         assert!(text.contains("| Measure | Console | Baseline | Ratio | Target | Met |"));
@@ -257,5 +265,6 @@ mod tests {
         assert!(text.contains("| 8.0 MiB |"));
         assert!(text.contains("1 of 2 targets met."));
         assert!(text.contains("## Notes\n\n- runs\n"));
+        assert!(text.ends_with("- runs\n\n## Size breakdown\n\n| Crate |\n"));
     }
 }

@@ -8,17 +8,27 @@
 //! `$CARGO_TARGET_DIR/release/rio-backend`), plus the harness's `RIO_DIST`, `CHROMEDRIVER` and
 //! `CHROMIUM`.
 //!
-//! Usage: `bench [MEASURE...]`, MEASURE one of transfer, startup, render, ticks, memory,
-//! network, fleet, poll (default: all of them, in that order). `fleet` and `poll` seed and
-//! start the reference backend with 100,000 deployments (once for both).
+//! Usage: `bench [MEASURE...]`, MEASURE one of transfer, breakdown, startup, render, ticks,
+//! memory, network, fleet, poll (default: all of them, in that order). `breakdown` builds the
+//! console's release wasm with cargo (nothing to do after `trunk build --release`) and needs
+//! `wasm-bindgen` and `twiggy`. `fleet` and `poll` seed and start the reference backend with
+//! 100,000 deployments (once for both).
 
 use std::{process::ExitCode, time::Instant};
 
 use rio_e2e::bench::{Settings, measure::Bench};
 
 /// The measures, in the order they run.
-const MEASURES: [&str; 8] = [
-    "transfer", "startup", "render", "ticks", "memory", "network", "fleet", "poll",
+const MEASURES: [&str; 9] = [
+    "transfer",
+    "breakdown",
+    "startup",
+    "render",
+    "ticks",
+    "memory",
+    "network",
+    "fleet",
+    "poll",
 ];
 
 #[tokio::main]
@@ -50,6 +60,7 @@ async fn main() -> ExitCode {
     for measure in MEASURES.iter().filter(wanted) {
         match *measure {
             "transfer" => bench.transfer(),
+            "breakdown" => bench.breakdown(),
             "startup" => bench.startup().await,
             "render" => {
                 bench.render(1_000, 1.0).await;

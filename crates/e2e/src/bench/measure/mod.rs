@@ -366,8 +366,8 @@ impl Bench {
             "- Reproduce: `make bench` (release builds of the console and of `rio-backend`, then \
              this report in `target/bench/report.md`); quicker and rougher: \
              `RIO_BENCH_WINDOW_SECS=10 RIO_BENCH_RUNS=4 cargo run -p rio-e2e --bin bench \
-             [transfer startup render ticks memory network fleet poll]` (a window under 15 s \
-             cannot see the stable 15 s polls; `fleet` and `poll` need \
+             [transfer breakdown startup render ticks memory network fleet poll]` (a window \
+             under 15 s cannot see the stable 15 s polls; `fleet` and `poll` need \
              `cargo build --release -p backend` first)"
                 .to_string(),
             String::new(),

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::{Bench, Breakdown, RUN_TIMEOUT_MS, Samples, Side};
 use crate::bench::report::{Met, Row, group, kb};
-use crate::bench::{data, probe};
+use crate::bench::{breakdown, data, probe};
 use crate::size;
 
 impl Bench {
@@ -92,6 +92,22 @@ impl Bench {
             }
             Err(e) => format!("- Demo worker not measured: {e}."),
         });
+    }
+
+    /// The wasm's code by crate and by page ([`breakdown`]), a section of the report; when it
+    /// cannot be made (no twiggy, a failed build), a note says why and the bench goes on.
+    pub fn breakdown(&mut self) {
+        eprintln!("bench: size breakdown of the wasm (cargo build, wasm-bindgen, twiggy)");
+        let shipped = breakdown::shipped_wasm(&crate::dist_dir());
+        match breakdown::run(&crate::workspace_root(), shipped) {
+            Ok(section) => self.report.sections.push(section),
+            Err(problem) => {
+                eprintln!("bench: no size breakdown: {problem}");
+                self.report
+                    .notes
+                    .push(format!("- Size breakdown not made: {problem}."));
+            }
+        }
     }
 
     /// Measure 4: From navigation start to the first rows painted (the console: the rows in
