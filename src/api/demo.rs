@@ -161,6 +161,11 @@ fn speed_text(speed: f64) -> (&'static str, &'static str) {
     .map_or(("1", "1×"), |(_, stored, label)| (stored, label))
 }
 
+/// How a speed is written in a form value and in storage: "0.5", "1", "2", "5".
+pub fn speed_value(speed: f64) -> &'static str {
+    speed_text(speed).0
+}
+
 /// How a speed is shown: "½×", "1×", "2×", "5×".
 pub fn speed_label(speed: f64) -> &'static str {
     speed_text(speed).1

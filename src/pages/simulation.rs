@@ -7,7 +7,7 @@ use platform::list::DevicePage;
 use platform::sim::demo::SimulationStatus;
 use platform::wire::{Device, DeviceStatus};
 
-use crate::api::demo::{GROWN_FLEET, SPEEDS, speed_label};
+use crate::api::demo::{GROWN_FLEET, SPEEDS, speed_label, speed_value};
 use crate::api::{ApiError, Backend, DemoBackend, use_backend};
 use crate::components::demo_tour::{DemoUi, focus_after_render};
 use crate::{format, ids};
@@ -197,7 +197,7 @@ fn Panel(demo: DemoBackend) -> impl IntoView {
                     <input
                         type="radio"
                         name="sim-speed"
-                        value=speed.to_string()
+                        value=speed_value(speed)
                         prop:checked=checked
                         on:change=move |_| {
                             let demo = demo.clone();

@@ -234,10 +234,10 @@ impl Demo {
                     speed: f64,
                 }
                 let Speed { speed } = serve::body(request.body)?;
+                // A fixed sentence: formatting the float would add float formatting's code to
+                // the worker.
                 let speed = offered_speed(speed).ok_or_else(|| {
-                    PlatformError::BadQuery(format!(
-                        "The demo runs at ½×, 1×, 2× or 5×, not {speed}×."
-                    ))
+                    PlatformError::BadQuery("The demo runs at ½×, 1×, 2× or 5× only.".into())
                 })?;
                 // Time so far passes at the old speed; running stages keep their start times.
                 self.platform.advance(now);

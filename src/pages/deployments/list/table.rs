@@ -273,7 +273,7 @@ pub fn WindowedTable(
                     </thead>
                     <tbody on:click=on_body_click>
                         <tr class="spacer" aria-hidden="true">
-                            <td colspan=columns style:height=move || format!("{}px", spacers.get().0)></td>
+                            <td colspan=columns style:height=move || px(spacers.get().0)></td>
                         </tr>
                         <For each=move || items.get() key=Item::key let:item>
                             {match item {
@@ -285,7 +285,7 @@ pub fn WindowedTable(
                             }}
                         </For>
                         <tr class="spacer" aria-hidden="true">
-                            <td colspan=columns style:height=move || format!("{}px", spacers.get().1)></td>
+                            <td colspan=columns style:height=move || px(spacers.get().1)></td>
                         </tr>
                     </tbody>
                 </table>
@@ -305,4 +305,10 @@ pub fn WindowedTable(
             </div>
         </div>
     }
+}
+
+/// A CSS length in whole pixels (spacers are multiples of the row height; integer formatting
+/// keeps float formatting's code out of the wasm).
+fn px(length: f64) -> String {
+    format!("{}px", length.max(0.0).round() as u64)
 }
