@@ -161,10 +161,12 @@ pub fn EmbedBridge(children: ChildrenFn) -> impl IntoView {
             "rio console: embedded, but the parent's origin is not in embed.allowedOrigins; no messages will be exchanged",
         );
     }
+    let nobody_to_ask = target.is_none();
     STATE.with(|s| *s.target.borrow_mut() = target);
 
-    // Over HTTP, requests wait a moment for the parent's token.
-    let ready = RwSignal::new(!matches!(backend, Backend::Http(_)));
+    // Over HTTP, requests wait a moment for the parent's token, when there is a parent to
+    // send one (opened on its own, or in a parent it may not talk to, nothing would come).
+    let ready = RwSignal::new(!matches!(backend, Backend::Http(_)) || nobody_to_ask);
     // Set once: setting it again would render the routes again from scratch.
     let open = move || {
         if ready.try_get_untracked() == Some(false) {
