@@ -9,7 +9,8 @@ pub mod fleet;
 /// rows (spacers and pending rows included), and whether it shows what a run waits for:
 /// `want` a number, that many rows (the baseline builds every row); `"screen"`, every row the
 /// console's footer says is in view ("rows 1–11 of 19,205") is a loaded deployment row (its
-/// `data-index` in the DOM, not a pending row): the console builds only a window of rows.
+/// `data-index` in the DOM, not a pending row): the console builds only a window of rows. The
+/// widget's footer counts the list instead ("50 deployments"): every row it built is loaded.
 const PAINTED: &str = r#"
 const tableBody = () => {
   const table = document.querySelector('[data-testid="deployments-table"]');
@@ -21,6 +22,11 @@ const rows = () => {
 };
 const screenShown = (body) => {
   const foot = document.querySelector('[data-testid="deployments-foot"]');
+  // The widget's footer counts the list ("50 deployments"): every row it built is loaded.
+  if (foot && /^\s*[\d,]+ deployments?\b/.test(foot.textContent)) {
+    return body.querySelector('tr[data-testid="deployment-row"]') !== null
+      && body.querySelector('tr[data-testid="pending-row"]') === null;
+  }
   const m = foot && /rows\s+([\d,]+)\s*[–-]\s*([\d,]+)\s+of\s+([\d,]+)/.exec(foot.textContent);
   if (!m) return false;
   const number = (text) => Number(text.replace(/,/g, ""));

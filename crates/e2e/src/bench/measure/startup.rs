@@ -37,17 +37,15 @@ impl Bench {
             .unwrap_or_else(|e| panic!("measure the baseline page: {e}")),
         );
         let base = size::totals(&baseline);
-        let met = if gzip <= 150_000 {
-            Met::Yes
-        } else {
-            Met::when(gzip <= 200_000)
-        };
+        // What index.html makes the browser fetch before the first screen, as a server that
+        // sends the build's .br copies (brotli) or compresses on the fly (gzip) sends it.
+        let met = Met::when(gzip <= 400_000 && brotli <= 300_000);
         self.report.rows.push(Row {
             measure: "Initial transfer, gzip (brotli, raw)".into(),
             console: format!("{} ({}, {})", kb(gzip), kb(brotli), kb(raw)),
             baseline: format!("{} ({}, {})", kb(base.gzip), kb(base.brotli), kb(base.raw)),
             ratio: "—".into(),
-            target: "≤ 200 KB (stretch ≤ 150 KB)".into(),
+            target: "≤ 400 KB gzip and ≤ 300 KB brotli (stretch ≤ 200 KB brotli)".into(),
             met,
         });
         let listed: Vec<String> = sizes
@@ -64,9 +62,9 @@ impl Bench {
             .collect();
         self.report.notes.push(format!(
             "- Initial transfer, bytes gzip / brotli (quality 11) / raw: {}{}. The target is judged \
-             on gzip.",
+             on both.",
             listed.join(", "),
-            if gzip <= 150_000 {
+            if brotli <= 200_000 {
                 " (stretch target met too)"
             } else {
                 ""
@@ -111,9 +109,28 @@ impl Bench {
     }
 
     /// Measure 4: From navigation start to the first rows painted (the console: the rows in
-    /// view; the baseline: all 50), a fresh page load each run.
+    /// view; the baseline: all 50), a fresh page load each run: the deployments page, then the
+    /// embeddable widget's page (`/widgets/deployments`, loaded as a dashboard's iframe loads
+    /// it).
     pub async fn startup(&mut self) {
-        eprintln!("bench: start-up to the first rows");
+        self.startup_of(
+            "/deployments?bench_rows=screen",
+            "Start-up, 50 deployments: navigation → first rows painted (console: the rows in \
+             view; baseline: all 50)",
+            "Start-up",
+        )
+        .await;
+        self.startup_of(
+            "/widgets/deployments?bench_rows=screen",
+            "Start-up of the deployments widget, 50 deployments: navigation → first rows \
+             painted",
+            "Widget start-up",
+        )
+        .await;
+    }
+
+    async fn startup_of(&mut self, console: &str, measure: &str, label: &str) {
+        eprintln!("bench: {label} to the first rows");
         self.server.set_items(data::deployments(50));
         let mut samples = Samples::default();
         let mut steps = Breakdown::default();
@@ -121,7 +138,7 @@ impl Bench {
         for run in 0..warm + self.per_block() * 2 {
             for side in Side::BOTH {
                 let path = match side {
-                    Side::Console => "/deployments?bench_rows=screen",
+                    Side::Console => console,
                     Side::Baseline => "/bench/baseline.html?auto&bench_rows=50",
                 };
                 let (mark, page) = self.rows_mark(&self.server.url(path)).await;
@@ -137,17 +154,13 @@ impl Bench {
                 }
             }
         }
-        self.report.rows.push(samples.row(
-            "Start-up, 50 deployments: navigation → first rows painted (console: the rows in \
-             view; baseline: all 50)",
-            Some(2.0),
-        ));
-        self.report.notes.push(samples.note(
-            "Start-up (a repeat visit: the HTTP cache and Chromium's compiled-wasm cache are warm)",
-        ));
+        self.report.rows.push(samples.row(measure, Some(1.5)));
+        self.report.notes.push(samples.note(&format!(
+            "{label} (a repeat visit: the HTTP cache and Chromium's compiled-wasm cache are warm)"
+        )));
         self.report
             .notes
-            .push(steps.note("Start-up, ms after navigation start"));
+            .push(steps.note(&format!("{label}, ms after navigation start")));
     }
 
     /// Opens `url` (with `bench_rows` in its query, see [`probe::on_new_document`]) and waits
