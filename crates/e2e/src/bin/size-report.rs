@@ -9,9 +9,10 @@ use std::{path::Path, process::ExitCode};
 
 use rio_e2e::size::{FileSize, demo_worker_files, initial_files, line, measure, report, totals};
 
-/// 640 KB (decimal) of gzip for the first load: the foundation's 400 KB guard, moved with demo
-/// mode, the deploy form and the list at fleet scale. The real budget comes with the benchmarks.
-const DEFAULT_MAX_GZIP: usize = 640_000;
+/// Gzip bytes of the first load: the build's 565,750 once demo mode's simulator moved to its
+/// worker, plus 5 %, so growth shows at once (the bench judges the 400 KB gzip / 300 KB brotli
+/// target).
+const DEFAULT_MAX_GZIP: usize = 594_000;
 
 fn main() -> ExitCode {
     let mut dist = rio_e2e::dist_dir();
