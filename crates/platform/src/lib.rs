@@ -16,6 +16,7 @@ pub mod error_codes;
 pub mod errors;
 pub mod list;
 pub mod phase;
+pub mod rollout;
 pub mod rules;
 pub mod sim;
 pub mod time;
