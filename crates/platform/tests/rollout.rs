@@ -406,3 +406,42 @@ fn names_must_pass_the_name_rule_and_differ_naming_the_devices() {
         "{bad:?}"
     );
 }
+
+#[test]
+fn a_rollout_reads_back_and_counts_its_targets_per_phase() {
+    let text = r#"{"rolloutId": "ro-1", "packageId": "pkg-1", "state": "halted",
+        "haltReason": "Halted after 1 failed deployment: robot-02 (DEP_E151). Fix what the codes say, then resume or abort.",
+        "CreatedAt": "2026-12-01T00:00:00Z", "wave": 2, "waves": [1, "10%", "100%"],
+        "maxFailures": 1, "somethingNew": true,
+        "targets": [
+            {"deviceId": "d1", "deviceName": "robot-01", "wave": 1, "deploymentId": "dep-1",
+             "phase": "Succeeded", "status": "Running", "errors": null},
+            {"deviceId": "d2", "deviceName": "robot-02", "wave": 2, "deploymentId": "dep-2",
+             "phase": "Failed to start", "status": "Error", "errors": ["DEP_E151"]},
+            {"deviceId": "d3", "deviceName": "robot-03", "wave": 3}
+        ]}"#;
+    let rollout: platform::rollout::Rollout = platform::wire::decode(text).unwrap();
+    assert_eq!(rollout.state, RolloutState::Halted);
+    let counts = platform::rollout::counts(&rollout.targets);
+    assert_eq!(counts.get("Succeeded"), Some(&1));
+    assert_eq!(counts.get("Failed to start"), Some(&1));
+    assert_eq!(counts.get(platform::rollout::PENDING), Some(&1));
+    let phases: Vec<(u32, TargetPhase)> = rollout
+        .targets
+        .iter()
+        .map(|t| (t.wave, t.target_phase()))
+        .collect();
+    let names: Vec<String> = rollout
+        .targets
+        .iter()
+        .map(|t| t.device_name.clone())
+        .collect();
+    let again = decide(
+        RolloutState::Running,
+        rollout.wave,
+        rollout.max_failures,
+        &phases,
+        &names,
+    );
+    assert_eq!(again.halt_reason.as_deref(), rollout.halt_reason.as_deref());
+}

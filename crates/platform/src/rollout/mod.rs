@@ -11,10 +11,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::phase::{Phase, Status};
 use crate::wire::{Label, NetworkRef};
 
 pub use plan::{TargetPreview, plan, preview};
 pub use state::{Decision, RolloutState, TargetPhase, decide};
+
 pub use waves::{Wave, assign, wave_ends, waves_error};
 
 /// The placeholder a name pattern replaces with each device's name.
@@ -68,4 +70,97 @@ pub fn default_waves() -> Vec<Wave> {
 /// Halt at the first failure.
 pub fn default_max_failures() -> u32 {
     1
+}
+
+/// A rollout as the API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rollout {
+    /// Rollout ID (`ro-…`).
+    pub rollout_id: String,
+    /// Package ID.
+    pub package_id: String,
+    /// Package name.
+    #[serde(default)]
+    pub package_name: String,
+    /// Package version.
+    #[serde(default)]
+    pub package_version: String,
+    /// Where it is.
+    pub state: RolloutState,
+    /// Why it halted, naming the failed devices and their codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub halt_reason: Option<String>,
+    /// Who made it.
+    #[serde(default)]
+    pub creator: String,
+    /// When (RFC 3339).
+    #[serde(rename = "CreatedAt", default)]
+    pub created_at: String,
+    /// The wave it is at (from 1).
+    pub wave: u32,
+    /// Its waves, as asked for.
+    pub waves: Vec<Wave>,
+    /// Failed deployments that halt it.
+    pub max_failures: u32,
+    /// Targets per phase (`pending` for those whose wave has not started).
+    #[serde(default)]
+    pub counts: BTreeMap<String, u64>,
+    /// Its targets, in wave order.
+    #[serde(default)]
+    pub targets: Vec<RolloutTarget>,
+}
+
+/// One device of a rollout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RolloutTarget {
+    /// Device ID.
+    pub device_id: String,
+    /// Device name.
+    #[serde(default)]
+    pub device_name: String,
+    /// Its wave (from 1).
+    pub wave: u32,
+    /// Its deployment, once made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment_id: Option<String>,
+    /// Its deployment's phase, once made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<Phase>,
+    /// Its deployment's status, once made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// Its deployment's error codes.
+    #[serde(default)]
+    pub errors: Option<Vec<String>>,
+}
+
+impl RolloutTarget {
+    /// What the rollout's rules see of it.
+    pub fn target_phase(&self) -> TargetPhase {
+        match &self.phase {
+            None => TargetPhase::NotStarted,
+            Some(phase) => TargetPhase::Deployed {
+                phase: phase.clone(),
+                codes: self.errors.clone().unwrap_or_default(),
+            },
+        }
+    }
+}
+
+/// The word a rollout's counts use for targets whose wave has not started.
+pub const PENDING: &str = "pending";
+
+/// Targets per phase, `pending` for those not started: what the fleet progress bar shows.
+pub fn counts(targets: &[RolloutTarget]) -> BTreeMap<String, u64> {
+    let mut counts = BTreeMap::new();
+    for target in targets {
+        let key = target
+            .phase
+            .as_ref()
+            .map_or_else(|| PENDING.to_string(), |p| p.as_str().to_string());
+        *counts.entry(key).or_insert(0) += 1;
+    }
+    counts
 }
