@@ -13,6 +13,7 @@ use axum::{
     routing::get,
 };
 use platform::PlatformError;
+use platform::bulk::{self, BulkAnswer, BulkRequest};
 use platform::list::{DeviceListRequest, ListRequest};
 use platform::sim::{Fail, Rows, engine, log_page};
 use platform::wire::{List, ProvisionRequest, UpdateRequest};
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/devices", get(list_devices))
         .route("/networks", get(list_networks))
         .route("/deployments", get(list_deployments).post(provision))
+        .route("/deployments/bulk", axum::routing::post(bulk))
         .route(
             "/deployments/{id}",
             get(get_deployment).patch(update).delete(deprovision),
@@ -304,6 +306,37 @@ async fn provision(
             .await,
     )?;
     Ok(json(StatusCode::CREATED, &created, &headers))
+}
+
+/// `POST /deployments/bulk`: each deployment judged alone, in its own transaction, so one
+/// refusal (or a slow item) holds no other back; the answer lists every outcome.
+async fn bulk(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let key = idempotency_key(&headers)?;
+    let request: BulkRequest = parse_body(&body)?;
+    request.check()?;
+    let config = state.store.config();
+    // Shared, not copied, by every item's transaction.
+    let request = Arc::new(request);
+    let mut results = Vec::with_capacity(request.ids.len());
+    for id in &request.ids {
+        let (request, id, key) = (Arc::clone(&request), id.clone(), key.clone());
+        let user = state.options.user.clone();
+        let result = answer(
+            state
+                .store
+                .write(move |rows, now| {
+                    bulk::apply_one(rows, &config, &request, &id, &user, now, key.as_deref())
+                        .map_err(Fail::Store)
+                })
+                .await,
+        )?;
+        results.push(result);
+    }
+    Ok(json(StatusCode::OK, &BulkAnswer { results }, &headers))
 }
 
 async fn update(

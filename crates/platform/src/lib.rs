@@ -12,6 +12,7 @@
 #[macro_use]
 mod tolerant;
 
+pub mod bulk;
 pub mod error_codes;
 pub mod errors;
 pub mod list;

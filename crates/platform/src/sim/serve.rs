@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use crate::bulk::BulkRequest;
 use crate::errors::PlatformError;
 use crate::list::{DeviceListRequest, ListAnswer, ListRequest};
 use crate::sim::Platform;
@@ -138,6 +139,7 @@ pub fn answer(platform: &mut Platform, request: &Request<'_>, user: &str, now: M
         )),
         ("GET", ["deployments"]) => deployments(platform, &target),
         ("POST", ["deployments"]) => provision(platform, request, user, now),
+        ("POST", ["deployments", "bulk"]) => bulk(platform, request, user, now),
         ("GET", ["deployments", id]) => platform.deployment(id).map(|d| Answer::json(200, &d)),
         ("PATCH", ["deployments", id]) => body::<UpdateRequest>(request.body)
             .and_then(|update| platform.update(id, &update, user, now))
@@ -184,6 +186,20 @@ fn provision(
     platform
         .provision(&provision, user, now, key)
         .map(|d| Answer::json(201, &d))
+}
+
+fn bulk(
+    platform: &mut Platform,
+    request: &Request<'_>,
+    user: &str,
+    now: Millis,
+) -> Result<Answer, PlatformError> {
+    let key = idempotency_key(request.idempotency_key)?;
+    let bulk: BulkRequest = body(request.body)?;
+    bulk.check()?;
+    let config = platform.config();
+    let Ok(answer) = crate::bulk::apply_all(platform, &config, &bulk, user, now, key);
+    Ok(Answer::json(200, &answer))
 }
 
 fn logs(platform: &Platform, id: &str, target: &Target) -> Result<Answer, PlatformError> {
