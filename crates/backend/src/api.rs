@@ -15,7 +15,9 @@ use axum::{
 use platform::PlatformError;
 use platform::bulk::{self, BulkAnswer, BulkRequest};
 use platform::list::{DeviceListRequest, ListRequest};
+use platform::rollout::{self, RolloutPreview, RolloutRequest};
 use platform::sim::{Fail, Rows, engine, log_page};
+use platform::wire::Device;
 use platform::wire::{List, ProvisionRequest, UpdateRequest};
 
 use crate::AppState;
@@ -34,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/networks", get(list_networks))
         .route("/deployments", get(list_deployments).post(provision))
         .route("/deployments/bulk", axum::routing::post(bulk))
+        .route("/rollouts/preview", axum::routing::post(rollout_preview))
         .route(
             "/deployments/{id}",
             get(get_deployment).patch(update).delete(deprovision),
@@ -337,6 +340,49 @@ async fn bulk(
         results.push(result);
     }
     Ok(json(StatusCode::OK, &BulkAnswer { results }, &headers))
+}
+
+/// `POST /rollouts/preview`: the devices the selector matches, compatible or not and why;
+/// nothing is created. Only the matching devices are read (the selector is a devices query).
+async fn rollout_preview(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let request: RolloutRequest = parse_body(&body)?;
+    let preview = answer(
+        state
+            .store
+            .read(move |rows, _| {
+                let package = rows
+                    .package(&request.package_id)
+                    .map_err(Fail::Store)?
+                    .ok_or_else(|| {
+                        Fail::Refused(PlatformError::not_found("package", &request.package_id))
+                    })?;
+                let query = rollout::selector_query(&request);
+                let devices: Vec<Device> = if query.labels.is_empty() {
+                    Vec::new()
+                } else {
+                    let page = rows
+                        .devices_page(&DeviceListRequest {
+                            query,
+                            limit: None,
+                            after: None,
+                        })
+                        .map_err(Fail::Store)?;
+                    page.items
+                        .iter()
+                        .filter_map(|raw| serde_json::from_str(raw.get()).ok())
+                        .collect()
+                };
+                Ok(RolloutPreview {
+                    targets: rollout::preview(&request, &package, &devices),
+                })
+            })
+            .await,
+    )?;
+    Ok(json(StatusCode::OK, &preview, &headers))
 }
 
 async fn update(

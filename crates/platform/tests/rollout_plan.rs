@@ -256,3 +256,33 @@ fn a_rollout_reads_back_and_counts_its_targets_per_phase() {
     );
     assert_eq!(again.halt_reason.as_deref(), rollout.halt_reason.as_deref());
 }
+
+#[test]
+fn the_simulation_answers_the_preview_as_the_rule_gives_it() {
+    use platform::sim::serve::{Request, answer};
+    let mut platform = seed::seeded(3, Millis(1_790_000_000_000), SimConfig::default());
+    let (package, plan_id, component, devices) = world();
+    let label = devices
+        .iter()
+        .flat_map(|d| d.labels.iter())
+        .next()
+        .cloned()
+        .expect("seed devices carry labels");
+    let request = request(&package, &plan_id, &component, vec![label.clone(), label]);
+    let body = serde_json::to_string(&request).unwrap();
+    let answered = answer(
+        &mut platform,
+        &Request {
+            method: "POST",
+            path: "/rollouts/preview",
+            body: Some(&body),
+            idempotency_key: None,
+        },
+        "u",
+        Millis(1_790_000_000_000),
+    );
+    assert_eq!(answered.status, 200, "{}", answered.body);
+    let shown: platform::rollout::RolloutPreview = serde_json::from_str(&answered.body).unwrap();
+    assert!(!shown.targets.is_empty());
+    assert_eq!(shown.targets, preview(&request, &package, &devices));
+}

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::phase::{Phase, Status};
 use crate::wire::{Label, NetworkRef};
 
-pub use plan::{TargetPreview, plan, preview};
+pub use plan::{RolloutPreview, TargetPreview, plan, preview, selector_query};
 pub use state::{Decision, RolloutState, TargetPhase, decide};
 
 pub use waves::{Wave, assign, wave_ends, waves_error};

@@ -33,6 +33,25 @@ pub struct TargetPreview {
     pub reasons: Vec<String>,
 }
 
+/// `POST /rollouts/preview`: every device the selector matches; nothing is created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RolloutPreview {
+    /// The matching devices, compatible or not.
+    pub targets: Vec<TargetPreview>,
+}
+
+/// The selector as a devices-list query: its labels sorted, each once (empty: match nothing,
+/// so a caller must not list devices for it).
+pub fn selector_query(request: &RolloutRequest) -> crate::list::DeviceQuery {
+    let mut labels = request.selector.clone();
+    labels.sort_by(|a, b| (&a.key, &a.value).cmp(&(&b.key, &b.value)));
+    labels.dedup();
+    crate::list::DeviceQuery {
+        labels,
+        ..crate::list::DeviceQuery::default()
+    }
+}
+
 /// `pattern` for `device`: every `{device}` replaced by its name.
 pub fn name_for(pattern: &str, device: &Device) -> String {
     pattern.trim().replace(DEVICE_PLACEHOLDER, &device.name)

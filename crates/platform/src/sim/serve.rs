@@ -9,9 +9,10 @@ use serde::Serialize;
 use crate::bulk::BulkRequest;
 use crate::errors::PlatformError;
 use crate::list::{DeviceListRequest, ListAnswer, ListRequest};
+use crate::rollout::{RolloutPreview, RolloutRequest};
 use crate::sim::Platform;
 use crate::time::Millis;
-use crate::wire::{List, ProvisionRequest, UpdateRequest};
+use crate::wire::{Device, List, ProvisionRequest, UpdateRequest};
 
 /// Longest accepted `Idempotency-Key` (as the backend).
 pub const MAX_IDEMPOTENCY_KEY: usize = 255;
@@ -140,6 +141,7 @@ pub fn answer(platform: &mut Platform, request: &Request<'_>, user: &str, now: M
         ("GET", ["deployments"]) => deployments(platform, &target),
         ("POST", ["deployments"]) => provision(platform, request, user, now),
         ("POST", ["deployments", "bulk"]) => bulk(platform, request, user, now),
+        ("POST", ["rollouts", "preview"]) => rollout_preview(platform, request),
         ("GET", ["deployments", id]) => platform.deployment(id).map(|d| Answer::json(200, &d)),
         ("PATCH", ["deployments", id]) => body::<UpdateRequest>(request.body)
             .and_then(|update| platform.update(id, &update, user, now))
@@ -200,6 +202,23 @@ fn bulk(
     let config = platform.config();
     let Ok(answer) = crate::bulk::apply_all(platform, &config, &bulk, user, now, key);
     Ok(Answer::json(200, &answer))
+}
+
+fn rollout_preview(platform: &Platform, request: &Request<'_>) -> Result<Answer, PlatformError> {
+    let rollout: RolloutRequest = body(request.body)?;
+    let package = platform.package(&rollout.package_id)?;
+    let query = crate::rollout::selector_query(&rollout);
+    let devices: Vec<Device> = if query.labels.is_empty() {
+        Vec::new()
+    } else {
+        platform
+            .devices(None, None)
+            .into_iter()
+            .filter(|d| query.matches(d))
+            .collect()
+    };
+    let targets = crate::rollout::preview(&rollout, &package, &devices);
+    Ok(Answer::json(200, &RolloutPreview { targets }))
 }
 
 fn logs(platform: &Platform, id: &str, target: &Target) -> Result<Answer, PlatformError> {
