@@ -13,16 +13,13 @@ use axum::{
     routing::get,
 };
 use platform::PlatformError;
-use platform::bulk::{self, BulkAnswer, BulkRequest};
 use platform::list::{DeviceListRequest, ListRequest};
-use platform::rollout::{self, RolloutPreview, RolloutRequest};
 use platform::sim::{Fail, Rows, engine, log_page};
-use platform::wire::Device;
 use platform::wire::{List, ProvisionRequest, UpdateRequest};
 
-use crate::AppState;
 use crate::db::DbError;
 use crate::http::{ApiError, json, json_page, parse_body, query_pairs, query_value};
+use crate::{AppState, fleet};
 
 /// Longest accepted `Idempotency-Key` (the platform's rule, also the demo's).
 pub use platform::sim::serve::MAX_IDEMPOTENCY_KEY;
@@ -35,8 +32,11 @@ pub fn routes() -> Router<AppState> {
         .route("/devices", get(list_devices))
         .route("/networks", get(list_networks))
         .route("/deployments", get(list_deployments).post(provision))
-        .route("/deployments/bulk", axum::routing::post(bulk))
-        .route("/rollouts/preview", axum::routing::post(rollout_preview))
+        .route("/deployments/bulk", axum::routing::post(fleet::bulk))
+        .route(
+            "/rollouts/preview",
+            axum::routing::post(fleet::rollout_preview),
+        )
         .route(
             "/deployments/{id}",
             get(get_deployment).patch(update).delete(deprovision),
@@ -247,7 +247,7 @@ impl Drop for InFlightGuard {
 }
 
 /// The `Idempotency-Key` of a request: absent, or 1–255 characters of text.
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     let Some(value) = headers.get("idempotency-key") else {
         return Ok(None);
     };
@@ -309,80 +309,6 @@ async fn provision(
             .await,
     )?;
     Ok(json(StatusCode::CREATED, &created, &headers))
-}
-
-/// `POST /deployments/bulk`: each deployment judged alone, in its own transaction, so one
-/// refusal (or a slow item) holds no other back; the answer lists every outcome.
-async fn bulk(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let key = idempotency_key(&headers)?;
-    let request: BulkRequest = parse_body(&body)?;
-    request.check()?;
-    let config = state.store.config();
-    // Shared, not copied, by every item's transaction.
-    let request = Arc::new(request);
-    let mut results = Vec::with_capacity(request.ids.len());
-    for id in &request.ids {
-        let (request, id, key) = (Arc::clone(&request), id.clone(), key.clone());
-        let user = state.options.user.clone();
-        let result = answer(
-            state
-                .store
-                .write(move |rows, now| {
-                    bulk::apply_one(rows, &config, &request, &id, &user, now, key.as_deref())
-                        .map_err(Fail::Store)
-                })
-                .await,
-        )?;
-        results.push(result);
-    }
-    Ok(json(StatusCode::OK, &BulkAnswer { results }, &headers))
-}
-
-/// `POST /rollouts/preview`: the devices the selector matches, compatible or not and why;
-/// nothing is created. Only the matching devices are read (the selector is a devices query).
-async fn rollout_preview(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let request: RolloutRequest = parse_body(&body)?;
-    let preview = answer(
-        state
-            .store
-            .read(move |rows, _| {
-                let package = rows
-                    .package(&request.package_id)
-                    .map_err(Fail::Store)?
-                    .ok_or_else(|| {
-                        Fail::Refused(PlatformError::not_found("package", &request.package_id))
-                    })?;
-                let query = rollout::selector_query(&request);
-                let devices: Vec<Device> = if query.labels.is_empty() {
-                    Vec::new()
-                } else {
-                    let page = rows
-                        .devices_page(&DeviceListRequest {
-                            query,
-                            limit: None,
-                            after: None,
-                        })
-                        .map_err(Fail::Store)?;
-                    page.items
-                        .iter()
-                        .filter_map(|raw| serde_json::from_str(raw.get()).ok())
-                        .collect()
-                };
-                Ok(RolloutPreview {
-                    targets: rollout::preview(&request, &package, &devices),
-                })
-            })
-            .await,
-    )?;
-    Ok(json(StatusCode::OK, &preview, &headers))
 }
 
 async fn update(

@@ -6,6 +6,7 @@ pub mod api;
 pub mod controls;
 pub mod db;
 pub mod faults;
+pub mod fleet;
 pub mod http;
 pub mod layers;
 pub mod requests;
