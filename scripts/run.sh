@@ -8,6 +8,9 @@ mode="${1:-backend}"
 
 # Trunk's own server never sends the .br/.gz copies of a release build: skip making them.
 export RIO_COMPRESS=0
+# Trunk's watcher ignores .rio (the backend's state) and refuses to start if it is missing, as
+# in a fresh clone.
+mkdir -p .rio
 
 if [ "$mode" = demo ]; then
   exec trunk serve --release --address 127.0.0.1 --port 8080
