@@ -33,7 +33,9 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    tracing::info!("rio-backend listening on http://{listen}");
+    // The bound address, not the asked one: `--listen 127.0.0.1:0` says which port it got.
+    let bound = listener.local_addr().unwrap_or(listen);
+    tracing::info!("rio-backend listening on http://{bound}");
     match backend::serve(state, listener, shutdown_signal()).await {
         Ok(()) => {
             tracing::info!("stopped");

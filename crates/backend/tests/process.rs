@@ -39,20 +39,42 @@ async fn start(store: &Backing) -> Running {
 }
 
 async fn start_at(store: &Backing, speed: &str) -> Running {
-    let port = free_port();
-    let child = Command::new(BINARY)
-        .args(["--listen", &format!("127.0.0.1:{port}"), "--speed", speed])
+    // Port 0 and the address the process says it bound: a port picked here and handed over
+    // could be taken meanwhile by another test's process, and this test would then talk to
+    // (and be killed with) that one.
+    let mut child = Command::new(BINARY)
+        .args(["--listen", "127.0.0.1:0", "--speed", speed])
         .args(store.args())
-        .stdout(Stdio::null())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("start rio-backend");
+    let stdout = child.stdout.take().expect("a piped stdout");
     // Wrapped at once so the process is killed and reaped on every path, panics included.
-    let running = Running {
+    let mut running = Running {
         child,
-        base: format!("http://127.0.0.1:{port}"),
+        base: String::new(),
         client: reqwest::Client::new(),
     };
+    let (found, address) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        let mut found = Some(found);
+        // Read to the end so the process never blocks on a full pipe.
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(at) = line.find("listening on http://") {
+                let rest = &line[at + "listening on ".len()..];
+                let end = rest.find(|c: char| c.is_whitespace() || c == '\u{1b}');
+                if let Some(found) = found.take() {
+                    let _ = found.send(rest[..end.unwrap_or(rest.len())].to_string());
+                }
+            }
+        }
+    });
+    running.base = address
+        .recv_timeout(Duration::from_secs(60))
+        .expect("rio-backend said where it listens");
     for _ in 0..400 {
         if running
             .client
