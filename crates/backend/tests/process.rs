@@ -62,7 +62,10 @@ async fn start_at(store: &Backing, speed: &str) -> Running {
         use std::io::BufRead;
         let mut found = Some(found);
         // Read to the end so the process never blocks on a full pipe.
-        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
             if let Some(at) = line.find("listening on http://") {
                 let rest = &line[at + "listening on ".len()..];
                 let end = rest.find(|c: char| c.is_whitespace() || c == '\u{1b}');
