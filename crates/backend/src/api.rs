@@ -34,8 +34,17 @@ pub fn routes() -> Router<AppState> {
         .route("/deployments", get(list_deployments).post(provision))
         .route("/deployments/bulk", axum::routing::post(fleet::bulk))
         .route(
+            "/rollouts",
+            get(fleet::list_rollouts).post(fleet::create_rollout),
+        )
+        .route(
             "/rollouts/preview",
             axum::routing::post(fleet::rollout_preview),
+        )
+        .route("/rollouts/{id}", get(fleet::get_rollout))
+        .route(
+            "/rollouts/{id}/{action}",
+            axum::routing::post(fleet::act_on_rollout),
         )
         .route(
             "/deployments/{id}",

@@ -1,24 +1,26 @@
-//! The fleet endpoints: bulk actions on selected deployments and the rollout preview, each
-//! over the platform's rules (`platform::bulk`, `platform::rollout`).
+//! The fleet endpoints: bulk actions on selected deployments, and rollouts (preview, create,
+//! list, read, pause, resume, abort), each over the platform's rules (`platform::bulk`,
+//! `platform::rollout`, `platform::sim::rollouts`).
 
 use std::sync::Arc;
 
 use axum::{
     body::Bytes,
-    extract::State,
+    extract::{Path, RawQuery, State},
     http::{HeaderMap, StatusCode},
     response::Response,
 };
 use platform::PlatformError;
 use platform::bulk::{self, BulkAnswer, BulkRequest};
 use platform::list::DeviceListRequest;
-use platform::rollout::{self, RolloutPreview, RolloutRequest};
+use platform::rollout::{self, RolloutListRequest, RolloutPreview, RolloutRequest};
+use platform::sim::rollouts::{self as runs, Action};
 use platform::sim::{Fail, Rows};
 use platform::wire::Device;
 
 use crate::AppState;
 use crate::api::{answer, idempotency_key};
-use crate::http::{ApiError, json, parse_body};
+use crate::http::{ApiError, json, parse_body, query_pairs};
 
 /// `POST /deployments/bulk`: each deployment judged alone, in its own transaction, so one
 /// refusal (or a slow item) holds no other back; the answer lists every outcome.
@@ -92,4 +94,81 @@ pub(crate) async fn rollout_preview(
             .await,
     )?;
     Ok(json(StatusCode::OK, &preview, &headers))
+}
+
+/// `POST /rollouts`: checks the request, makes the rollout and its first wave, in one
+/// transaction; the same `Idempotency-Key` and body return the rollout made the first time.
+pub(crate) async fn create_rollout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let key = idempotency_key(&headers)?;
+    let request: RolloutRequest = parse_body(&body)?;
+    let user = state.options.user.clone();
+    let config = state.store.config();
+    let created = answer(
+        state
+            .store
+            .write(move |rows, now| {
+                runs::create(rows, &config, &request, &user, now, key.as_deref())
+            })
+            .await,
+    )?;
+    Ok(json(StatusCode::CREATED, &created, &headers))
+}
+
+/// `GET /rollouts?limit=&continue=`: newest first, without targets.
+pub(crate) async fn list_rollouts(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let request = RolloutListRequest::from_pairs(&query_pairs(query.as_deref()))?;
+    let page = answer(
+        state
+            .store
+            .read(move |rows, _| rows.rollouts_page(&request).map_err(Fail::Store))
+            .await,
+    )?;
+    Ok(json(StatusCode::OK, &page, &headers))
+}
+
+/// `GET /rollouts/{id}`: the rollout with every target.
+pub(crate) async fn get_rollout(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let rollout = answer(
+        state
+            .store
+            .read(move |rows, _| {
+                rows.rollout_view(&id)
+                    .map_err(Fail::Store)?
+                    .ok_or_else(|| Fail::Refused(PlatformError::not_found("rollout", &id)))
+            })
+            .await,
+    )?;
+    Ok(json(StatusCode::OK, &rollout, &headers))
+}
+
+/// `POST /rollouts/{id}/pause`, `/resume`, `/abort`: 202 with the rollout; 409 when its
+/// state does not allow it.
+pub(crate) async fn act_on_rollout(
+    State(state): State<AppState>,
+    Path((id, action)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let Some(action) = Action::parse(&action) else {
+        return Err(ApiError::not_found("There is no such endpoint."));
+    };
+    let config = state.store.config();
+    let rollout = answer(
+        state
+            .store
+            .write(move |rows, now| runs::act(rows, &config, &id, action, now))
+            .await,
+    )?;
+    Ok(json(StatusCode::ACCEPTED, &rollout, &headers))
 }

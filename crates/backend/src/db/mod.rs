@@ -19,6 +19,7 @@ mod lists;
 mod load;
 mod operations;
 mod postgres;
+mod rollouts;
 mod rows;
 mod schema;
 mod sqlite;

@@ -6,9 +6,10 @@
 use std::collections::BTreeSet;
 
 use platform::list::fold;
+use platform::sim::rollouts::RolloutRecord;
 use platform::sim::{Book, IdempotencyEntry, Record, Rng, Rows, engine};
 use platform::time::Millis;
-use platform::wire::{Deployment, Device, Package, RoutedNetwork};
+use platform::wire::{Deployment, Device, Label, Package, RoutedNetwork};
 
 use super::driver::{DbError, Value, col};
 use super::rows::{SqlRows, json, parse, rank, scopes};
@@ -197,6 +198,22 @@ impl Rows for SqlRows<'_> {
             }
         }
         Ok(false)
+    }
+
+    fn labelled_devices(&mut self, labels: &[Label]) -> Result<Vec<Device>, DbError> {
+        self.devices_with(labels)
+    }
+
+    fn rollout(&mut self, id: &str) -> Result<Option<RolloutRecord>, DbError> {
+        self.rollout_row(id)
+    }
+
+    fn new_rollout_id(&mut self) -> Result<String, DbError> {
+        self.fresh_rollout_id()
+    }
+
+    fn save_rollout(&mut self, record: &RolloutRecord) -> Result<(), DbError> {
+        self.store_rollout(record)
     }
 
     fn set_update_failure(&mut self, id: Option<&str>) -> Result<(), DbError> {

@@ -14,6 +14,8 @@
 //!   the same transaction as every change, so the common lists never count rows.
 //! - `packages`, `devices` (+ `device_labels`), `networks`, `unpullable`, `idempotency`,
 //!   `update_failures`.
+//! - `rollouts`: each rollout as JSON (its request and targets), with its creation order
+//!   (`seq`, which lists page on) and `rv` (a change is saved only over the version read).
 
 use super::driver::{DbError, Dialect, Driver};
 
@@ -78,6 +80,9 @@ CREATE TABLE IF NOT EXISTS idempotency (
 );
 CREATE INDEX IF NOT EXISTS idempotency_at ON idempotency (at);
 CREATE TABLE IF NOT EXISTS update_failures (id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS rollouts (
+    id TEXT {c} PRIMARY KEY, seq {int} NOT NULL UNIQUE, rv {int} NOT NULL, body TEXT NOT NULL
+);
 ";
 
 /// The trigram index `search` uses: an FTS5 table of folded names keyed by the deployments'
@@ -141,7 +146,7 @@ fn int(dialect: Dialect) -> &'static str {
 }
 
 /// The tables emptied by a reset (everything but `meta`).
-pub const DATA_TABLES: [&str; 12] = [
+pub const DATA_TABLES: [&str; 13] = [
     "deployments",
     "deployment_labels",
     "deployment_links",
@@ -154,4 +159,5 @@ pub const DATA_TABLES: [&str; 12] = [
     "unpullable",
     "idempotency",
     "update_failures",
+    "rollouts",
 ];

@@ -106,9 +106,75 @@ pub struct Rollout {
     /// Targets per phase (`pending` for those whose wave has not started).
     #[serde(default)]
     pub counts: BTreeMap<String, u64>,
-    /// Its targets, in wave order.
-    #[serde(default)]
+    /// Its targets, in wave order (none in lists).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<RolloutTarget>,
+}
+
+impl Rollout {
+    /// As lists show it: everything but its targets (the counts say where they are).
+    pub fn summary(&self) -> Rollout {
+        Rollout {
+            targets: Vec::new(),
+            ..self.clone()
+        }
+    }
+}
+
+/// `GET /rollouts`: a page, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RolloutList {
+    /// The rollouts, without their targets.
+    pub items: Vec<Rollout>,
+    /// The token of the next page, when there is one.
+    #[serde(rename = "continue", default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+/// Rollouts a page shows when the request does not say.
+pub const DEFAULT_ROLLOUT_LIMIT: usize = 50;
+
+/// `GET /rollouts?limit=&continue=`, read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RolloutListRequest {
+    /// At most this many (1–[`crate::list::MAX_LIMIT`]).
+    pub limit: usize,
+    /// Only rollouts made before the one at this position (from the `continue` token).
+    pub before: Option<u64>,
+}
+
+impl RolloutListRequest {
+    /// Reads the query; a bad `limit` or `continue` is a 400 saying what to send.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, crate::PlatformError> {
+        let mut request = RolloutListRequest {
+            limit: DEFAULT_ROLLOUT_LIMIT,
+            before: None,
+        };
+        for (key, value) in pairs {
+            match key.as_str() {
+                "limit" => request.limit = crate::list::parse_limit(value)?,
+                "continue" => {
+                    request.before = Some(
+                        value
+                            .strip_prefix("ro.")
+                            .and_then(|n| n.parse().ok())
+                            .ok_or_else(|| {
+                                crate::PlatformError::BadQuery(format!(
+                                    "\"{value}\" is not a continue token of this list; start again without it."
+                                ))
+                            })?,
+                    );
+                }
+                _ => {}
+            }
+        }
+        Ok(request)
+    }
+
+    /// The `continue` token of a page whose last rollout is at `position`.
+    pub fn token(position: u64) -> String {
+        format!("ro.{position}")
+    }
 }
 
 /// One device of a rollout.
@@ -120,6 +186,9 @@ pub struct RolloutTarget {
     /// Device name.
     #[serde(default)]
     pub device_name: String,
+    /// Its deployment's name (the name pattern's, for this device).
+    #[serde(default)]
+    pub name: String,
     /// Its wave (from 1).
     pub wave: u32,
     /// Its deployment, once made.
@@ -134,11 +203,34 @@ pub struct RolloutTarget {
     /// Its deployment's error codes.
     #[serde(default)]
     pub errors: Option<Vec<String>>,
+    /// Why the platform refused to deploy to it when its wave started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
 }
 
 impl RolloutTarget {
+    /// A target whose wave has not started.
+    pub fn new(device_id: &str, device_name: &str, name: &str, wave: u32) -> RolloutTarget {
+        RolloutTarget {
+            device_id: device_id.to_string(),
+            device_name: device_name.to_string(),
+            name: name.to_string(),
+            wave,
+            deployment_id: None,
+            phase: None,
+            status: None,
+            errors: None,
+            refused: None,
+        }
+    }
+
     /// What the rollout's rules see of it.
     pub fn target_phase(&self) -> TargetPhase {
+        if let Some(reason) = &self.refused {
+            return TargetPhase::Refused {
+                reason: reason.clone(),
+            };
+        }
         match &self.phase {
             None => TargetPhase::NotStarted,
             Some(phase) => TargetPhase::Deployed {
@@ -152,14 +244,19 @@ impl RolloutTarget {
 /// The word a rollout's counts use for targets whose wave has not started.
 pub const PENDING: &str = "pending";
 
-/// Targets per phase, `pending` for those not started: what the fleet progress bar shows.
+/// The word a rollout's counts use for targets the platform refused to deploy to.
+pub const REFUSED: &str = "refused";
+
+/// Targets per phase, `pending` for those not started and `refused` for those the platform
+/// refused: what the fleet progress bar shows.
 pub fn counts(targets: &[RolloutTarget]) -> BTreeMap<String, u64> {
     let mut counts = BTreeMap::new();
     for target in targets {
-        let key = target
-            .phase
-            .as_ref()
-            .map_or_else(|| PENDING.to_string(), |p| p.as_str().to_string());
+        let key = match (&target.refused, &target.phase) {
+            (Some(_), _) => REFUSED.to_string(),
+            (None, Some(phase)) => phase.as_str().to_string(),
+            (None, None) => PENDING.to_string(),
+        };
         *counts.entry(key).or_insert(0) += 1;
     }
     counts

@@ -86,16 +86,23 @@ pub enum TargetPhase {
         /// Its error codes.
         codes: Vec<String>,
     },
+    /// The platform refused to deploy to it when its wave started (the device went away or
+    /// stopped being compatible since the rollout was made): a failure, with the reason.
+    Refused {
+        /// Why, as the platform said it.
+        reason: String,
+    },
 }
 
 impl TargetPhase {
-    fn failed(&self) -> bool {
+    /// Whether it counts toward `maxFailures`.
+    pub fn failed(&self) -> bool {
         matches!(
             self,
             TargetPhase::Deployed {
                 phase: Phase::FailedToStart | Phase::FailedToUpdate,
                 ..
-            }
+            } | TargetPhase::Refused { .. }
         )
     }
 
@@ -195,6 +202,7 @@ fn halt_reason(
                 TargetPhase::Deployed { codes, .. } if !codes.is_empty() => {
                     format!("{name} ({})", codes.join(", "))
                 }
+                TargetPhase::Refused { reason } => format!("{name} (refused: {reason})"),
                 _ => name.to_string(),
             }
         })

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, VecDeque};
 use crate::errors::{FieldError, PlatformError};
 use crate::phase::Phase;
 use crate::rules::{World, update::check_update, validate::validate_provision};
-use crate::sim::{SimConfig, record::Record};
+use crate::sim::{SimConfig, record::Record, rollouts};
 
 pub use crate::sim::rows::{Fail, IdempotencyEntry, Rows, key_is_fresh};
 use crate::time::Millis;
@@ -25,7 +25,7 @@ use crate::wire::{
 const MAX_CASCADE: usize = 100_000;
 
 /// `Ok` or the store's error, for `?` inside operations.
-fn store<T, E>(result: Result<T, E>) -> Result<T, Fail<E>> {
+pub(crate) fn store<T, E>(result: Result<T, E>) -> Result<T, Fail<E>> {
     result.map_err(Fail::Store)
 }
 
@@ -81,6 +81,43 @@ pub fn provision<R: Rows + ?Sized>(
             .map(|r| r.deployment)
             .ok_or_else(|| PlatformError::not_found("deployment", &entry.deployment_id).into());
     }
+    let record = make(rows, config, request, user, now)?;
+    let id = record.deployment.deployment_id.clone();
+    if let Some(key) = idempotency_key {
+        let entry = IdempotencyEntry {
+            body,
+            deployment_id: id,
+            at: now,
+        };
+        store(rows.remember(key, &entry))?;
+    }
+    Ok(record.deployment)
+}
+
+/// Makes a deployment of `request` (checked against the package and the world it names),
+/// without moving time or remembering keys: what [`provision`] and a rollout's waves share.
+pub(crate) fn make<R: Rows + ?Sized>(
+    rows: &mut R,
+    config: &SimConfig,
+    request: &ProvisionRequest,
+    user: &str,
+    now: Millis,
+) -> Result<Record, Fail<R::Error>> {
+    let (package, networks) = check(rows, request)?;
+    let id = store(rows.new_deployment_id())?;
+    let mut record = Record::new(id, request, &package, &networks, user, now);
+    let devices = store(devices_of(rows, &record))?;
+    store(refresh(rows, &mut record, &devices, config, now))?;
+    store(rows.insert(&record))?;
+    Ok(record)
+}
+
+/// Checks `request` against its package and the devices, dependencies, volumes and networks it
+/// names: the package and the networks when it can be deployed, the field errors otherwise.
+pub(crate) fn check<R: Rows + ?Sized>(
+    rows: &mut R,
+    request: &ProvisionRequest,
+) -> Result<(crate::wire::Package, Vec<crate::wire::RoutedNetwork>), Fail<R::Error>> {
     let Some(package) = store(rows.package(&request.package_id))? else {
         return Err(PlatformError::Validation(vec![FieldError::new(
             "packageId",
@@ -118,20 +155,7 @@ pub fn provision<R: Rows + ?Sized>(
     if !errors.is_empty() {
         return Err(PlatformError::Validation(errors).into());
     }
-    let id = store(rows.new_deployment_id())?;
-    let mut record = Record::new(id.clone(), request, &package, &networks, user, now);
-    let devices = store(devices_of(rows, &record))?;
-    store(refresh(rows, &mut record, &devices, config, now))?;
-    store(rows.insert(&record))?;
-    if let Some(key) = idempotency_key {
-        let entry = IdempotencyEntry {
-            body,
-            deployment_id: id,
-            at: now,
-        };
-        store(rows.remember(key, &entry))?;
-    }
-    Ok(record.deployment)
+    Ok((package, networks))
 }
 
 /// Updates components in place: Provisioning at once, generation + 1, a new history entry.
@@ -288,20 +312,22 @@ fn refresh<R: Rows + ?Sized>(
 }
 
 /// After the deployments `changed` changed: every deployment that depends on one of them is
-/// refreshed, and so on along the chains, until nothing more changes.
+/// refreshed, and so on along the chains, until nothing more changes; then the rollouts any of
+/// them belong to follow.
 fn cascade<R: Rows + ?Sized>(
     rows: &mut R,
     changed: Vec<String>,
     config: &SimConfig,
     now: Millis,
 ) -> Result<(), R::Error> {
+    let mut all = changed.clone();
     let mut queue: VecDeque<String> = changed.into();
     let mut visits = 0;
     while let Some(id) = queue.pop_front() {
         for dependant in rows.dependants(&id)? {
             visits += 1;
             if visits > MAX_CASCADE {
-                return Ok(());
+                return rollouts::follow(rows, config, &all, now);
             }
             let Some(mut record) = rows.record(&dependant)? else {
                 continue;
@@ -309,9 +335,11 @@ fn cascade<R: Rows + ?Sized>(
             let devices = devices_of(rows, &record)?;
             if refresh(rows, &mut record, &devices, config, now)? {
                 rows.save(&record)?;
+                all.push(dependant.clone());
                 queue.push_back(dependant);
             }
         }
     }
-    Ok(())
+    // The rollouts these deployments belong to move on (their next wave, a halt, success).
+    rollouts::follow(rows, config, &all, now)
 }

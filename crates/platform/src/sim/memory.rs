@@ -6,10 +6,11 @@ use std::collections::{BTreeSet, HashMap};
 use std::convert::Infallible;
 
 use super::engine::{IdempotencyEntry, Rows, key_is_fresh};
+use super::rollouts::RolloutRecord;
 use super::{Platform, Record};
 use crate::phase::Phase;
 use crate::time::Millis;
-use crate::wire::{Device, Package, RoutedNetwork};
+use crate::wire::{Device, Label, Package, RoutedNetwork};
 
 /// Lookups over `Platform::records` (positions in it), and where the change feed's history
 /// begins.
@@ -260,6 +261,46 @@ impl Rows for Platform {
             None => self.fail_next_any_update = true,
         }
         self.touch();
+        Ok(())
+    }
+
+    fn labelled_devices(&mut self, labels: &[Label]) -> Result<Vec<Device>, Infallible> {
+        Ok(self
+            .devices
+            .iter()
+            .filter(|d| !labels.is_empty() && labels.iter().all(|l| l.is_in(&d.labels)))
+            .cloned()
+            .collect())
+    }
+
+    fn rollout(&mut self, id: &str) -> Result<Option<RolloutRecord>, Infallible> {
+        Ok(self
+            .rollouts
+            .iter()
+            .find(|r| r.rollout.rollout_id == id)
+            .cloned())
+    }
+
+    fn new_rollout_id(&mut self) -> Result<String, Infallible> {
+        let mut id = self.rng.id("ro");
+        while self.rollouts.iter().any(|r| r.rollout.rollout_id == id) {
+            id = self.rng.id("ro");
+        }
+        Ok(id)
+    }
+
+    fn save_rollout(&mut self, record: &RolloutRecord) -> Result<(), Infallible> {
+        let version = self.touch();
+        let mut record = record.clone();
+        record.version = version;
+        match self
+            .rollouts
+            .iter_mut()
+            .find(|r| r.rollout.rollout_id == record.rollout.rollout_id)
+        {
+            Some(slot) => *slot = record,
+            None => self.rollouts.push(record),
+        }
         Ok(())
     }
 }

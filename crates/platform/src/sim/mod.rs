@@ -15,6 +15,7 @@ mod memory;
 mod queries;
 mod record;
 mod rng;
+pub mod rollouts;
 mod rows;
 pub mod seed;
 pub mod serve;
@@ -104,6 +105,9 @@ pub struct Platform {
     /// The latest resourceVersion given out: every change moves it on.
     #[serde(default)]
     revision: u64,
+    /// Rollouts, oldest first.
+    #[serde(default)]
+    rollouts: Vec<rollouts::RolloutRecord>,
     /// Lookups derived from `records`, rebuilt when restored.
     #[serde(skip)]
     index: memory::Index,
@@ -126,6 +130,7 @@ impl Platform {
             fail_next_update: BTreeSet::new(),
             fail_next_any_update: false,
             revision: 0,
+            rollouts: Vec::new(),
             index: memory::Index::default(),
         }
     }
@@ -281,6 +286,36 @@ impl Platform {
     pub fn deprovision(&mut self, id: &str, now: Millis) -> Result<Deployment, PlatformError> {
         let (now, config) = (self.at(now), self.config);
         refused(engine::deprovision(self, &config, id, now))
+    }
+
+    /// Makes a rollout and its first wave (see [`rollouts::create`]).
+    pub fn create_rollout(
+        &mut self,
+        request: &crate::rollout::RolloutRequest,
+        user: &str,
+        now: Millis,
+        idempotency_key: Option<&str>,
+    ) -> Result<crate::rollout::Rollout, PlatformError> {
+        let (now, config) = (self.at(now), self.config);
+        refused(rollouts::create(
+            self,
+            &config,
+            request,
+            user,
+            now,
+            idempotency_key,
+        ))
+    }
+
+    /// **Pause**, **Resume** or **Abort** a rollout.
+    pub fn act_on_rollout(
+        &mut self,
+        id: &str,
+        action: rollouts::Action,
+        now: Millis,
+    ) -> Result<crate::rollout::Rollout, PlatformError> {
+        let (now, config) = (self.at(now), self.config);
+        refused(rollouts::act(self, &config, id, action, now))
     }
 
     // ---- controls ----

@@ -13,6 +13,43 @@ use crate::wire::{
 };
 
 impl Platform {
+    /// `GET /rollouts`: a page of rollouts, newest first, without their targets.
+    pub fn rollouts_page(
+        &self,
+        request: &crate::rollout::RolloutListRequest,
+    ) -> crate::rollout::RolloutList {
+        let before = request.before.unwrap_or(u64::MAX);
+        let mut items: Vec<(u64, crate::rollout::Rollout)> = self
+            .rollouts
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, r)| (r, i as u64 + 1))
+            .filter(|(_, position)| *position < before)
+            .take(request.limit.saturating_add(1))
+            .map(|(r, position)| (position, r.rollout.summary()))
+            .collect();
+        let more = items.len() > request.limit;
+        items.truncate(request.limit);
+        let next = items
+            .last()
+            .filter(|_| more)
+            .map(|(position, _)| crate::rollout::RolloutListRequest::token(*position));
+        crate::rollout::RolloutList {
+            items: items.into_iter().map(|(_, r)| r).collect(),
+            next,
+        }
+    }
+
+    /// `GET /rollouts/{id}`: a rollout with its targets.
+    pub fn rollout(&self, id: &str) -> Result<crate::rollout::Rollout, PlatformError> {
+        self.rollouts
+            .iter()
+            .find(|r| r.rollout.rollout_id == id)
+            .map(|r| r.rollout.clone())
+            .ok_or_else(|| PlatformError::not_found("rollout", id))
+    }
+
     /// Catalog packages matching `search` (name, case-insensitive) and `category`, sorted by
     /// name then version (numbers in versions compared as numbers: `v1.9.0` before `v1.10.0`).
     pub fn packages(&self, search: &str, category: Option<&str>) -> Vec<PackageSummary> {

@@ -5,9 +5,10 @@
 use std::collections::BTreeSet;
 
 use crate::errors::PlatformError;
+use crate::sim::rollouts::RolloutRecord;
 use crate::sim::{IDEMPOTENCY_TTL_MS, record::Record};
 use crate::time::Millis;
-use crate::wire::{Device, Package, RoutedNetwork};
+use crate::wire::{Device, Label, Package, RoutedNetwork};
 
 /// A remembered idempotency key: the request it came with and what it created.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -71,6 +72,16 @@ pub trait Rows {
     fn take_update_failure(&mut self, id: &str) -> Result<bool, Self::Error>;
     /// Sets the switch for `id`, or for the next update of any deployment.
     fn set_update_failure(&mut self, id: Option<&str>) -> Result<(), Self::Error>;
+
+    /// The devices carrying every one of `labels` (not empty), in the devices list's order.
+    fn labelled_devices(&mut self, labels: &[Label]) -> Result<Vec<Device>, Self::Error>;
+    /// A rollout with what it was made from.
+    fn rollout(&mut self, id: &str) -> Result<Option<RolloutRecord>, Self::Error>;
+    /// An ID no rollout has.
+    fn new_rollout_id(&mut self) -> Result<String, Self::Error>;
+    /// Stores a new or changed rollout; a database refuses (and the operation is retried) when
+    /// someone else changed it since it was read (`record.version`).
+    fn save_rollout(&mut self, record: &RolloutRecord) -> Result<(), Self::Error>;
 }
 
 /// Why an operation did not happen: the platform refused it, or the store failed.

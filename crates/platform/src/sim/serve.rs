@@ -9,8 +9,9 @@ use serde::Serialize;
 use crate::bulk::BulkRequest;
 use crate::errors::PlatformError;
 use crate::list::{DeviceListRequest, ListAnswer, ListRequest};
-use crate::rollout::{RolloutPreview, RolloutRequest};
+use crate::rollout::{RolloutListRequest, RolloutPreview, RolloutRequest};
 use crate::sim::Platform;
+use crate::sim::rollouts::Action;
 use crate::time::Millis;
 use crate::wire::{Device, List, ProvisionRequest, UpdateRequest};
 
@@ -142,6 +143,16 @@ pub fn answer(platform: &mut Platform, request: &Request<'_>, user: &str, now: M
         ("POST", ["deployments"]) => provision(platform, request, user, now),
         ("POST", ["deployments", "bulk"]) => bulk(platform, request, user, now),
         ("POST", ["rollouts", "preview"]) => rollout_preview(platform, request),
+        ("GET", ["rollouts"]) => RolloutListRequest::from_pairs(&target.pairs)
+            .map(|request| Answer::json(200, &platform.rollouts_page(&request))),
+        ("POST", ["rollouts"]) => create_rollout(platform, request, user, now),
+        ("GET", ["rollouts", id]) => platform.rollout(id).map(|r| Answer::json(200, &r)),
+        ("POST", ["rollouts", id, action]) => match Action::parse(action) {
+            Some(action) => platform
+                .act_on_rollout(id, action, now)
+                .map(|r| Answer::json(202, &r)),
+            None => Ok(Answer::no_endpoint()),
+        },
         ("GET", ["deployments", id]) => platform.deployment(id).map(|d| Answer::json(200, &d)),
         ("PATCH", ["deployments", id]) => body::<UpdateRequest>(request.body)
             .and_then(|update| platform.update(id, &update, user, now))
@@ -153,8 +164,8 @@ pub fn answer(platform: &mut Platform, request: &Request<'_>, user: &str, now: M
             .history(id)
             .map(|items| Answer::json(200, &List { items })),
         ("GET", ["deployments", id, "logs"]) => logs(platform, id, &target),
-        (_, ["packages" | "devices" | "networks" | "deployments"])
-        | (_, ["packages" | "deployments", _])
+        (_, ["packages" | "devices" | "networks" | "deployments" | "rollouts"])
+        | (_, ["packages" | "deployments" | "rollouts", _])
         | (_, ["deployments", _, "history" | "logs"]) => Ok(Answer::method_not_allowed()),
         _ => Ok(Answer::no_endpoint()),
     };
@@ -202,6 +213,19 @@ fn bulk(
     let config = platform.config();
     let Ok(answer) = crate::bulk::apply_all(platform, &config, &bulk, user, now, key);
     Ok(Answer::json(200, &answer))
+}
+
+fn create_rollout(
+    platform: &mut Platform,
+    request: &Request<'_>,
+    user: &str,
+    now: Millis,
+) -> Result<Answer, PlatformError> {
+    let key = idempotency_key(request.idempotency_key)?;
+    let rollout: RolloutRequest = body(request.body)?;
+    platform
+        .create_rollout(&rollout, user, now, key)
+        .map(|r| Answer::json(201, &r))
 }
 
 fn rollout_preview(platform: &Platform, request: &Request<'_>) -> Result<Answer, PlatformError> {

@@ -1,0 +1,392 @@
+//! Rollouts through the API the in-memory platform answers (`/rollouts`): made with their
+//! first wave, moved on by their deployments' phases, halted by a failure with the device and
+//! code named, resumed (the failed target tried again), paused and aborted; idempotent create;
+//! hostile requests refused with field errors and nothing made; the list paged newest first.
+
+use platform::ApiErrorBody;
+use platform::phase::Phase;
+use platform::rollout::{Rollout, RolloutList, RolloutState};
+use platform::sim::fleet::{self, FleetSpec};
+use platform::sim::serve::{Answer, Request, answer};
+use platform::sim::{Platform, SimConfig, seed};
+use platform::time::Millis;
+use platform::wire::{Package, Runtime};
+use serde_json::{Value, json};
+
+const T0: Millis = Millis(1_790_000_000_000);
+const USER: &str = "ops@rio.dev";
+/// In progress then Provisioning, at the default speed.
+const STAGES: i64 = 8_000;
+
+struct World {
+    platform: Platform,
+    now: Millis,
+    package: Package,
+    plan: String,
+    component: String,
+}
+
+/// The seed plus 100 fleet robots (ten at each site, all online at tokyo), settled.
+fn world() -> World {
+    let mut platform = seed::seeded(5, T0, SimConfig::default());
+    let spec = FleetSpec {
+        deployments: 0,
+        devices: 100,
+        seed: 5,
+        now: T0,
+    };
+    for device in fleet::devices(&spec) {
+        platform.add_device(device);
+    }
+    platform.advance(T0.plus(60_000));
+    let (package, plan, component) = platform
+        .all_packages()
+        .iter()
+        .find_map(|package| {
+            package.plans.iter().find_map(|plan| {
+                let device = plan
+                    .components
+                    .iter()
+                    .find(|c| c.required_runtime == Runtime::Device)?;
+                (plan.components.len() == 1).then(|| {
+                    (
+                        package.clone(),
+                        plan.plan_id.clone(),
+                        device.component_id.clone(),
+                    )
+                })
+            })
+        })
+        .expect("the seed has a package with one device component");
+    World {
+        platform,
+        now: T0.plus(60_000),
+        package,
+        plan,
+        component,
+    }
+}
+
+impl World {
+    fn call(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+        key: Option<&str>,
+    ) -> Answer {
+        let text = body.map(Value::to_string);
+        let request = Request {
+            method,
+            path,
+            body: text.as_deref(),
+            idempotency_key: key,
+        };
+        answer(&mut self.platform, &request, USER, self.now)
+    }
+
+    fn request(&self, selector: &str) -> Value {
+        let (key, value) = selector.split_once(':').unwrap_or((selector, ""));
+        json!({
+            "packageId": self.package.summary.guid,
+            "planId": self.plan,
+            "componentId": self.component,
+            "name": "nav-{device}",
+            "selector": [{"key": key, "value": value}],
+            "routedNetworks": [{"guid": "net-floor"}],
+            "waves": [1, "50%", "100%"],
+            "maxFailures": 1,
+        })
+    }
+
+    fn create(&mut self, body: &Value, key: Option<&str>) -> Rollout {
+        let answer = self.call("POST", "/rollouts", Some(body), key);
+        assert_eq!(answer.status, 201, "{}", answer.body);
+        serde_json::from_str(&answer.body).expect("a rollout")
+    }
+
+    fn get(&mut self, id: &str) -> Rollout {
+        let answer = self.call("GET", &format!("/rollouts/{id}"), None, None);
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        serde_json::from_str(&answer.body).expect("a rollout")
+    }
+
+    fn act(&mut self, id: &str, action: &str) -> Answer {
+        self.call("POST", &format!("/rollouts/{id}/{action}"), None, None)
+    }
+
+    fn wait(&mut self, ms: i64) {
+        self.now = self.now.plus(ms);
+        self.platform.advance(self.now);
+    }
+
+    fn deployments(&self) -> usize {
+        self.platform.deployments(&[], "", None).len()
+    }
+}
+
+fn started(rollout: &Rollout) -> usize {
+    rollout
+        .targets
+        .iter()
+        .filter(|t| t.deployment_id.is_some())
+        .count()
+}
+
+#[test]
+fn a_rollout_goes_wave_by_wave_halts_on_a_failure_and_resumes_after_recovery() {
+    let mut w = world();
+    let body = w.request("site:tokyo");
+    let preview: Value =
+        serde_json::from_str(&w.call("POST", "/rollouts/preview", Some(&body), None).body)
+            .expect("a preview");
+    let matching = preview["targets"].as_array().map_or(0, Vec::len);
+    let rollout = w.create(&body, None);
+    // The offline seed robot at tokyo (and any other incompatible one) is not targeted.
+    let compatible = preview["targets"]
+        .as_array()
+        .map_or(0, |t| t.iter().filter(|t| t["compatible"] == true).count());
+    assert!(
+        compatible < matching,
+        "the seed has an offline robot at tokyo"
+    );
+    assert_eq!(rollout.targets.len(), compatible);
+    assert_eq!(rollout.state, RolloutState::Running);
+    assert_eq!(rollout.wave, 1);
+    assert_eq!(started(&rollout), 1, "the canary alone");
+    let canary = rollout.targets[0]
+        .deployment_id
+        .clone()
+        .expect("the canary");
+    let made = w.platform.deployment(&canary).expect("its deployment");
+    assert!(
+        made.labels
+            .iter()
+            .any(|l| l.key == "rollout" && l.value == rollout.rollout_id)
+    );
+    assert_eq!(made.name, format!("nav-{}", rollout.targets[0].device_name));
+
+    // The canary succeeds: wave 2 (half the targets) starts.
+    w.wait(STAGES);
+    let rollout = w.get(&rollout.rollout_id);
+    assert_eq!(rollout.wave, 2);
+    let half = rollout.targets.len().div_ceil(2);
+    assert_eq!(started(&rollout), half);
+
+    // A wave-2 robot goes offline while its deployment starts: DEP_E151, the rollout halts.
+    let victim = rollout.targets[1].clone();
+    let path = format!("/__control/devices/{}/offline", victim.device_id);
+    w.platform
+        .set_device_online(&victim.device_id, false, w.now)
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+    w.wait(STAGES);
+    let halted = w.get(&rollout.rollout_id);
+    assert_eq!(halted.state, RolloutState::Halted);
+    let reason = halted.halt_reason.clone().unwrap_or_default();
+    assert!(reason.contains(&victim.device_name), "{reason}");
+    assert!(reason.contains("DEP_E151"), "{reason}");
+    assert_eq!(
+        started(&halted),
+        half,
+        "a halted rollout starts nothing more"
+    );
+    w.wait(STAGES);
+    assert_eq!(started(&w.get(&rollout.rollout_id)), half);
+
+    // Back online, resumed: the failed target gets a new deployment; the old one is stopped.
+    w.platform
+        .set_device_online(&victim.device_id, true, w.now)
+        .unwrap_or_else(|e| panic!("online: {e}"));
+    let old = victim.deployment_id.clone().expect("the failed deployment");
+    let resumed = w.act(&rollout.rollout_id, "resume");
+    assert_eq!(resumed.status, 202, "{}", resumed.body);
+    let resumed: Rollout = serde_json::from_str(&resumed.body).expect("a rollout");
+    assert_eq!(resumed.state, RolloutState::Running);
+    assert!(resumed.halt_reason.is_none());
+    let retried = &resumed.targets[1];
+    assert!(retried.deployment_id.is_some() && retried.deployment_id != Some(old.clone()));
+    assert_eq!(
+        w.platform.deployment(&old).map(|d| d.phase).ok(),
+        Some(Phase::DeploymentStopped)
+    );
+    for _ in 0..3 {
+        w.wait(STAGES);
+    }
+    let done = w.get(&rollout.rollout_id);
+    assert_eq!(done.state, RolloutState::Succeeded, "{:?}", done.counts);
+    assert_eq!(done.wave, 3);
+    assert_eq!(
+        done.counts.get("Succeeded").copied(),
+        Some(done.targets.len() as u64)
+    );
+    // Over: nothing to resume, pause or abort.
+    for action in ["pause", "resume", "abort"] {
+        let refused = w.act(&rollout.rollout_id, action);
+        assert_eq!(refused.status, 409, "{action}: {}", refused.body);
+    }
+}
+
+#[test]
+fn pause_holds_the_next_wave_and_abort_is_for_good() {
+    let mut w = world();
+    let body = w.request("site:osaka");
+    let rollout = w.create(&body, None);
+    let id = rollout.rollout_id.clone();
+    assert_eq!(w.act(&id, "pause").status, 202);
+    w.wait(STAGES);
+    let paused = w.get(&id);
+    assert_eq!(paused.state, RolloutState::Paused);
+    assert_eq!(
+        started(&paused),
+        1,
+        "paused: the canary's success starts nothing"
+    );
+    assert_eq!(
+        paused.targets[0].phase,
+        Some(Phase::Succeeded),
+        "but its phase is followed"
+    );
+    assert_eq!(w.act(&id, "pause").status, 409, "already paused");
+    assert_eq!(w.act(&id, "resume").status, 202);
+    assert!(started(&w.get(&id)) > 1, "resumed: wave 2 starts at once");
+    assert_eq!(w.act(&id, "abort").status, 202);
+    let aborted = w.get(&id);
+    assert_eq!(aborted.state, RolloutState::Aborted);
+    let before = started(&aborted);
+    for _ in 0..3 {
+        w.wait(STAGES);
+    }
+    assert_eq!(started(&w.get(&id)), before, "aborted: nothing more starts");
+    assert_eq!(
+        w.act(&id, "resume").status,
+        409,
+        "an aborted rollout never resumes"
+    );
+    assert_eq!(w.act(&id, "nudge").status, 404);
+    assert_eq!(w.act("ro-missing", "pause").status, 404);
+}
+
+#[test]
+fn one_key_makes_one_rollout() {
+    let mut w = world();
+    let body = w.request("site:nagoya");
+    let first = w.create(&body, Some("wave-key-1"));
+    let count = w.deployments();
+    let again = w.create(&body, Some("wave-key-1"));
+    assert_eq!(again.rollout_id, first.rollout_id);
+    assert_eq!(w.deployments(), count, "nothing made twice");
+    let mut other = body.clone();
+    other["name"] = json!("other-{device}");
+    let refused = w.call("POST", "/rollouts", Some(&other), Some("wave-key-1"));
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    // A deployment's key and a rollout's never meet.
+    let list: RolloutList =
+        serde_json::from_str(&w.call("GET", "/rollouts", None, None).body).expect("a list");
+    assert_eq!(list.items.len(), 1);
+}
+
+#[test]
+fn hostile_requests_get_field_errors_and_nothing_is_made() {
+    let mut w = world();
+    let count = w.deployments();
+    let base = w.request("site:tokyo");
+    let cases: Vec<(Value, &str)> = vec![
+        (json!({"selector": []}), "selector"),
+        (
+            json!({"selector": [{"key": "si te", "value": "x"}]}),
+            "selector[0].key",
+        ),
+        (
+            json!({"selector": [{"key": "site", "value": "mars"}]}),
+            "selector",
+        ),
+        (json!({"name": "nav"}), "name"),
+        (json!({"name": "<script>{device}"}), "name"),
+        (json!({"waves": [1, "50%"]}), "waves"),
+        (json!({"waves": ["-5%", "100%"]}), "waves"),
+        (json!({"maxFailures": 0}), "maxFailures"),
+        (
+            json!({"labels": [{"key": "rollout", "value": "x"}]}),
+            "labels[0].key",
+        ),
+        (
+            json!({"parameters": {"NOT_A_PARAMETER": "1"}}),
+            "parameters.NOT_A_PARAMETER",
+        ),
+        (json!({"componentId": "comp-none"}), "componentId"),
+        (json!({"packageId": "pkg-none"}), "packageId"),
+    ];
+    for (change, field) in cases {
+        let mut body = base.clone();
+        if let (Some(body), Some(change)) = (body.as_object_mut(), change.as_object()) {
+            for (key, value) in change {
+                body.insert(key.clone(), value.clone());
+            }
+        }
+        let answer = w.call("POST", "/rollouts", Some(&body), None);
+        if answer.status == 400 && field == "waves" {
+            continue; // not even a request: a wave that is no count or share
+        }
+        assert_eq!(answer.status, 422, "{change}: {}", answer.body);
+        let error = ApiErrorBody::decode(&answer.body).expect("an error body");
+        assert!(
+            error.fields.iter().any(|f| f.field == field),
+            "{change}: {field} in {:?}",
+            error.fields
+        );
+    }
+    assert_eq!(w.deployments(), count);
+    let list: RolloutList =
+        serde_json::from_str(&w.call("GET", "/rollouts", None, None).body).expect("a list");
+    assert!(list.items.is_empty());
+}
+
+#[test]
+fn the_list_is_newest_first_in_pages_without_targets() {
+    let mut w = world();
+    let mut ids = Vec::new();
+    for site in ["kobe", "kyoto", "sendai"] {
+        let body = w.request(&format!("site:{site}"));
+        ids.push(w.create(&body, None).rollout_id);
+    }
+    let first: RolloutList =
+        serde_json::from_str(&w.call("GET", "/rollouts?limit=2", None, None).body).expect("a page");
+    assert_eq!(
+        first
+            .items
+            .iter()
+            .map(|r| &r.rollout_id)
+            .collect::<Vec<_>>(),
+        vec![&ids[2], &ids[1]]
+    );
+    assert!(
+        first
+            .items
+            .iter()
+            .all(|r| r.targets.is_empty() && !r.counts.is_empty())
+    );
+    let token = first.next.expect("a second page");
+    let second: RolloutList = serde_json::from_str(
+        &w.call(
+            "GET",
+            &format!("/rollouts?limit=2&continue={token}"),
+            None,
+            None,
+        )
+        .body,
+    )
+    .expect("a page");
+    assert_eq!(second.items.len(), 1);
+    assert_eq!(second.items[0].rollout_id, ids[0]);
+    assert!(second.next.is_none());
+    assert_eq!(
+        w.call("GET", "/rollouts?continue=nope", None, None).status,
+        400
+    );
+    assert_eq!(w.call("GET", "/rollouts?limit=0", None, None).status, 400);
+    assert_eq!(
+        w.call("GET", "/rollouts/ro-missing", None, None).status,
+        404
+    );
+    assert_eq!(w.call("DELETE", "/rollouts", None, None).status, 405);
+}
