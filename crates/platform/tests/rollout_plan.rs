@@ -2,35 +2,19 @@
 //! reasons, names from the pattern), field errors for what cannot become a rollout, and the
 //! Rollout object as the API shows it.
 
+mod common;
+
 use platform::rollout::{RolloutRequest, RolloutState, TargetPhase, Wave, decide, plan, preview};
 use platform::sim::{SimConfig, seed};
 use platform::time::Millis;
-use platform::wire::{Device, Label, Package, Runtime};
+use platform::wire::{Device, Label, Package};
 
 /// The seed's catalog and robots: a package with a device component, and a label its devices
 /// share.
 fn world() -> (Package, String, String, Vec<Device>) {
     let platform = seed::seeded(3, Millis(1_790_000_000_000), SimConfig::default());
     let devices = platform.devices(None, None);
-    let (package, plan, component) = platform
-        .all_packages()
-        .iter()
-        .find_map(|package| {
-            package.plans.iter().find_map(|plan| {
-                let device = plan
-                    .components
-                    .iter()
-                    .find(|c| c.required_runtime == Runtime::Device)?;
-                (plan.components.len() == 1).then(|| {
-                    (
-                        package.clone(),
-                        plan.plan_id.clone(),
-                        device.component_id.clone(),
-                    )
-                })
-            })
-        })
-        .expect("the seed has a package with one device component");
+    let (package, plan, component) = common::device_package(&platform);
     (package, plan, component, devices)
 }
 

@@ -3,6 +3,8 @@
 //! code named, resumed (the failed target tried again), paused and aborted; idempotent create;
 //! hostile requests refused with field errors and nothing made; the list paged newest first.
 
+mod common;
+
 use platform::ApiErrorBody;
 use platform::phase::Phase;
 use platform::rollout::{Rollout, RolloutList, RolloutState};
@@ -10,7 +12,7 @@ use platform::sim::fleet::{self, FleetSpec};
 use platform::sim::serve::{Answer, Request, answer};
 use platform::sim::{Platform, SimConfig, seed};
 use platform::time::Millis;
-use platform::wire::{Package, Runtime};
+use platform::wire::Package;
 use serde_json::{Value, json};
 
 const T0: Millis = Millis(1_790_000_000_000);
@@ -39,25 +41,7 @@ fn world() -> World {
         platform.add_device(device);
     }
     platform.advance(T0.plus(60_000));
-    let (package, plan, component) = platform
-        .all_packages()
-        .iter()
-        .find_map(|package| {
-            package.plans.iter().find_map(|plan| {
-                let device = plan
-                    .components
-                    .iter()
-                    .find(|c| c.required_runtime == Runtime::Device)?;
-                (plan.components.len() == 1).then(|| {
-                    (
-                        package.clone(),
-                        plan.plan_id.clone(),
-                        device.component_id.clone(),
-                    )
-                })
-            })
-        })
-        .expect("the seed has a package with one device component");
+    let (package, plan, component) = common::device_package(&platform);
     World {
         platform,
         now: T0.plus(60_000),
@@ -389,4 +373,21 @@ fn the_list_is_newest_first_in_pages_without_targets() {
         404
     );
     assert_eq!(w.call("DELETE", "/rollouts", None, None).status, 405);
+}
+
+#[test]
+fn the_demo_fleet_shows_waves_and_a_robot_that_cannot_run_the_package() {
+    let mut platform = platform::sim::demo_fleet::seeded(5, T0, SimConfig::default());
+    let mut w = world();
+    std::mem::swap(&mut w.platform, &mut platform);
+    for site in platform::sim::demo_fleet::SITES {
+        let body = w.request(&format!("site:{site}"));
+        let answer = w.call("POST", "/rollouts/preview", Some(&body), None);
+        let preview: Value = serde_json::from_str(&answer.body).expect("a preview");
+        let targets = preview["targets"].as_array().cloned().unwrap_or_default();
+        assert_eq!(targets.len(), platform::sim::demo_fleet::PER_SITE, "{site}");
+        let cannot = targets.iter().filter(|t| t["compatible"] == false).count();
+        let expected = usize::from(site != "kawasaki");
+        assert_eq!(cannot, expected, "{site}: {preview}");
+    }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use platform::list::fold;
 use platform::sim::rollouts::RolloutRecord;
-use platform::sim::{Book, IdempotencyEntry, Record, Rng, Rows, engine};
+use platform::sim::{Book, IdempotencyEntry, Record, Rows, engine};
 use platform::time::Millis;
 use platform::wire::{Deployment, Device, Label, Package, RoutedNetwork};
 
@@ -93,21 +93,7 @@ impl Rows for SqlRows<'_> {
     }
 
     fn new_deployment_id(&mut self) -> Result<String, DbError> {
-        self.version()?;
-        // A sequence of its own (apart from the seeded world's), skipping any ID taken.
-        let start = Rng(self.seed ^ 0x5EED_1D5E_ED1D_5EED).next_u64();
-        loop {
-            let n = self.bump("next_id")? as u64;
-            let mut rng = Rng(start.wrapping_add(n.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
-            let id = rng.id("dep");
-            let taken = self.db.query(
-                "SELECT 1 FROM deployments WHERE id = $1",
-                &[id.as_str().into()],
-            )?;
-            if taken.is_empty() {
-                return Ok(id);
-            }
-        }
+        self.fresh_id("dep", "deployments", 0x5EED_1D5E_ED1D_5EED)
     }
 
     fn insert(&mut self, record: &Record) -> Result<(), DbError> {

@@ -45,19 +45,27 @@ impl SqlRows<'_> {
         Ok(Some(record))
     }
 
-    /// An ID no rollout has, from the store's ID counter.
+    /// An ID no rollout has.
     pub(super) fn fresh_rollout_id(&mut self) -> Result<String, DbError> {
+        self.fresh_id("ro", "rollouts", 0x0DD5_EED5_0DD5_EED5)
+    }
+
+    /// A new `prefix-…` ID that no row of `table` has: from the store's ID counter, on a
+    /// sequence of its own for each `salt` (apart from the seeded world's).
+    pub(super) fn fresh_id(
+        &mut self,
+        prefix: &str,
+        table: &str,
+        salt: u64,
+    ) -> Result<String, DbError> {
         self.version()?;
-        let start = Rng(self.seed ^ 0x0DD5_EED5_0DD5_EED5).next_u64();
+        let start = Rng(self.seed ^ salt).next_u64();
+        let sql = format!("SELECT 1 FROM {table} WHERE id = $1");
         loop {
             let n = self.bump("next_id")? as u64;
             let mut rng = Rng(start.wrapping_add(n.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
-            let id = rng.id("ro");
-            let taken = self.db.query(
-                "SELECT 1 FROM rollouts WHERE id = $1",
-                &[id.as_str().into()],
-            )?;
-            if taken.is_empty() {
+            let id = rng.id(prefix);
+            if self.db.query(&sql, &[id.as_str().into()])?.is_empty() {
                 return Ok(id);
             }
         }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::errors::PlatformError;
 use crate::sim::serve::{self, Answer, Request, Target};
-use crate::sim::{Platform, SimConfig, seed};
+use crate::sim::{Platform, SimConfig, demo_fleet};
 use crate::time::Millis;
 
 /// The speeds the simulation panel offers (1 is the platform's own pace).
@@ -140,7 +140,7 @@ impl Demo {
                 platform.set_config(config);
                 platform
             })
-            .unwrap_or_else(|| seed::seeded(seed, now, config));
+            .unwrap_or_else(|| demo_fleet::seeded(seed, now, config));
         Demo {
             platform,
             speed,
@@ -250,7 +250,7 @@ impl Demo {
             }
             ("POST", ["reset"]) => {
                 self.seed = self.seed.wrapping_add(1);
-                let mut fresh = seed::seeded(self.seed, now, self.platform.config());
+                let mut fresh = demo_fleet::seeded(self.seed, now, self.platform.config());
                 // Lists showing the old world read the new one again (their `since` is refused).
                 fresh.succeed(&self.platform);
                 self.platform = fresh;

@@ -6,6 +6,7 @@
 //! whole in-memory state serialises.
 
 pub mod demo;
+pub mod demo_fleet;
 pub mod engine;
 pub mod fleet;
 mod grow;
