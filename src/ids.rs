@@ -169,3 +169,66 @@ pub const SIGN_IN_SUBMIT: &str = "sign-in-submit";
 pub const SIGN_IN_OPEN: &str = "sign-in-open";
 /// The deploy form's Try again after a failed submission.
 pub const SUBMIT_RETRY: &str = "submit-retry";
+
+/// The fleet progress bar of a rollout.
+pub const FLEET_BAR: &str = "fleet-bar";
+/// One count of the fleet bar's legend (`data-part` names it).
+pub const FLEET_COUNT: &str = "fleet-count";
+/// The rollouts list's table.
+pub const ROLLOUTS_TABLE: &str = "rollouts-table";
+/// The rollouts list when there are none.
+pub const ROLLOUTS_EMPTY: &str = "rollouts-empty";
+/// "Load more" under the rollouts list.
+pub const ROLLOUTS_MORE: &str = "rollouts-more";
+/// A rollout's state chip.
+pub const ROLLOUT_STATE: &str = "rollout-state";
+/// A rollout's wave ("2 of 3").
+pub const ROLLOUT_WAVE: &str = "rollout-wave";
+/// Why a rollout halted.
+pub const ROLLOUT_HALT: &str = "rollout-halt";
+/// A rollout's action buttons (`data-action` names each).
+pub const ROLLOUT_ACTION: &str = "rollout-action";
+/// The abort confirmation.
+pub const ABORT_DIALOG: &str = "abort-dialog";
+/// Its confirm button.
+pub const CONFIRM_ABORT: &str = "confirm-abort";
+/// What an action on a rollout got back when it failed.
+pub const ROLLOUT_ERROR: &str = "rollout-error";
+/// A rollout's targets table.
+pub const TARGETS_TABLE: &str = "targets-table";
+/// One target row.
+pub const TARGET_ROW: &str = "target-row";
+/// The embeddable rollout widget.
+pub const ROLLOUT_WIDGET: &str = "rollout-widget";
+/// **Deploy to a fleet** on a package.
+pub const DEPLOY_FLEET: &str = "deploy-fleet";
+/// The fleet deploy form.
+pub const FLEET_FORM: &str = "fleet-form";
+/// The live preview of a selector.
+pub const FLEET_PREVIEW: &str = "fleet-preview";
+/// One device of the preview.
+pub const PREVIEW_ROW: &str = "preview-row";
+/// The fleet form's button to the Confirm step.
+pub const REVIEW_ROLLOUT: &str = "review-rollout";
+/// The Confirm step's button that makes the rollout.
+pub const CONFIRM_ROLLOUT: &str = "confirm-rollout";
+/// A row's selection checkbox in the deployments list.
+pub const ROW_SELECT: &str = "row-select";
+/// The bulk actions bar.
+pub const BULK_BAR: &str = "bulk-bar";
+/// "Select all N matching".
+pub const SELECT_ALL_MATCHING: &str = "select-all-matching";
+/// **Update selected**.
+pub const BULK_UPDATE: &str = "bulk-update";
+/// **Deprovision selected**.
+pub const BULK_DEPROVISION: &str = "bulk-deprovision";
+/// The bulk confirmation dialog.
+pub const BULK_DIALOG: &str = "bulk-dialog";
+/// Its confirm button.
+pub const CONFIRM_BULK: &str = "confirm-bulk";
+/// The outcome of a bulk action, per deployment.
+pub const BULK_RESULTS: &str = "bulk-results";
+/// One outcome row (`data-outcome` says done, conflict, refused).
+pub const BULK_RESULT: &str = "bulk-result";
+/// The simulation panel's device filter (a label).
+pub const SIM_DEVICE_FILTER: &str = "sim-device-filter";

@@ -30,6 +30,7 @@ use crate::pages::{
     deployments::{DeploymentPage, DeploymentWidget, DeploymentsPage, DeploymentsWidget},
     error_codes::ErrorCodesPage,
     not_found::NotFound,
+    rollouts::{FleetDeployPage, RolloutPage, RolloutWidget, RolloutsPage},
     simulation::SimulationPanel,
 };
 
@@ -87,11 +88,15 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/catalog") view=CatalogPage />
             <Route path=path!("/catalog/:id") view=PackagePage />
             <Route path=path!("/catalog/:id/deploy") view=DeployPage />
+            <Route path=path!("/catalog/:id/rollout") view=FleetDeployPage />
             <Route path=path!("/deployments") view=DeploymentsPage />
             <Route path=path!("/deployments/:id") view=DeploymentPage />
+            <Route path=path!("/rollouts") view=RolloutsPage />
+            <Route path=path!("/rollouts/:id") view=RolloutPage />
             <Route path=path!("/error-codes") view=ErrorCodesPage />
             <Route path=path!("/widgets/deployment/:id") view=DeploymentWidget />
             <Route path=path!("/widgets/deployments") view=DeploymentsWidget />
+            <Route path=path!("/widgets/rollout/:id") view=RolloutWidget />
         </Routes>
     }
 }

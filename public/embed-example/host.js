@@ -9,7 +9,7 @@ let theme = "light";
 
 const $ = (id) => document.getElementById(id);
 const query = new URLSearchParams(location.search);
-for (const name of ["console", "deployment", "label"]) {
+for (const name of ["console", "deployment", "label", "rollout"]) {
   if (query.has(name)) $(name).value = query.get(name);
 }
 
@@ -79,6 +79,8 @@ $("setup").addEventListener("submit", (event) => {
   frames.clear();
   const id = $("deployment").value.trim();
   if (id) embed("deployment", "slot-deployment", `/widgets/deployment/${encodeURIComponent(id)}`, "Deployment");
+  const rollout = $("rollout").value.trim();
+  if (rollout) embed("rollout", "slot-rollout", `/widgets/rollout/${encodeURIComponent(rollout)}`, "Rollout");
   const label = $("label").value.trim();
   if (label) {
     embed("list", "slot-list", `/widgets/deployments?label=${encodeURIComponent(label)}`, `Deployments with label ${label}`);

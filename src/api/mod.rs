@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod error;
+pub mod fleet;
 pub mod http;
 mod lists;
 pub mod worker;

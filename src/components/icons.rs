@@ -33,6 +33,16 @@ pub fn DeployIcon() -> impl IntoView {
     }
 }
 
+/// Waves of robots: the rollouts section.
+#[component]
+pub fn RolloutIcon() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d="M3 17h4v3H3zm7-5h4v8h-4zm7-6h4v14h-4zM3 13l5-5 3 3 6-6 1.5 1.5L11 14 8 11l-3.5 3.5z" />
+        </svg>
+    }
+}
+
 /// An information icon used by notices.
 #[component]
 pub fn InfoIcon() -> impl IntoView {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::components::demo_tour::{DemoTourBanner, DemoUi};
-use crate::components::icons::{DeployIcon, InfoIcon, LogoMark, PackageIcon};
+use crate::components::icons::{DeployIcon, InfoIcon, LogoMark, PackageIcon, RolloutIcon};
 use crate::components::mode_badge::ModeBadge;
 use crate::components::notice::{Notice, NoticeKind};
 use crate::config::{Mode, Settings};
@@ -86,6 +86,12 @@ pub fn Shell(
                         <A href="/deployments" attr:class="nav-link">
                             <DeployIcon />
                             <span>"Deployments"</span>
+                        </A>
+                    </li>
+                    <li>
+                        <A href="/rollouts" attr:class="nav-link">
+                            <RolloutIcon />
+                            <span>"Rollouts"</span>
                         </A>
                     </li>
                 </ul>

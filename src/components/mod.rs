@@ -3,6 +3,7 @@
 pub mod copy_button;
 pub mod demo_tour;
 pub mod empty_state;
+pub mod fleet_bar;
 pub mod icons;
 pub mod layout;
 pub mod live_banner;
@@ -15,3 +16,4 @@ pub mod phase_bar;
 pub mod sign_in;
 pub mod sort_header;
 pub mod status;
+pub mod window;

@@ -80,4 +80,9 @@ impl Crumb {
         label: "Deployments",
         href: Some("/deployments"),
     };
+    /// The rollouts list.
+    pub const ROLLOUTS: Crumb = Crumb {
+        label: "Rollouts",
+        href: Some("/rollouts"),
+    };
 }

@@ -192,6 +192,16 @@ pub fn phase(deployment_id: &str, phase: &str, status: &str, generation: u64) ->
     })
 }
 
+/// `rio:phase` of a rollout: its state as the phase, and the wave it is at.
+pub fn rollout_phase(rollout_id: &str, state: &str, wave: u32) -> Value {
+    json!({
+        "type": "rio:phase",
+        "rolloutId": rollout_id,
+        "phase": state,
+        "wave": wave,
+    })
+}
+
 /// `rio:auth-expired`.
 pub fn auth_expired() -> Value {
     json!({"type": "rio:auth-expired"})
@@ -243,6 +253,14 @@ mod tests {
             "https://dash.example.com".into(),
             "http://127.0.0.1:9000".into(),
         ]
+    }
+
+    #[test]
+    fn a_rollout_reports_its_state_as_its_phase() {
+        assert_eq!(
+            rollout_phase("ro-1", "halted", 2),
+            serde_json::json!({"type": "rio:phase", "rolloutId": "ro-1", "phase": "halted", "wave": 2})
+        );
     }
 
     #[test]

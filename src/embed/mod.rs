@@ -104,6 +104,31 @@ pub fn report_phase(deployment: &Deployment) {
     }
 }
 
+/// Posts `rio:phase` (with `rolloutId`) when a shown rollout's state or wave differs from
+/// what was last seen (the first sight only records it).
+pub fn report_rollout(rollout: &platform::rollout::Rollout) {
+    if !embedded() {
+        return;
+    }
+    let now = (
+        rollout.state.as_str().to_string(),
+        String::new(),
+        u64::from(rollout.wave),
+    );
+    let changed = STATE.with(|s| {
+        let mut phases = s.phases.borrow_mut();
+        let previous = phases.insert(format!("rollout:{}", rollout.rollout_id), now.clone());
+        previous.is_some_and(|previous| previous != now)
+    });
+    if changed {
+        post(&message::rollout_phase(
+            &rollout.rollout_id,
+            &now.0,
+            rollout.wave,
+        ));
+    }
+}
+
 /// The backend answered 401: asks the parent once for a fresh token (again only after one
 /// arrived).
 pub fn auth_expired() {

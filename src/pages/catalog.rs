@@ -295,14 +295,30 @@ fn PackageDetails(package: Package) -> impl IntoView {
     let deploy = format!("/catalog/{}/deploy", encode(&summary.guid));
     let plan = package.plans.first().cloned();
     let deployable = plan.as_ref().is_some_and(|p| !p.components.is_empty());
+    // A rollout runs one device component per robot.
+    let fleet = plan
+        .as_ref()
+        .is_some_and(|p| {
+            p.components
+                .iter()
+                .any(|c| c.required_runtime == Runtime::Device)
+        })
+        .then(|| format!("/catalog/{}/rollout", encode(&summary.guid)));
     view! {
         <section class="panel">
             <div class="panel-head">
                 <p class="lead">{summary.description.clone()}</p>
                 {deployable.then(|| view! {
-                    <A href=deploy attr:class="button" attr:data-testid=ids::DEPLOY_PACKAGE>
-                        "Deploy package"
-                    </A>
+                    <div class="panel-actions">
+                        {fleet.map(|href| view! {
+                            <A href=href attr:class="button button-secondary" attr:data-testid=ids::DEPLOY_FLEET>
+                                "Deploy to a fleet"
+                            </A>
+                        })}
+                        <A href=deploy attr:class="button" attr:data-testid=ids::DEPLOY_PACKAGE>
+                            "Deploy package"
+                        </A>
+                    </div>
                 })}
             </div>
             <dl class="facts">

@@ -5,4 +5,5 @@ pub mod deploy;
 pub mod deployments;
 pub mod error_codes;
 pub mod not_found;
+pub mod rollouts;
 pub mod simulation;

@@ -25,11 +25,15 @@ pub fn SimulationPanel() -> impl IntoView {
 }
 
 /// The devices the panel lists and the simulation's status.
-async fn read_panel(demo: &DemoBackend) -> Result<(Vec<Device>, SimulationStatus), ApiError> {
-    let shown = demo
-        .client
-        .get::<DevicePage<Device>>(&format!("/devices?limit={SHOWN_DEVICES}"))
-        .await?;
+async fn read_panel(
+    demo: &DemoBackend,
+    label: Option<platform::wire::Label>,
+) -> Result<(Vec<Device>, SimulationStatus), ApiError> {
+    let mut path = format!("/devices?limit={SHOWN_DEVICES}");
+    if let Some(label) = label {
+        path.push_str(&format!("&label={}", crate::api::encode(&label.selector())));
+    }
+    let shown = demo.client.get::<DevicePage<Device>>(&path).await?;
     Ok((shown.items, demo.status().await?))
 }
 
@@ -41,6 +45,9 @@ fn Panel(demo: DemoBackend) -> impl IntoView {
     let devices = RwSignal::new(Vec::<Device>::new());
     let status = RwSignal::new(None::<SimulationStatus>);
     let message = RwSignal::new(None::<String>);
+    // The devices shown: those with one label (`site:chiba`), to reach a fleet's robots.
+    let filter = RwSignal::new(String::new());
+    let shown_label = Memo::new(move |_| filter.with(|f| platform::wire::Label::from_selector(f)));
     // Read only while the panel is open: closed, it costs nothing per simulation tick. The
     // newest read wins (an older answer arriving late is dropped).
     let reads = StoredValue::new(0u64);
@@ -51,11 +58,12 @@ fn Panel(demo: DemoBackend) -> impl IntoView {
                 return;
             }
             version.track();
+            let label = shown_label.get();
             reads.update_value(|n| *n += 1);
             let read = reads.get_value();
             let demo = demo.clone();
             spawn_local(async move {
-                let read_now = read_panel(&demo).await;
+                let read_now = read_panel(&demo, label).await;
                 if reads.try_get_value() != Some(read) {
                     return;
                 }
@@ -149,12 +157,14 @@ fn Panel(demo: DemoBackend) -> impl IntoView {
                 "Bring online"
             };
             let aria = format!("{label}: {}", device.name);
+            let label_now = shown_label;
             let toggle = move |_| {
                 let (demo, uuid) = (demo.clone(), uuid.clone());
                 spawn_local(async move {
                     let outcome = demo.set_device_online(&uuid, !online).await;
                     message.try_set(outcome.err().map(|e| e.to_string()));
-                    if let Ok((shown, now)) = read_panel(&demo).await {
+                    let shown_label = label_now.get_untracked();
+                    if let Ok((shown, now)) = read_panel(&demo, shown_label).await {
                         devices.try_set(shown);
                         status.try_set(Some(now));
                     }
@@ -233,6 +243,11 @@ fn Panel(demo: DemoBackend) -> impl IntoView {
                     <p class="hint" id="sim-speed-hint">"How fast phases move; 1× is the platform's own pace."</p>
                 </fieldset>
                 <h2 class="sim-title">"Devices"</h2>
+                <label class="sim-filter">
+                    <span class="hint">"Only devices with the label"</span>
+                    <input type="search" placeholder="site:chiba" data-testid=ids::SIM_DEVICE_FILTER
+                        prop:value=move || filter.get() on:input=move |ev| filter.set(event_target_value(&ev)) />
+                </label>
                 <ul class="sim-devices">
                     // Keyed by device and state: a toggle replaces only that device's row.
                     <For

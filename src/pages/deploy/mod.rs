@@ -30,7 +30,7 @@ fn draft_key(package_id: &str) -> String {
     format!("rio-console.deploy-draft.{package_id}")
 }
 
-fn session() -> Option<web_sys::Storage> {
+pub(crate) fn session() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok()?
 }
 
@@ -48,7 +48,7 @@ fn initial_draft(package: &Package, query: &[(String, String)]) -> DeployDraft {
 }
 
 /// A new idempotency key for one submission.
-fn new_key() -> String {
+pub(crate) fn new_key() -> String {
     let part = || {
         format!(
             "{:08x}",
@@ -408,7 +408,7 @@ fn FormLevelErrors() -> impl IntoView {
 }
 
 /// Moves focus to the first field marked invalid.
-fn focus_first_invalid() {
+pub(crate) fn focus_first_invalid() {
     request_animation_frame(|| {
         let target = document()
             .query_selector("[aria-invalid=true], .field-error:not(:empty)")
@@ -423,7 +423,7 @@ fn focus_first_invalid() {
     });
 }
 
-fn focus_selector(selector: &'static str) {
+pub(crate) fn focus_selector(selector: &'static str) {
     request_animation_frame(move || {
         if let Some(element) = document()
             .query_selector(selector)
@@ -438,7 +438,7 @@ fn focus_selector(selector: &'static str) {
 
 /// The raw query pairs of the URL (repeated keys kept).
 #[derive(Debug, Clone, PartialEq, Default)]
-struct QueryPairs(Vec<(String, String)>);
+pub(crate) struct QueryPairs(pub(crate) Vec<(String, String)>);
 
 impl leptos_router::params::Params for QueryPairs {
     fn from_map(

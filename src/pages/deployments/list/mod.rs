@@ -5,12 +5,12 @@
 //! windows in the browser. The same list, narrower, is the label widget
 //! (`/widgets/deployments?label=site:tokyo`) that dashboards embed.
 
+mod bulk;
 mod feed;
 mod query;
 mod row;
 mod store;
 mod table;
-mod window;
 
 use leptos::prelude::*;
 use leptos_router::{NavigateOptions, components::A, hooks::use_navigate};
@@ -33,6 +33,7 @@ use crate::components::{
 };
 use crate::hooks::use_url_state;
 use crate::{embed, format, ids};
+use bulk::{BulkBar, Selection};
 use table::{ListView, WindowedTable};
 
 /// The deployments list.
@@ -111,7 +112,7 @@ fn DeploymentsList(widget: bool) -> impl IntoView {
             return;
         }
         // Links, buttons and selected text keep their own meaning.
-        if closest("a, button, code, .codes-popover").is_some() {
+        if closest("a, button, input, code, .codes-popover, .select-cell").is_some() {
             return;
         }
         open.run(id);
@@ -138,7 +139,8 @@ fn DeploymentsList(widget: bool) -> impl IntoView {
         total == 0 && !list.store.with_value(|s| s.awaiting)
     });
     let label_problem = Memo::new(move |_| state.with(|s| s.label_filter().err()));
-    let columns = if widget { 4 } else { 8 };
+    let columns = if widget { 4 } else { 9 };
+    let selection = (!widget).then(Selection::new);
     let table = move || {
         if let Some(problem) = label_problem.get() {
             return view! {
@@ -162,6 +164,7 @@ fn DeploymentsList(widget: bool) -> impl IntoView {
         }
         let full = !widget;
         let head = view! {
+            {full.then(|| view! { <th scope="col" class="select-cell"><span class="visually-hidden">"Select"</span></th> })}
             {sort_header(SortKey::Name, "Name")}
             {full.then(|| view! { <th scope="col">"Deployment ID"</th> })}
             {full.then(|| view! { <th scope="col">"Package"</th> })}
@@ -181,6 +184,7 @@ fn DeploymentsList(widget: bool) -> impl IntoView {
                 head=head
                 open=open
                 on_click=on_rows_click
+                selection=selection
             />
         }
         .into_any()
@@ -276,9 +280,12 @@ fn DeploymentsList(widget: bool) -> impl IntoView {
         }
         .into_any()
     };
+    let bulk =
+        selection.map(|selection| view! { <BulkBar selection=selection list=list state=state /> });
     view! {
         {header}
         <LiveBanner live=live what="deployments" />
+        {bulk}
         {table}
         <DeprovisionDialog target=deprovision_target on_done=on_deprovisioned />
     }

@@ -8,6 +8,8 @@ use platform::phase::Phase;
 use platform::wire::Deployment;
 
 use super::super::deployment_path;
+use super::bulk::Selection;
+use super::table::ListView;
 use crate::components::{
     icons::StopIcon,
     status::{PhaseChip, StatusChip},
@@ -88,6 +90,10 @@ pub fn DeploymentRow(
     mounted: Mounted,
     /// The narrow widget row: no ID, creation time or actions.
     widget: bool,
+    /// Bulk selection (a checkbox first in the row), on the full page.
+    selection: Option<Selection>,
+    /// The list, for Shift+click ranges.
+    list: ListView,
 ) -> impl IntoView {
     let row = RwSignal::new(deployment);
     mounted.register(row);
@@ -131,6 +137,20 @@ pub fn DeploymentRow(
             data-id=id.clone()
             data-index=index
         >
+            {selection.map(|selection| {
+                let (id, name) = (id.clone(), name.clone());
+                let label = format!("Select {name}");
+                let checked_id = id.clone();
+                view! {
+                    <td class="select-cell">
+                        <input type="checkbox" data-testid=ids::ROW_SELECT aria-label=label
+                            prop:checked=move || selection.has(&checked_id)
+                            on:click=move |ev: leptos::ev::MouseEvent| {
+                                selection.click(list, index, &id, &name, ev.shift_key());
+                            } />
+                    </td>
+                }
+            })}
             <td>
                 // A plain link (the router handles its clicks): an `<A>` per row would follow
                 // the location for `aria-current`, a subscriber per row to one signal.

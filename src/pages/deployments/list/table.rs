@@ -8,10 +8,11 @@ use leptos::task::spawn_local_scoped_with_cancellation;
 use platform::wire::Deployment;
 use wasm_bindgen::JsCast;
 
+use super::bulk::Selection;
 use super::row::{DeploymentRow, Mounted, PendingRow, row_dom_id};
 use super::store::{Slot, Store};
-use super::window::{MARGIN, ROW_HEIGHT, Window, next_focus, scroll_to_show};
 use crate::api::{ApiError, Backend, Listing};
+use crate::components::window::{MARGIN, ROW_HEIGHT, Window, next_focus, px, scroll_to_show};
 use crate::{format, ids};
 
 /// A row of the window.
@@ -81,6 +82,9 @@ pub fn WindowedTable(
     head: AnyView,
     open: Callback<String>,
     on_click: Callback<leptos::ev::MouseEvent>,
+    /// Row checkboxes for bulk actions (the full page).
+    #[prop(optional_no_strip)]
+    selection: Option<Selection>,
 ) -> impl IntoView {
     let scroller = NodeRef::<html::Div>::new();
     let header = NodeRef::<html::Thead>::new();
@@ -278,7 +282,7 @@ pub fn WindowedTable(
                         <For each=move || items.get() key=Item::key let:item>
                             {match item {
                                 Item::Row(index, deployment) => view! {
-                                    <DeploymentRow deployment=*deployment index=index focus=list.focus mounted=list.mounted widget=widget />
+                                    <DeploymentRow deployment=*deployment index=index focus=list.focus mounted=list.mounted widget=widget selection=selection list=list />
                                 }
                                 .into_any(),
                                 Item::Pending(index) => view! { <PendingRow index=index columns=columns /> }.into_any(),
@@ -305,10 +309,4 @@ pub fn WindowedTable(
             </div>
         </div>
     }
-}
-
-/// A CSS length in whole pixels (spacers are multiples of the row height; integer formatting
-/// keeps float formatting's code out of the wasm).
-fn px(length: f64) -> String {
-    format!("{}px", length.max(0.0).round() as u64)
 }

@@ -63,6 +63,12 @@ impl Window {
     }
 }
 
+/// A CSS length in whole pixels (spacers are multiples of the row height; integer formatting
+/// keeps float formatting's code out of the wasm).
+pub fn px(length: f64) -> String {
+    format!("{}px", length.max(0.0).round() as u64)
+}
+
 /// Where to scroll so the row `index` is fully in a view `viewport` pixels high that is now at
 /// `scroll_top`; `None` when it already is.
 pub fn scroll_to_show(index: usize, scroll_top: f64, viewport: f64) -> Option<f64> {
