@@ -56,6 +56,16 @@ impl BackendSite {
     /// `rio-backend seed-fleet --deployments <deployments> --devices 2000` filled first: the
     /// seeded world plus a synthetic fleet. Prints how long seeding took.
     pub async fn with_fleet(deployments: usize, extra: &[&str]) -> BackendSite {
+        BackendSite::with_fleet_at_speed(deployments, "20", extra).await
+    }
+
+    /// [`BackendSite::with_fleet`] at `speed` (a slower one leaves time to act while a wave
+    /// starts).
+    pub async fn with_fleet_at_speed(
+        deployments: usize,
+        speed: &str,
+        extra: &[&str],
+    ) -> BackendSite {
         let dir = tempfile::tempdir().expect("a temporary directory for the state");
         let file = dir.path().join("fleet.db");
         let state = file.to_string_lossy().into_owned();
@@ -95,7 +105,7 @@ impl BackendSite {
         seeding.await.expect("seeding the fleet");
         let mut args = vec!["--state", state.as_str()];
         args.extend_from_slice(extra);
-        let mut site = BackendSite::start(&args).await;
+        let mut site = BackendSite::start_at_speed(speed, &args).await;
         site._state = Some(dir);
         site
     }

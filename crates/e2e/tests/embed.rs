@@ -30,6 +30,7 @@ const NAME: &str = "amr-nav-tokyo";
 
 const DEPLOYMENT_FRAME: &str = "iframe[data-widget=\"deployment\"]";
 const LIST_FRAME: &str = "iframe[data-widget=\"list\"]";
+const ROLLOUT_FRAME: &str = "iframe[data-widget=\"rollout\"]";
 const WIDGETS: [(&str, &str); 2] = [("deployment", DEPLOYMENT_FRAME), ("list", LIST_FRAME)];
 
 /// Every message the host page received, as `{widget, data}` (a script for the top page).
@@ -1367,6 +1368,59 @@ async fn the_token_stays_out_of_urls_storage_and_the_console_log() {
     assert!(
         resources.as_array().is_some_and(|r| !r.is_empty()),
         "{resources}"
+    );
+    dashboard.finish(&[]).await;
+}
+
+#[tokio::test]
+async fn the_rollout_widget_shows_its_fleet_in_the_dashboard() {
+    let dashboard = Dashboard::start(None, &[]).await;
+    let browser = &dashboard.browser;
+    let body = json!({
+        "packageId": "pkg-amr-navigation", "planId": "plan-amr-navigation",
+        "componentId": "comp-amr-nav", "name": "nav-{device}",
+        "selector": [{"key": "site", "value": "tokyo"}],
+        "routedNetworks": [{"guid": "net-robot-lan"}], "waves": [1, "100%"],
+    });
+    let (status, made) = dashboard
+        .api("POST", "/api/v1/rollouts", Some(&body.to_string()))
+        .await;
+    assert_eq!(status, 201, "{made}");
+    let made: Value = serde_json::from_str(&made).expect("a rollout");
+    let id = made["rolloutId"].as_str().unwrap_or_default().to_string();
+    let page = format!("{}&rollout={id}", dashboard.host_page());
+    browser.goto(&page).await;
+    click(browser, "#setup button[type=submit]").await;
+    browser.enter_frame(ROLLOUT_FRAME).await;
+    browser.wait_test_id(ids::FLEET_BAR).await;
+    wait_text(
+        browser,
+        &format!("[data-testid=\"{}\"]", ids::ROLLOUT_STATE),
+        "Succeeded",
+        LONG,
+    )
+    .await;
+    let succeeded = format!(
+        "[data-testid=\"{}\"][data-part=Succeeded] strong",
+        ids::FLEET_COUNT
+    );
+    wait_text(browser, &succeeded, "1", LONG).await;
+    browser.enter_top().await;
+    // In view: Chromium does not lay out a cross-origin frame that is off screen.
+    browser
+        .eval(&format!(
+            "document.querySelector('{ROLLOUT_FRAME}').scrollIntoView(); return null"
+        ))
+        .await;
+    browser.screenshot("embed-rollout-widget").await;
+    // The frame sizes itself to its content, as the other widgets do.
+    let seen = wait_messages(browser, "rio:resize from the rollout widget", |m| {
+        !received(m, "rollout", "rio:resize").is_empty()
+    })
+    .await;
+    assert!(
+        !received(&seen, "rollout", "rio:ready").is_empty(),
+        "{seen}"
     );
     dashboard.finish(&[]).await;
 }
