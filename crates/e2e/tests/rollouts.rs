@@ -489,3 +489,102 @@ async fn demo_a_rollout_over_the_demo_fleet_halts_through_the_panel_and_resumes(
     rio_e2e::page::wait_text(&browser, &succeeded, "7", LONG).await;
     browser.finish(&[]).await;
 }
+
+/// Each deployment row by name: its phase and generation.
+const ROWS: &str = "return Object.fromEntries([...document.querySelectorAll(arguments[0])].map(r => [r.querySelector('a.row-link').textContent.trim(), [r.querySelector(arguments[1]).textContent.trim(), r.querySelector(arguments[2]).textContent.trim()]]))";
+
+#[tokio::test]
+async fn demo_update_selected_updates_each_deployment_once() {
+    let (_site, browser) = open(ConfigJson::FromDist, "/deployments?q=amr-nav").await;
+    browser.wait_text(&test_id(ids::MODE_BADGE), "Demo").await;
+    dismiss_tour(&browser).await;
+    browser.wait_test_id(ids::DEPLOYMENTS_TABLE).await;
+    // Both navigation deployments settled in a phase that takes an update (the seed's
+    // amr-nav-osaka failed its last update), with their generations.
+    let args = vec![
+        json!(test_id(ids::DEPLOYMENT_ROW)),
+        json!(test_id(ids::ROW_PHASE)),
+        json!(test_id(ids::ROW_GENERATION)),
+    ];
+    let settled = |v: &Value| {
+        v.as_object().is_some_and(|rows| {
+            rows.len() == 2
+                && rows.values().all(|r| {
+                    ["Succeeded", "Failed to update"].contains(&r[0].as_str().unwrap_or_default())
+                })
+        })
+    };
+    let before = wait_for(
+        &browser,
+        "both amr-nav deployments settled",
+        DEMO_WAIT,
+        ROWS,
+        args.clone(),
+        settled,
+    )
+    .await;
+    click(&browser, &test_id(ids::ROW_SELECT)).await;
+    click(&browser, &test_id(ids::SELECT_ALL_MATCHING)).await;
+    let bar = format!("{} strong", test_id(ids::BULK_BAR));
+    rio_e2e::page::wait_text(&browser, &bar, "2 selected", LONG).await;
+    click(&browser, &test_id(ids::BULK_UPDATE)).await;
+    wait_dialog(&browser, ids::BULK_DIALOG, true).await;
+    let title = text(
+        &browser,
+        &format!("{} .modal-title", test_id(ids::BULK_DIALOG)),
+    )
+    .await;
+    assert_eq!(title, "Update 2 deployments?");
+    click(&browser, &test_id(ids::CONFIRM_BULK)).await;
+    browser.wait_test_id(ids::BULK_RESULTS).await;
+    let outcomes = run(
+        &browser,
+        "return [...document.querySelectorAll(arguments[0])].map(r => r.dataset.outcome)",
+        vec![json!(test_id(ids::BULK_RESULT))],
+    )
+    .await;
+    assert_eq!(outcomes, json!(["done", "done"]));
+    let heading = text(&browser, &format!("{} h2", test_id(ids::BULK_RESULTS))).await;
+    assert_eq!(heading, "Updated all 2 deployments");
+    // Each went one generation up, once.
+    let next = |generation: &Value| {
+        (generation
+            .as_str()
+            .unwrap_or_default()
+            .parse::<u64>()
+            .unwrap_or(0)
+            + 1)
+        .to_string()
+    };
+    let expected: Vec<(String, String)> = before
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(name, row)| (name.clone(), next(&row[1])))
+        .collect();
+    wait_for(
+        &browser,
+        "both one generation up",
+        DEMO_WAIT,
+        ROWS,
+        args,
+        |v| {
+            expected
+                .iter()
+                .all(|(name, generation)| v[name][1] == generation.as_str())
+        },
+    )
+    .await;
+    assert!(
+        run(
+            &browser,
+            "return !document.querySelector(arguments[0])",
+            vec![json!(test_id(ids::BULK_BAR))]
+        )
+        .await
+        .as_bool()
+        .unwrap_or(false),
+        "the selection is cleared"
+    );
+    browser.finish(&[]).await;
+}
