@@ -14,7 +14,10 @@ use crate::rollout::{
 use crate::sim::engine::{self, Fail, IdempotencyEntry, Rows, store};
 use crate::sim::{SimConfig, record::Record};
 use crate::time::Millis;
-use crate::wire::{ComponentContext, Deployment, Label, Package, ProvisionRequest, RestartPolicy};
+use crate::wire::{Deployment, Package};
+
+mod request;
+use request::{as_rollout_field, deployment_request, labels_errors};
 
 /// The label every deployment a rollout makes carries, with the rollout's ID as its value.
 pub const LABEL: &str = "rollout";
@@ -126,40 +129,6 @@ pub fn create<R: Rows + ?Sized>(
     Ok(record.rollout)
 }
 
-/// The request's own labels: the `rollout` key is the rollout's to set.
-fn labels_errors(request: &RolloutRequest) -> Vec<FieldError> {
-    request
-        .labels
-        .iter()
-        .enumerate()
-        .filter(|(_, label)| label.key.trim() == LABEL)
-        .map(|(i, _)| {
-            FieldError::new(
-                format!("labels[{i}].key"),
-                "The rollout labels its deployments \"rollout\" itself; choose another key.",
-            )
-        })
-        .collect()
-}
-
-/// A deploy-form field error of the first target's deployment, as a field of the rollout's
-/// request (`componentContext.<the component>.parameters.RATE` → `parameters.RATE`).
-fn as_rollout_field(error: FieldError, request: &RolloutRequest) -> FieldError {
-    let own = format!("componentContext.{}.", request.component_id);
-    match error.field.strip_prefix(&own) {
-        Some("deviceId") => FieldError::new("selector", error.message),
-        Some(rest) => FieldError::new(rest, error.message),
-        None if error.field.starts_with("componentContext.") => FieldError::new(
-            "componentId",
-            format!(
-                "{} A rollout deploys plans whose only device component is the one it runs.",
-                error.message
-            ),
-        ),
-        None => error,
-    }
-}
-
 /// A rollout at wave 0 over `targets` (compatible, in the order waves take them).
 fn new_rollout(
     id: &str,
@@ -189,34 +158,6 @@ fn new_rollout(
         max_failures: request.max_failures,
         counts: rollout::counts(&targets),
         targets,
-    }
-}
-
-/// The deployment a rollout makes on `target`'s device.
-fn deployment_request(
-    request: &RolloutRequest,
-    rollout_id: &str,
-    target: &TargetPreview,
-) -> ProvisionRequest {
-    let mut labels = request.labels.clone();
-    labels.push(Label {
-        key: LABEL.into(),
-        value: rollout_id.into(),
-    });
-    let context = ComponentContext {
-        device_id: Some(target.device_id.clone()),
-        restart_policy: request.restart_policy.as_deref().map(RestartPolicy::parse),
-        parameters: request.parameters.clone(),
-    };
-    ProvisionRequest {
-        name: target.name.clone(),
-        package_id: request.package_id.clone(),
-        plan_id: request.plan_id.clone(),
-        labels,
-        component_context: BTreeMap::from([(request.component_id.clone(), context)]),
-        routed_networks: request.routed_networks.clone(),
-        dependent_deployments: Vec::new(),
-        volumes: Vec::new(),
     }
 }
 
