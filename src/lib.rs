@@ -41,7 +41,8 @@ const CONFIG_TIMEOUT_SECS: u32 = 8;
 #[component]
 pub fn App() -> impl IntoView {
     // Read before any route renders: a redirect would drop the query.
-    embed::init();
+    let embedded = embed::detect();
+    provide_context(embedded);
     let demo_forced = window()
         .location()
         .search()
@@ -59,7 +60,7 @@ pub fn App() -> impl IntoView {
                             <AppRoutes />
                         </EmbedBridge>
                     </SignIn>
-                    {(!embed::embedded()).then(|| view! { <SimulationPanel /> })}
+                    {(!embedded.0).then(|| view! { <SimulationPanel /> })}
                 </BackendProvider>
             </Shell>
         </Router>

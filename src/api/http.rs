@@ -12,6 +12,7 @@ use gloo_net::http::{Method, RequestBuilder};
 use leptos::prelude::{GetValue, LocalStorage, StoredValue};
 use serde::de::DeserializeOwned;
 
+use crate::api::backoff::{READ_BACKOFF, sleep};
 use crate::api::error::ApiError;
 use crate::api::worker::WorkerLink;
 
@@ -19,9 +20,6 @@ use crate::api::worker::WorkerLink;
 pub const TIMEOUT_SECS: u32 = 15;
 /// Attempts for a read (the first one included).
 pub const READ_ATTEMPTS: u32 = 4;
-/// First backoff step and ceiling, in milliseconds.
-const BACKOFF_BASE_MS: f64 = 400.0;
-const BACKOFF_CAP_MS: f64 = 8_000.0;
 
 /// Credentials sent with every request; kept in memory only.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -50,7 +48,8 @@ pub struct HttpBackend {
     /// Bumped when [`HttpBackend::set_auth`] brings new credentials, so loops stopped by a 401
     /// can start again.
     auth_version: leptos::prelude::RwSignal<u64>,
-    /// Bumped by every 401 in a standalone console: the sign-in prompt opens on it.
+    /// Bumped by every 401: a standalone console's sign-in prompt opens on it, an embedded
+    /// console's bridge asks the parent for a token.
     refused: leptos::prelude::RwSignal<u64>,
     /// Attempts per read: [`READ_ATTEMPTS`] for one-off loads, 1 for polls, which back off on
     /// their own schedule.
@@ -151,7 +150,7 @@ impl HttpBackend {
                     return platform::wire::decode(&text).map_err(|e| ApiError::Decode(e.0));
                 }
                 Err(error) if error.is_transient() && attempt < self.read_attempts => {
-                    sleep(backoff_ms(&error, attempt)).await;
+                    sleep(READ_BACKOFF.wait_ms(&error, attempt)).await;
                 }
                 Err(error) => return Err(error),
             }
@@ -243,12 +242,8 @@ impl HttpBackend {
             let content_type = response.headers().get("content-type").unwrap_or_default();
             let text = response.text().await.map_err(|_| ApiError::Network)?;
             if status == 401 {
-                if crate::embed::embedded() {
-                    crate::embed::auth_expired();
-                } else {
-                    use leptos::prelude::Update;
-                    self.refused.update(|n| *n += 1);
-                }
+                use leptos::prelude::Update;
+                self.refused.update(|n| *n += 1);
             }
             if (200..300).contains(&status) {
                 readable(&content_type, text)
@@ -303,75 +298,9 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// How long to wait before attempt `attempt + 1` of a read.
-fn backoff_ms(error: &ApiError, attempt: u32) -> u32 {
-    jittered_wait_ms(error, attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS)
-}
-
-/// How long to wait after the `failures`-th failure in a row: the server's Retry-After when it
-/// gave one, else a random time between half and all of `base · 2^(failures-1)`, at most `cap`
-/// ("equal jitter": spread out like full jitter, but never a burst of near-zero waits).
-pub fn jittered_wait_ms(error: &ApiError, failures: u32, base_ms: f64, cap_ms: f64) -> u32 {
-    wait_ms(error, failures, base_ms, cap_ms, js_sys::Math::random())
-}
-
-/// [`jittered_wait_ms`] with the random draw `random` in `[0, 1)` given.
-fn wait_ms(error: &ApiError, failures: u32, base_ms: f64, cap_ms: f64, random: f64) -> u32 {
-    if let ApiError::RateLimited(Some(seconds)) = error {
-        // Honoured, up to ten minutes (a wild value must not overflow a browser timer).
-        return (*seconds).min(600).saturating_mul(1000);
-    }
-    let exponent = failures.saturating_sub(1).min(30) as i32;
-    let ceiling = (base_ms * 2f64.powi(exponent)).min(cap_ms);
-    (ceiling / 2.0 * (1.0 + random.clamp(0.0, 1.0))) as u32
-}
-
-/// Waits `ms` milliseconds.
-pub async fn sleep(ms: u32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = web_sys::window().map(|w| {
-            w.set_timeout_with_callback_and_timeout_and_arguments_0(
-                &resolve,
-                ms.min(i32::MAX as u32) as i32,
-            )
-        });
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn waits_grow_from_half_to_all_of_the_ceiling_up_to_the_cap() {
-        let error = ApiError::Network;
-        for (failures, low, high) in [(1, 1_000, 2_000), (5, 16_000, 32_000), (6, 30_000, 60_000)] {
-            assert_eq!(wait_ms(&error, failures, 2_000.0, 60_000.0, 0.0), low);
-            assert_eq!(
-                wait_ms(&error, failures, 2_000.0, 60_000.0, 0.999_999),
-                high - 1
-            );
-        }
-        assert_eq!(wait_ms(&error, u32::MAX, 2_000.0, 60_000.0, 0.0), 30_000);
-    }
-
-    #[test]
-    fn after_the_fifth_failure_at_most_three_tries_a_minute() {
-        // The shortest waits the draws allow, from the sixth try on.
-        let error = ApiError::Network;
-        let shortest: u32 = (5..8)
-            .map(|n| wait_ms(&error, n, 2_000.0, 60_000.0, 0.0))
-            .sum();
-        assert!(shortest >= 60_000, "three waits take {shortest} ms");
-    }
-
-    #[test]
-    fn retry_after_is_honoured_up_to_ten_minutes() {
-        let wait = |s| wait_ms(&ApiError::RateLimited(Some(s)), 1, 2_000.0, 60_000.0, 0.0);
-        assert_eq!(wait(20), 20_000);
-        assert_eq!(wait(u32::MAX), 600_000);
-    }
 
     #[test]
     fn empty_answers_and_web_pages_are_not_data() {

@@ -1,6 +1,7 @@
 //! Backend access: one `Backend` in context, over HTTP or the in-browser simulation, with the
 //! same methods and the same errors.
 
+pub mod backoff;
 pub mod demo;
 pub mod error;
 pub mod fleet;

@@ -6,6 +6,7 @@ use leptos::{html, prelude::*};
 use leptos_router::components::A;
 
 use crate::api::demo::{set_tour_dismissed, tour_dismissed};
+use crate::components::focus::focus_test_id;
 use crate::ids;
 
 /// What the simulation panel and the tour share (demo mode, standalone): the layout provides
@@ -72,25 +73,6 @@ pub fn DemoTourBanner() -> impl IntoView {
             on_open_panel=on_open_panel
         />
     }
-}
-
-/// Moves the keyboard to the element with this `data-testid` once the view has updated.
-pub fn focus_test_id(test_id: &'static str) {
-    focus_after_render(format!("[data-testid={test_id}]"));
-}
-
-/// Moves the keyboard to the first element matching `selector` once the view has updated.
-pub fn focus_after_render(selector: String) {
-    request_animation_frame(move || {
-        if let Some(element) = document()
-            .query_selector(&selector)
-            .ok()
-            .flatten()
-            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-        {
-            let _ = element.focus();
-        }
-    });
 }
 
 /// The tour card, shown while `open` is true.

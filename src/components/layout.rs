@@ -20,6 +20,7 @@ pub fn Shell(
     /// The page content (routes).
     children: ChildrenFn,
 ) -> impl IntoView {
+    let embedded = crate::embed::use_embedded();
     let skip_to_main = move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
         let main = document()
@@ -35,7 +36,7 @@ pub fn Shell(
                 view! { <Notice kind=NoticeKind::Warning text=text test_id=ids::CONFIG_NOTICE /> }
             });
             // Demo mode, standalone: the simulation panel and the first-visit tour share state.
-            let tour = (settings.mode == Mode::Demo && !crate::embed::embedded()).then(|| {
+            let tour = (settings.mode == Mode::Demo && !embedded).then(|| {
                 provide_context(DemoUi::new());
                 view! { <DemoTourBanner /> }
             });
@@ -49,7 +50,7 @@ pub fn Shell(
         }
         None => view! { <PageLoading /> }.into_any(),
     };
-    if crate::embed::embedded() {
+    if embedded {
         // Inside a dashboard's frame: the content only, sized to itself.
         return view! {
             <main class="embed-main" id=ids::MAIN_DOM_ID tabindex="-1" data-testid=ids::MAIN>

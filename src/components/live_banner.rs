@@ -16,6 +16,7 @@ pub fn LiveBanner<T: Send + Sync + Clone + PartialEq + 'static>(
     what: &'static str,
 ) -> impl IntoView {
     let sign_in = crate::components::sign_in::use_sign_in();
+    let embedded = crate::embed::use_embedded();
     let online = RwSignal::new(window().navigator().on_line());
     let on = window_event_listener(leptos::ev::online, move |_| online.set(true));
     let off = window_event_listener(leptos::ev::offline, move |_| online.set(false));
@@ -40,7 +41,7 @@ pub fn LiveBanner<T: Send + Sync + Clone + PartialEq + 'static>(
         let error = live.error.get()?;
         // With nothing shown yet, the page's own load error says it all.
         if live.halted.get() && live.data.with(Option::is_some) {
-            let next = if crate::embed::embedded() {
+            let next = if embedded {
                 "Updates have stopped until the dashboard passes a new token."
             } else if sign_in.is_some() {
                 "Updates have stopped until you sign in again; what is shown is kept."

@@ -4,6 +4,7 @@ pub mod copy_button;
 pub mod demo_tour;
 pub mod empty_state;
 pub mod fleet_bar;
+pub mod focus;
 pub mod icons;
 pub mod layout;
 pub mod live_banner;

@@ -31,7 +31,7 @@ pub fn SignIn(
     children: Children,
 ) -> impl IntoView {
     let http = match use_backend() {
-        Backend::Http(http) if !crate::embed::embedded() => http,
+        Backend::Http(http) if !crate::embed::use_embedded() => http,
         _ => return children().into_any(),
     };
     let open = RwSignal::new(false);

@@ -18,11 +18,7 @@ use leptos::{
     task::{spawn_local, spawn_local_scoped_with_cancellation},
 };
 
-use crate::api::{ApiError, Backend, http::jittered_wait_ms};
-
-/// First backoff ceiling after a failed poll, and the largest.
-const BACKOFF_BASE_MS: f64 = 2_000.0;
-const BACKOFF_CAP_MS: f64 = 60_000.0;
+use crate::api::{ApiError, Backend, backoff::POLL_BACKOFF};
 
 /// A value kept fresh; copy it freely into views.
 pub struct Live<T: Send + Sync + 'static> {
@@ -302,7 +298,7 @@ impl<T: Clone + PartialEq + Send + Sync + 'static> Live<T> {
                 }
                 let failures = control.failures.get() + 1;
                 control.failures.set(failures);
-                let wait = jittered_wait_ms(&error, failures, BACKOFF_BASE_MS, BACKOFF_CAP_MS);
+                let wait = POLL_BACKOFF.wait_ms(&error, failures);
                 self.error.set(Some(error));
                 if control.again.take() {
                     self.refresh();

@@ -9,7 +9,8 @@ use platform::wire::{Device, DeviceStatus};
 
 use crate::api::demo::{GROWN_FLEET, SPEEDS, speed_label, speed_value};
 use crate::api::{ApiError, Backend, DemoBackend, use_backend};
-use crate::components::demo_tour::{DemoUi, focus_after_render};
+use crate::components::demo_tour::DemoUi;
+use crate::components::focus::focus_after_render;
 use crate::{format, ids};
 
 /// Devices listed in the panel (a grown fleet has a thousand robots).

@@ -14,6 +14,7 @@ use leptos_router::{
 use platform::wire::{Package, Runtime};
 
 use crate::api::{ApiError, use_backend};
+use crate::components::focus::{focus_first_invalid, focus_test_id};
 use crate::components::load_state::{LoadError, TableSkeleton};
 use crate::components::page_header::{Crumb, PageHeader};
 use crate::ids;
@@ -201,7 +202,7 @@ fn DeployForm(
             form.submit_key.set(Some(new_key()));
         }
         step.set(Step::Confirm);
-        focus_selector("[data-testid=confirm-step]");
+        focus_test_id(ids::CONFIRM_STEP);
     };
     let backend = use_backend();
     let navigate = use_navigate();
@@ -405,35 +406,6 @@ fn FormLevelErrors() -> impl IntoView {
             })
         }}
     }
-}
-
-/// Moves focus to the first field marked invalid.
-pub(crate) fn focus_first_invalid() {
-    request_animation_frame(|| {
-        let target = document()
-            .query_selector("[aria-invalid=true], .field-error:not(:empty)")
-            .ok()
-            .flatten();
-        if let Some(element) =
-            target.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-        {
-            let _ = element.focus();
-            element.scroll_into_view();
-        }
-    });
-}
-
-pub(crate) fn focus_selector(selector: &'static str) {
-    request_animation_frame(move || {
-        if let Some(element) = document()
-            .query_selector(selector)
-            .ok()
-            .flatten()
-            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-        {
-            let _ = element.focus();
-        }
-    });
 }
 
 /// The raw query pairs of the URL (repeated keys kept).

@@ -10,7 +10,7 @@ use leptos::{
 use platform::phase::Phase;
 use platform::wire::{Deployment, LogLine};
 
-use crate::api::{ApiError, http::jittered_wait_ms, use_backend};
+use crate::api::{ApiError, backoff::POLL_BACKOFF, use_backend};
 use crate::hooks::live::page_active;
 use crate::{format, ids};
 
@@ -160,7 +160,7 @@ pub fn LogsTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
                         if append_tail {
                             let failures = tail_failures.get_value() + 1;
                             tail_failures.set_value(failures);
-                            let wait = jittered_wait_ms(&e, failures, 2_000.0, 60_000.0);
+                            let wait = POLL_BACKOFF.wait_ms(&e, failures);
                             tail_wait_until.set_value(js_sys::Date::now() + f64::from(wait));
                         }
                         if error.with_untracked(|old| old.as_ref() != Some(&e)) {

@@ -18,10 +18,11 @@ use super::draft::{FleetDraft, device_components};
 use super::preview::{Preview, PreviewPanel};
 use super::rollout_path;
 use crate::api::{ApiError, use_backend};
+use crate::components::focus::{focus_first_invalid, focus_test_id};
 use crate::components::load_state::{LoadError, TableSkeleton};
 use crate::components::page_header::{Crumb, PageHeader};
 use crate::ids;
-use crate::pages::deploy::{QueryPairs, focus_first_invalid, focus_selector, new_key, session};
+use crate::pages::deploy::{QueryPairs, new_key, session};
 
 /// Quiet time after typing before the preview is asked for.
 const PREVIEW_DELAY_MS: u64 = 300;
@@ -197,7 +198,7 @@ fn FleetForm(package: Package, networks: Vec<RoutedNetwork>) -> impl IntoView {
             submit_key.set(Some(new_key()));
         }
         confirming.set(true);
-        focus_selector("[data-testid=confirm-step]");
+        focus_test_id(ids::CONFIRM_STEP);
     };
     let plan_for_submit = plan.plan_id.clone();
     let start = move |_| {

@@ -136,7 +136,7 @@ fn take(fetched: &Fetched, list: ListView, live: Live<Fetched>) {
         })
         .flatten();
     let Some(applied) = applied else { return };
-    if matches!(fetched, Fetched::Listed(..)) && embed::embedded() {
+    if matches!(fetched, Fetched::Listed(..)) && embed::reporting() {
         // First sight of the rows the embedding dashboard is told about.
         list.store
             .with_value(|s| s.each_listed(embed::report_phase));

@@ -81,9 +81,10 @@ fn DeploymentsList(widget: bool) -> impl IntoView {
     let clear = move || set_state.run(DeploymentsQuery::default());
 
     let navigate = use_navigate();
+    let embedded = embed::use_embedded();
     let open = Callback::new(move |id: String| {
         let href = deployment_path(&id);
-        if embed::embedded() {
+        if embedded {
             // Outside the embedded view: the full page, in the top window.
             embed::open_top(&href);
         } else {
