@@ -1,4 +1,4 @@
-//! Embedded mode (`EMBED.md`): the console inside a dashboard's iframe, without navigation
+//! Embedded mode (`docs/embed.md`): the console inside a dashboard's iframe, without navigation
 //! chrome, sized to its content, talking to its parent page over `postMessage`.
 //!
 //! - [`message`] holds the contract as plain data (shape checks, origins), tested natively.
