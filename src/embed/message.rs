@@ -1,4 +1,4 @@
-//! The postMessage contract (`EMBED.md`) as plain data: what the parent may send, checked for
+//! The postMessage contract (`docs/embed.md`) as plain data: what the parent may send, checked for
 //! shape; what the console sends; and which origins may talk to it. Pure, tested natively.
 
 use serde_json::{Value, json};

@@ -1,4 +1,4 @@
-//! The console embedded in a dashboard (`EMBED.md`), in a real browser: the example host page
+//! The console embedded in a dashboard (`docs/embed.md`), in a real browser: the example host page
 //! (`dist/embed-example/host.html`) on one loopback origin frames the widgets served by the
 //! reference backend on another. The dashboard hands over the token and the widgets show their
 //! data without chrome, sized to their content; the theme and the list's route follow the

@@ -1,5 +1,5 @@
 //! Decoding of the platform's JSON objects, over hand-written samples in the real shapes
-//! (API.md "Objects" and "Decoding rules"): tolerant phases and statuses, error codes in every
+//! (docs/api.md §4 and §5): tolerant phases and statuses, error codes in every
 //! form, compound executable statuses, lenient counts, unknown fields, and missing required
 //! fields reported as errors rather than panics.
 

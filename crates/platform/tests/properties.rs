@@ -41,7 +41,7 @@ fn config(cases: u32) -> ProptestConfig {
 
 // =================================================================== arbitrary JSON
 
-/// Every field name of the API's objects (API.md), so random objects hit real fields.
+/// Every field name of the API's objects (docs/api.md §4), so random objects hit real fields.
 #[rustfmt::skip]
 const FIELD_NAMES: &[&str] = &[
     "guid", "packageName", "packageVersion", "description", "category", "isPublic", "creator",
@@ -1636,7 +1636,7 @@ fn check_world(
 
 /// What a deployment shows of its dependencies is what they show themselves, and a Succeeded
 /// deployment with a dependency that is not Succeeded/Running is in Error with DEP_E156
-/// (PRODUCT §3.4: every dependency must read Running; Record::refresh_runtime_status).
+/// (docs/product.md §3.4: every dependency must read Running; Record::refresh_runtime_status).
 fn check_dependency_views(platform: &Platform) -> Result<(), TestCaseError> {
     let seen: BTreeMap<String, Deployment> = platform
         .deployments(&[], "", None)

@@ -1,4 +1,4 @@
-//! The deploy rules (PRODUCT §3.2) and the update rules (§3.5): the single-field checks, the
+//! Deploy rules (docs/product.md §3.2) and update rules (§3.5): the single-field checks, the
 //! whole provision request, device / network / dependency / volume eligibility, and the update
 //! checks. Every refusal is asserted by its field path or variant and by a word of its sentence.
 

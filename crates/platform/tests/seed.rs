@@ -1,4 +1,4 @@
-//! The seeded world has everything PRODUCT §4 promises demo mode, and is deterministic.
+//! The seeded world has everything docs/product.md §4 promises demo mode, and is deterministic.
 
 use platform::phase::{Phase, Status};
 use platform::rules::VOLUME_PACKAGE_NAME;

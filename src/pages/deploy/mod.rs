@@ -1,4 +1,4 @@
-//! The deploy form (from **Deploy package**): every step of PRODUCT §3.2 in order, checked by
+//! The deploy form (**Deploy package**): every step of docs/product.md §3.2 in order, checked by
 //! the platform's rules as the user goes, then **Confirm**, then the new deployment.
 
 pub mod confirm;

@@ -1,4 +1,4 @@
-//! Validation of a provision request against its package and the current world (PRODUCT §3.2).
+//! Validation of a provision request against its package and the world (docs/product.md §3.2).
 //! Every problem is a field error keyed by its request path, so the form can show it at the
 //! field. The single-field checks are public so the form can run them as the user types.
 
