@@ -17,4 +17,5 @@ pub mod phase_bar;
 pub mod sign_in;
 pub mod sort_header;
 pub mod status;
+pub mod tabs;
 pub mod window;
