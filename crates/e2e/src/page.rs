@@ -2,6 +2,7 @@
 //! timeout that fail with what was last seen, and the steps several tests share (an update
 //! through its dialog, a device switched in the demo's simulation panel).
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use rio_console::ids;
@@ -146,29 +147,41 @@ pub async fn wait_dialog(browser: &Browser, test_id_value: &str, open: bool) {
 }
 
 /// The details page's phase, status, generation, Update button and bar, read at one instant.
-pub const OVERVIEW: &str = r#"
-const text = s => { const e = document.querySelector(s); return e ? e.textContent.replace(/\s+/g, ' ').trim() : null; };
-const bar = document.querySelector('[data-testid=phase-bar]');
-const update = document.querySelector('[data-testid=update-deployment]');
-const dialog = document.querySelector('[data-testid=update-dialog]');
-return {
+pub static OVERVIEW: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        r#"
+const text = s => {{ const e = document.querySelector(s); return e ? e.textContent.replace(/\s+/g, ' ').trim() : null; }};
+const bar = document.querySelector('[data-testid={phase_bar}]');
+const update = document.querySelector('[data-testid={update_deployment}]');
+const dialog = document.querySelector('[data-testid={update_dialog}]');
+return {{
   dialogOpen: !!(dialog && dialog.open),
-  updateError: text('[data-testid=update-error]'),
-  phase: text('[data-testid=deployment-phase]'),
-  status: text('[data-testid=deployment-status]'),
-  generation: text('[data-testid=deployment-generation]'),
+  updateError: text('[data-testid={update_error}]'),
+  phase: text('[data-testid={deployment_phase}]'),
+  status: text('[data-testid={deployment_status}]'),
+  generation: text('[data-testid={deployment_generation}]'),
   updateDisabled: update ? update.disabled : null,
   updateTitle: update ? update.title : null,
-  blocked: text('[data-testid=update-blocked]'),
+  blocked: text('[data-testid={update_blocked}]'),
   barClass: bar ? bar.className : null,
   valueNow: bar ? bar.getAttribute('aria-valuenow') : null,
   stages: bar ? [...bar.querySelectorAll('li[data-stage]')].map(li => [li.dataset.stage, li.className]) : [],
-};
-"#;
+}};
+"#,
+        phase_bar = ids::PHASE_BAR,
+        update_deployment = ids::UPDATE_DEPLOYMENT,
+        update_dialog = ids::UPDATE_DIALOG,
+        update_error = ids::UPDATE_ERROR,
+        deployment_phase = ids::DEPLOYMENT_PHASE,
+        deployment_status = ids::DEPLOYMENT_STATUS,
+        deployment_generation = ids::DEPLOYMENT_GENERATION,
+        update_blocked = ids::UPDATE_BLOCKED,
+    )
+});
 
 /// The details page's overview (see `OVERVIEW`), read now.
 pub async fn overview(browser: &Browser) -> Value {
-    run(browser, OVERVIEW, Vec::new()).await
+    run(browser, &OVERVIEW, Vec::new()).await
 }
 
 /// Waits until the details page shows `phase`.
@@ -212,7 +225,7 @@ pub async fn update_from_dialog(
         browser,
         "the update dialog closes after Update",
         LONG,
-        OVERVIEW,
+        &OVERVIEW,
         Vec::new(),
         |v| v["dialogOpen"] == false || v["updateError"].is_string(),
     )
@@ -225,11 +238,16 @@ pub async fn update_from_dialog(
 }
 
 /// The names in the deployments table, in the order shown (a script).
-pub const ROW_NAMES: &str = "return [...document.querySelectorAll('[data-testid=deployment-row] a.row-link')].map(a => a.textContent.trim())";
+pub static ROW_NAMES: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "return [...document.querySelectorAll('[data-testid={}] a.row-link')].map(a => a.textContent.trim())",
+        ids::DEPLOYMENT_ROW
+    )
+});
 
 /// The names in the deployments table, in the order shown (see `ROW_NAMES`).
 pub async fn row_names(browser: &Browser) -> Vec<String> {
-    run(browser, ROW_NAMES, Vec::new())
+    run(browser, &ROW_NAMES, Vec::new())
         .await
         .as_array()
         .map(|names| {
@@ -263,7 +281,10 @@ pub async fn row_id(browser: &Browser, name: &str) -> String {
         browser,
         &format!("a row for {name}"),
         LONG,
-        "const a = [...document.querySelectorAll('[data-testid=deployment-row] a.row-link')].find(a => a.textContent.trim() === arguments[0]); return a ? a.closest('tr').dataset.id : null",
+        &format!(
+            "const a = [...document.querySelectorAll('[data-testid={}] a.row-link')].find(a => a.textContent.trim() === arguments[0]); return a ? a.closest('tr').dataset.id : null",
+            ids::DEPLOYMENT_ROW
+        ),
         vec![json!(name)],
         Value::is_string,
     )

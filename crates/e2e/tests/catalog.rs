@@ -1,15 +1,22 @@
 //! The catalog in a real browser (demo mode): search, category filter and sorting live in the
 //! URL, so a link reproduces the view; an empty result offers a way back.
 
+use std::sync::LazyLock;
+
 use rio_console::ids;
 use rio_e2e::{ConfigJson, open};
 
-const ROW_NAMES: &str = "return [...document.querySelectorAll('[data-testid=catalog-table] tbody tr a.row-link')].map(a => a.textContent)";
+static ROW_NAMES: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "return [...document.querySelectorAll('[data-testid={}] tbody tr a.row-link')].map(a => a.textContent)",
+        ids::CATALOG_TABLE
+    )
+});
 
 async fn names(browser: &rio_e2e::Browser) -> Vec<String> {
     let deadline = tokio::time::Instant::now() + rio_e2e::browser::WAIT;
     loop {
-        let value = browser.eval(ROW_NAMES).await;
+        let value = browser.eval(&ROW_NAMES).await;
         let names: Vec<String> = value
             .as_array()
             .map(|a| {
@@ -41,7 +48,10 @@ async fn search_filter_and_sort_live_in_the_url() {
     assert_eq!(names(&browser).await, ["fleet-bridge", "fleet-dashboard"]);
 
     browser
-        .eval(&format!("const s = document.querySelector('[data-testid={}]'); s.value = 'Storage'; s.dispatchEvent(new Event('change')); return null", ids::CATALOG_CATEGORY))
+        .eval(&format!(
+            "const s = document.querySelector('[data-testid={}]'); s.value = 'Storage'; s.dispatchEvent(new Event('change')); return null",
+            ids::CATALOG_CATEGORY
+        ))
         .await;
     browser.wait_path("/catalog?q=fleet&category=Storage").await;
     browser.wait_test_id(ids::CATALOG_EMPTY).await;

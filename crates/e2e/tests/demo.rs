@@ -109,7 +109,10 @@ async fn listed(browser: &Browser) -> Vec<String> {
         browser,
         "the deployments list has rows",
         LONG,
-        "return document.querySelectorAll('[data-testid=deployment-row]').length",
+        &format!(
+            "return document.querySelectorAll('[data-testid={}]').length",
+            ids::DEPLOYMENT_ROW
+        ),
         Vec::new(),
         |v| v.as_u64().is_some_and(|n| n > 0),
     )
@@ -355,7 +358,10 @@ async fn the_whole_story_without_a_backend_survives_reloads_until_a_reset() {
         &browser,
         "the list is the seed again",
         LONG,
-        "return [...document.querySelectorAll('[data-testid=deployment-row] a.row-link')].map(a => a.textContent.trim()).sort()",
+        &format!(
+            "return [...document.querySelectorAll('[data-testid={}] a.row-link')].map(a => a.textContent.trim()).sort()",
+            ids::DEPLOYMENT_ROW
+        ),
         Vec::new(),
         |v| *v == json!(seed),
     )

@@ -41,7 +41,10 @@ async fn fill_bridge_form(browser: &Browser, name: &str) {
     fill(browser, "field-name", name).await;
     click(
         browser,
-        "[data-testid=deploy-form] button.button-secondary.button-small",
+        &format!(
+            "{} button.button-secondary.button-small",
+            test_id(ids::DEPLOY_FORM)
+        ),
     )
     .await; // Add label
     fill(browser, "field-labels-0--key", "site").await;
@@ -98,7 +101,10 @@ async fn deploy_the_hybrid_ros_package_against_the_backend() {
     browser.screenshot("deploy-confirm").await;
     // Two quick clicks: one deployment.
     browser
-        .eval("const b = document.querySelector('[data-testid=confirm-deploy]'); b.click(); b.click(); return null")
+        .eval(&format!(
+            "const b = document.querySelector('[data-testid={}]'); b.click(); b.click(); return null",
+            ids::CONFIRM_DEPLOY
+        ))
         .await;
     let deadline = tokio::time::Instant::now() + rio_e2e::browser::WAIT;
     while !browser.path().await.starts_with("/deployments/dep-") {

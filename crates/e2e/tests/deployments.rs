@@ -147,8 +147,11 @@ async fn history_rows(browser: &Browser, generation: u64) -> Vec<(String, String
         browser,
         &format!("the history shows generation {generation}"),
         LONG,
-        r#"return [...document.querySelectorAll('[data-testid=history-row]')]
+        &format!(
+            r#"return [...document.querySelectorAll('[data-testid={}]')]
              .map(r => [r.dataset.generation, r.dataset.status, r.textContent.replace(/\s+/g, ' ').trim()])"#,
+            ids::HISTORY_ROW
+        ),
         Vec::new(),
         |v| {
             v.as_array().is_some_and(|rows| {
@@ -179,7 +182,7 @@ async fn wait_rows(browser: &Browser, expected: &[&str]) {
         browser,
         &format!("the table lists {expected:?}"),
         LONG,
-        ROW_NAMES,
+        &ROW_NAMES,
         Vec::new(),
         |v| {
             v.as_array().is_some_and(|names| {
@@ -213,7 +216,10 @@ async fn wait_row_action(browser: &Browser, id: &str, label: &str, name: &str) {
 async fn log_lines(browser: &Browser) -> usize {
     run(
         browser,
-        "return document.querySelectorAll('[data-testid=logs] tr.log-line').length",
+        &format!(
+            "return document.querySelectorAll('[data-testid={}] tr.log-line').length",
+            ids::LOGS
+        ),
         Vec::new(),
     )
     .await
@@ -226,7 +232,10 @@ async fn wait_log_lines(browser: &Browser, what: &str, done: impl Fn(u64) -> boo
         browser,
         what,
         LONG,
-        "return document.querySelectorAll('[data-testid=logs] tr.log-line').length",
+        &format!(
+            "return document.querySelectorAll('[data-testid={}] tr.log-line').length",
+            ids::LOGS
+        ),
         Vec::new(),
         |v| v.as_u64().is_some_and(&done),
     )
@@ -435,7 +444,10 @@ async fn an_update_on_an_offline_device_fails_with_its_error_code() {
     assert!(errors.contains(&action), "the action: {errors}");
     let href = run(
         &browser,
-        "const a = document.querySelector('[data-testid=deployment-errors] a.code-link'); return a ? a.getAttribute('href') : null",
+        &format!(
+            "const a = document.querySelector('[data-testid={}] a.code-link'); return a ? a.getAttribute('href') : null",
+            ids::DEPLOYMENT_ERRORS
+        ),
         Vec::new(),
     )
     .await;
@@ -811,7 +823,10 @@ async fn deprovision_from_a_list_row_asks_first_and_refuses_a_deployment_in_use(
     browser.screenshot("deployments-deprovision-in-use").await;
     run(
         &browser,
-        "[...document.querySelectorAll('[data-testid=deprovision-dialog] button')].find(b => b.textContent.trim() === 'Cancel').click(); return null",
+        &format!(
+            "[...document.querySelectorAll('[data-testid={}] button')].find(b => b.textContent.trim() === 'Cancel').click(); return null",
+            ids::DEPROVISION_DIALOG
+        ),
         Vec::new(),
     )
     .await;
@@ -978,7 +993,10 @@ async fn list_filter_search_and_sort_survive_a_reload() {
     browser.wait_path("/deployments?phase=all&q=fleet").await;
     run(
         &browser,
-        "[...document.querySelectorAll('[data-testid=deployments-table] th button')].find(b => b.textContent.includes('Name')).click(); return null",
+        &format!(
+            "[...document.querySelectorAll('[data-testid={}] th button')].find(b => b.textContent.includes('Name')).click(); return null",
+            ids::DEPLOYMENTS_TABLE
+        ),
         Vec::new(),
     )
     .await;
@@ -998,7 +1016,12 @@ async fn list_filter_search_and_sort_survive_a_reload() {
     wait_rows(&browser, &all_fleet).await;
     let controls = run(
         &browser,
-        "return [document.querySelector('[data-testid=deployments-search]').value, document.querySelector('[data-testid=deployments-phase]').value, document.querySelector('[data-testid=deployments-table] th[aria-sort=ascending] button')?.textContent.replace(/[▲▼]/g, '').trim()]",
+        &format!(
+            "return [document.querySelector('[data-testid={deployments_search}]').value, document.querySelector('[data-testid={deployments_phase}]').value, document.querySelector('[data-testid={deployments_table}] th[aria-sort=ascending] button')?.textContent.replace(/[▲▼]/g, '').trim()]",
+            deployments_search = ids::DEPLOYMENTS_SEARCH,
+            deployments_phase = ids::DEPLOYMENTS_PHASE,
+            deployments_table = ids::DEPLOYMENTS_TABLE
+        ),
         Vec::new(),
     )
     .await;
@@ -1015,7 +1038,10 @@ async fn list_filter_search_and_sort_survive_a_reload() {
     wait_rows(&browser, &["fleet-bridge-dev", "fleet-dashboard-prod"]).await;
     let phase = run(
         &browser,
-        "return document.querySelector('[data-testid=deployments-phase]').value",
+        &format!(
+            "return document.querySelector('[data-testid={}]').value",
+            ids::DEPLOYMENTS_PHASE
+        ),
         Vec::new(),
     )
     .await;
@@ -1024,7 +1050,10 @@ async fn list_filter_search_and_sort_survive_a_reload() {
     // Nothing matches: said plainly, with a way back.
     run(
         &browser,
-        "const i = document.querySelector('[data-testid=deployments-search]'); i.value = 'zzz'; i.dispatchEvent(new Event('input', {bubbles: true})); return null",
+        &format!(
+            "const i = document.querySelector('[data-testid={}]'); i.value = 'zzz'; i.dispatchEvent(new Event('input', {{bubbles: true}})); return null",
+            ids::DEPLOYMENTS_SEARCH
+        ),
         Vec::new(),
     )
     .await;
@@ -1034,7 +1063,10 @@ async fn list_filter_search_and_sort_survive_a_reload() {
     browser.wait_test_id(ids::DEPLOYMENTS_EMPTY).await;
     run(
         &browser,
-        "[...document.querySelectorAll('[data-testid=deployments-empty] button')].find(b => b.textContent.includes('Clear search')).click(); return null",
+        &format!(
+            "[...document.querySelectorAll('[data-testid={}] button')].find(b => b.textContent.includes('Clear search')).click(); return null",
+            ids::DEPLOYMENTS_EMPTY
+        ),
         Vec::new(),
     )
     .await;
@@ -1186,7 +1218,10 @@ async fn logs_page_filter_by_component_and_follow_live() {
         &browser,
         "only aggregator lines",
         LONG,
-        "return [...document.querySelectorAll('[data-testid=logs] tr.log-line .log-source')].map(e => e.textContent)",
+        &format!(
+            "return [...document.querySelectorAll('[data-testid={}] tr.log-line .log-source')].map(e => e.textContent)",
+            ids::LOGS
+        ),
         Vec::new(),
         |v| {
             v.as_array().is_some_and(|sources| {
@@ -1219,7 +1254,10 @@ async fn logs_page_filter_by_component_and_follow_live() {
     .await;
     let sources = run(
         &browser,
-        "return [...document.querySelectorAll('[data-testid=logs] tr.log-line .log-source')].every(e => e.textContent.startsWith('aggregator/'))",
+        &format!(
+            "return [...document.querySelectorAll('[data-testid={}] tr.log-line .log-source')].every(e => e.textContent.startsWith('aggregator/'))",
+            ids::LOGS
+        ),
         Vec::new(),
     )
     .await;
@@ -1240,7 +1278,7 @@ async fn demo_update_persists_across_a_reload_and_deprovision() {
         &browser,
         "the seeded deployments are listed",
         LONG,
-        ROW_NAMES,
+        &ROW_NAMES,
         Vec::new(),
         |v| {
             v.as_array().is_some_and(|names| {

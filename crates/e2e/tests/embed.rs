@@ -6,6 +6,7 @@
 //! heard, and a page outside `frame-ancestors` cannot frame the console at all; links leave to the
 //! top window; a 401 asks once for a token; the token stays out of URLs, storage and the log.
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use rio_console::ids;
@@ -37,20 +38,27 @@ const WIDGETS: [(&str, &str); 2] = [("deployment", DEPLOYMENT_FRAME), ("list", L
 const MESSAGES: &str = "return window.rioMessages || []";
 
 /// What a widget's document looks like (a script run inside its frame).
-const FRAME_STATE: &str = r#"
+static FRAME_STATE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        r#"
 const root = document.documentElement;
-return {
+return {{
   href: location.href,
   path: location.pathname + location.search,
   theme: root.getAttribute('data-theme'),
   embedded: root.classList.contains('embedded'),
-  console: document.querySelector('[data-testid=main]') !== null,
-  header: document.querySelector('[data-testid=app-header]') !== null,
-  nav: document.querySelector('[data-testid=main-nav]') !== null,
+  console: document.querySelector('[data-testid={main}]') !== null,
+  header: document.querySelector('[data-testid={header}]') !== null,
+  nav: document.querySelector('[data-testid={nav}]') !== null,
   color: document.body ? getComputedStyle(document.body).color : null,
   height: document.body ? Math.ceil(document.body.getBoundingClientRect().height) : null,
-};
-"#;
+}};
+"#,
+        main = ids::MAIN,
+        header = ids::HEADER,
+        nav = ids::NAV,
+    )
+});
 
 /// The host page's widget frames: inline height and laid-out height, by widget.
 const FRAME_HEIGHTS: &str = r#"
@@ -274,14 +282,14 @@ async fn wait_frame(
     done: impl Fn(&Value) -> bool,
 ) -> Value {
     browser.enter_frame(frame).await;
-    let state = wait_for(browser, what, LONG, FRAME_STATE, Vec::new(), done).await;
+    let state = wait_for(browser, what, LONG, &FRAME_STATE, Vec::new(), done).await;
     browser.enter_top().await;
     state
 }
 
 /// The document inside `frame` now (see `FRAME_STATE`).
 async fn frame_state(browser: &Browser, frame: &str) -> Value {
-    in_frame(browser, frame, FRAME_STATE, Vec::new()).await
+    in_frame(browser, frame, &FRAME_STATE, Vec::new()).await
 }
 
 /// Waits until the deployment widget shows amr-nav-tokyo Succeeded at `generation`, and the
@@ -308,7 +316,7 @@ async fn wait_rows(browser: &Browser, names: &[String]) {
         browser,
         &format!("the list widget lists {names:?}"),
         LONG,
-        ROW_NAMES,
+        &ROW_NAMES,
         Vec::new(),
         |v| {
             let mut shown: Vec<&str> = v
@@ -450,11 +458,18 @@ async fn the_dashboard_hands_over_the_token_and_the_widgets_show_their_data() {
     let widget = in_frame(
         browser,
         DEPLOYMENT_FRAME,
-        r#"const q = s => document.querySelector(s);
-           return {bar: !!q('[data-testid=phase-bar]'), update: !!q('[data-testid=update-deployment]'),
-                   deprovision: !!q('[data-testid=deprovision-deployment]'),
-                   status: q('[data-testid=deployment-status]')?.textContent.trim(),
-                   link: q('[data-testid=page-title] a')?.getAttribute('href')}"#,
+        &format!(
+            r#"const q = s => document.querySelector(s);
+           return {{bar: !!q('[data-testid={phase_bar}]'), update: !!q('[data-testid={update_deployment}]'),
+                   deprovision: !!q('[data-testid={deprovision_deployment}]'),
+                   status: q('[data-testid={deployment_status}]')?.textContent.trim(),
+                   link: q('[data-testid={page_title}] a')?.getAttribute('href')}}"#,
+            phase_bar = ids::PHASE_BAR,
+            update_deployment = ids::UPDATE_DEPLOYMENT,
+            deprovision_deployment = ids::DEPROVISION_DEPLOYMENT,
+            deployment_status = ids::DEPLOYMENT_STATUS,
+            page_title = ids::PAGE_TITLE
+        ),
         Vec::new(),
     )
     .await;
@@ -932,7 +947,7 @@ async fn a_parent_at_an_origin_not_allowed_is_neither_heard_nor_told() {
         &browser,
         "the demo list shows amr-nav-tokyo",
         LONG,
-        ROW_NAMES,
+        &ROW_NAMES,
         Vec::new(),
         |v| v.as_array().is_some_and(|n| n.iter().any(|n| n == NAME)),
     )
@@ -1188,7 +1203,7 @@ async fn embed_with_a_refused_token(dashboard: &Dashboard) {
             browser,
             &format!("the {widget} widget says it was refused"),
             LONG,
-            "return document.querySelector('[data-testid=load-error], [data-testid=stale-banner]')?.textContent.replace(/\\s+/g, ' ').trim() || null",
+            &format!("return document.querySelector('[data-testid={load_error}], [data-testid={stale_banner}]')?.textContent.replace(/\\s+/g, ' ').trim() || null", load_error = ids::LOAD_ERROR, stale_banner = ids::STALE_BANNER),
             Vec::new(),
             Value::is_string,
         )
@@ -1254,7 +1269,10 @@ async fn a_fresh_token_after_a_401_resumes_polling() {
         let left = in_frame(
             browser,
             frame,
-            "return document.querySelectorAll('[data-testid=load-error]').length",
+            &format!(
+                "return document.querySelectorAll('[data-testid={}]').length",
+                ids::LOAD_ERROR
+            ),
             Vec::new(),
         )
         .await;

@@ -3,6 +3,7 @@
 //! a refused token and a lost network. Each case checks what the user sees, exactly how many
 //! requests went out (the backend's request log), and that nothing panicked or threw.
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use fantoccini::Locator;
@@ -25,15 +26,15 @@ const POLL: Duration = Duration::from_secs(25);
 const FAILED_LOADS: [&str; 1] = ["Failed to load resource"];
 
 /// What the tests read as the user does.
-const BANNER: &str = "[data-testid=stale-banner]";
-const LOAD_ERROR: &str = "[data-testid=load-error]";
-const LOADING: &str = "[data-testid=app-loading]";
-const GENERATION: &str = "[data-testid=deployment-generation]";
-const PHASE: &str = "[data-testid=deployment-phase]";
-const TITLE: &str = "[data-testid=page-title]";
+static BANNER: LazyLock<String> = LazyLock::new(|| test_id(ids::STALE_BANNER));
+static LOAD_ERROR: LazyLock<String> = LazyLock::new(|| test_id(ids::LOAD_ERROR));
+static LOADING: LazyLock<String> = LazyLock::new(|| test_id(ids::LOADING));
+static GENERATION: LazyLock<String> = LazyLock::new(|| test_id(ids::DEPLOYMENT_GENERATION));
+static PHASE: LazyLock<String> = LazyLock::new(|| test_id(ids::DEPLOYMENT_PHASE));
+static TITLE: LazyLock<String> = LazyLock::new(|| test_id(ids::PAGE_TITLE));
 /// The deployments table's footer ("rows 1–8 of 8"); the list's markup for it changed with
 /// the windowed table (it was `p.table-foot`).
-const TABLE_FOOT: &str = "[data-testid=deployments-foot]";
+static TABLE_FOOT: LazyLock<String> = LazyLock::new(|| test_id(ids::DEPLOYMENTS_FOOT));
 
 /// Starts the backend with faults (plus `extra`) and a browser watching the banners, errors,
 /// placeholders and the facts a page shows.
@@ -45,7 +46,13 @@ async fn start(extra: &[&str]) -> (BackendSite, Browser) {
     watch(
         &browser,
         &[
-            BANNER, LOAD_ERROR, LOADING, GENERATION, PHASE, TITLE, TABLE_FOOT,
+            &BANNER,
+            &LOAD_ERROR,
+            &LOADING,
+            &GENERATION,
+            &PHASE,
+            &TITLE,
+            &TABLE_FOOT,
         ],
     )
     .await;
@@ -133,11 +140,11 @@ async fn failing_list_polls_keep_the_rows_marked_stale_and_recover() {
     let (site, browser) = start(&[]).await;
     browser.goto(&site.url("/deployments")).await;
     browser.wait_test_id(ids::DEPLOYMENTS_TABLE).await;
-    wait_watched(&browser, TABLE_FOOT, "rows are shown", LONG, |s| {
+    wait_watched(&browser, &TABLE_FOOT, "rows are shown", LONG, |s| {
         matches!(s.last(), Some(Some(_)))
     })
     .await;
-    let rows = watched(&browser, TABLE_FOOT)
+    let rows = watched(&browser, &TABLE_FOOT)
         .await
         .last()
         .cloned()
@@ -151,7 +158,7 @@ async fn failing_list_polls_keep_the_rows_marked_stale_and_recover() {
     }
     let seen = wait_watched(
         &browser,
-        BANNER,
+        &BANNER,
         "a stale banner, then none",
         POLL + LONG,
         |s| saw(s, "HTTP 500") && matches!(s.last(), Some(None)),
@@ -177,7 +184,7 @@ async fn failing_list_polls_keep_the_rows_marked_stale_and_recover() {
     // The footer names the rows in view, so it may first read a screen estimated before the
     // table is measured ("rows 1–7 of 7", then "rows 1–6 of 7"): it is never hidden, settles
     // once, and counts the same rows as before the failures.
-    let seen = watched(&browser, TABLE_FOOT).await;
+    let seen = watched(&browser, &TABLE_FOOT).await;
     let shown = since_shown(&seen);
     let last = shown.last().cloned().flatten().unwrap_or_default();
     let settled = shown
@@ -216,7 +223,7 @@ async fn a_failing_deployment_shows_its_last_data_as_stale_until_it_answers() {
     )
     .await;
     assert_eq!(statuses(&failed[..2]), [503, 503]);
-    let banner = browser.wait_css(BANNER).await;
+    let banner = browser.wait_css(&BANNER).await;
     let text = banner.text().await.expect("banner text");
     assert!(
         text.contains("HTTP 503") && text.contains("Showing this deployment as of "),
@@ -229,7 +236,7 @@ async fn a_failing_deployment_shows_its_last_data_as_stale_until_it_answers() {
     );
     browser.screenshot("faults-stale-banner").await;
     site.clear_faults().await;
-    wait_watched(&browser, BANNER, "the banner goes", LONG, |s| {
+    wait_watched(&browser, &BANNER, "the banner goes", LONG, |s| {
         matches!(s.last(), Some(None))
     })
     .await;
@@ -247,7 +254,7 @@ async fn a_failing_deployment_shows_its_last_data_as_stale_until_it_answers() {
         "retries are spread out: {waits:?}"
     );
     assert_eq!(
-        since_shown(&watched(&browser, PHASE).await),
+        since_shown(&watched(&browser, &PHASE).await),
         [Some("Succeeded".to_string())],
         "the phase never blinked"
     );
@@ -297,7 +304,10 @@ async fn confirm_fail_and_try_again(site: &BackendSite, browser: &Browser, name:
         browser,
         "the submission fails",
         LONG,
-        "return document.querySelector('[data-testid=submit-error]')?.textContent ?? document.querySelector('main')?.textContent",
+        &format!(
+            "return document.querySelector('[data-testid={}]')?.textContent ?? document.querySelector('main')?.textContent",
+            ids::SUBMIT_ERROR
+        ),
         Vec::new(),
         |v| v.as_str().is_some_and(|t| t.contains("Try again")),
     )
@@ -370,7 +380,7 @@ async fn a_5xx_on_update_is_not_resent_and_update_tries_again() {
     let path = format!("/api/v1/deployments/{id}");
     browser.goto(&site.url(&format!("/deployments/{id}"))).await;
     wait_phase(&browser, "Succeeded", LONG).await;
-    wait_text(&browser, GENERATION, "3", LONG).await;
+    wait_text(&browser, &GENERATION, "3", LONG).await;
     site.inject(
         &json!({"method": "PATCH", "path": path, "kind": "status", "status": 502, "times": 1}),
     )
@@ -388,7 +398,10 @@ async fn a_5xx_on_update_is_not_resent_and_update_tries_again() {
         &browser,
         "the update error says to press Update",
         LONG,
-        "return document.querySelector('[data-testid=update-error]').textContent",
+        &format!(
+            "return document.querySelector('[data-testid={}]').textContent",
+            ids::UPDATE_ERROR
+        ),
         Vec::new(),
         |v| v.as_str().is_some_and(|t| t.contains("press Update")),
     )
@@ -418,7 +431,7 @@ async fn a_5xx_on_update_is_not_resent_and_update_tries_again() {
     );
     click(&browser, &test_id(ids::UPDATE_SUBMIT)).await;
     wait_dialog(&browser, ids::UPDATE_DIALOG, false).await;
-    wait_text(&browser, GENERATION, "4", LONG).await;
+    wait_text(&browser, &GENERATION, "4", LONG).await;
     let patches = site.requests_to("PATCH", &path).await;
     assert_eq!(statuses(&patches), [502, 202], "{patches:?}");
     let api = site.get_json(&path).await;
@@ -440,7 +453,7 @@ async fn a_429_is_waited_out_and_the_wait_is_shown() {
         .await;
     let seen = wait_watched(
         &browser,
-        BANNER,
+        &BANNER,
         "the wait shown, then gone",
         POLL + LONG,
         |s| saw(s, "retry in 4 seconds") && matches!(s.last(), Some(None)),
@@ -470,7 +483,7 @@ async fn a_hung_request_is_cut_at_the_timeout_and_polling_goes_on() {
     browser.goto(&site.url(&format!("/deployments/{id}"))).await;
     let errors = wait_watched(
         &browser,
-        LOAD_ERROR,
+        &LOAD_ERROR,
         "the load times out",
         Duration::from_secs(40),
         |s| saw(s, "timed out"),
@@ -478,7 +491,7 @@ async fn a_hung_request_is_cut_at_the_timeout_and_polling_goes_on() {
     .await;
     assert!(saw(&errors, "within 15 seconds"), "{errors:?}");
     assert_eq!(
-        watched(&browser, LOADING).await.last(),
+        watched(&browser, &LOADING).await.last(),
         Some(&None),
         "no placeholder left spinning"
     );
@@ -573,7 +586,7 @@ async fn an_answer_with_a_lower_generation_is_dropped() {
     older["currentGeneration"] = json!(2);
     older["phase"] = json!("Failed to update");
     browser.goto(&site.url(&format!("/deployments/{id}"))).await;
-    wait_text(&browser, GENERATION, "3", LONG).await;
+    wait_text(&browser, &GENERATION, "3", LONG).await;
     site.forget_requests().await;
     site.inject(&json!({"method": "GET", "path": path, "kind": "body", "body": older.to_string(), "times": 1}))
         .await;
@@ -583,14 +596,14 @@ async fn an_answer_with_a_lower_generation_is_dropped() {
     .await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(
-        since_shown(&watched(&browser, GENERATION).await),
+        since_shown(&watched(&browser, &GENERATION).await),
         [Some("3".to_string())]
     );
     assert_eq!(
-        since_shown(&watched(&browser, PHASE).await),
+        since_shown(&watched(&browser, &PHASE).await),
         [Some("Succeeded".to_string())]
     );
-    let banner = watched(&browser, BANNER).await;
+    let banner = watched(&browser, &BANNER).await;
     assert!(
         banner.iter().all(Option::is_none),
         "an old answer is not an error: {banner:?}"
@@ -626,13 +639,13 @@ async fn malformed(name: &str, fault: impl Fn(&Value) -> Value, outcome: Outcome
     browser.goto(&site.url(&format!("/deployments/{id}"))).await;
     match outcome {
         Outcome::Refused(says) => {
-            let seen = wait_watched(&browser, LOAD_ERROR, name, LONG, |s| saw(s, says)).await;
+            let seen = wait_watched(&browser, &LOAD_ERROR, name, LONG, |s| saw(s, says)).await;
             assert!(
                 saw(&seen, "The backend's answer could not be read"),
                 "{name}: {seen:?}"
             );
             wait_phase(&browser, "Succeeded", LONG).await;
-            wait_text(&browser, TITLE, "amr-nav-tokyo", LONG).await;
+            wait_text(&browser, &TITLE, "amr-nav-tokyo", LONG).await;
             assert_eq!(
                 statuses(&site.requests_to("GET", &path).await),
                 [200, 200],
@@ -641,7 +654,7 @@ async fn malformed(name: &str, fault: impl Fn(&Value) -> Value, outcome: Outcome
         }
         Outcome::Shown(phase) => {
             wait_phase(&browser, phase, LONG).await;
-            let errors = watched(&browser, LOAD_ERROR).await;
+            let errors = watched(&browser, &LOAD_ERROR).await;
             assert!(
                 errors.iter().all(Option::is_none),
                 "{name}: no error: {errors:?}"
@@ -835,7 +848,7 @@ async fn a_409_on_update_and_on_deprovision_is_explained_and_overwrites_nothing(
     let id = id_of(&site, "fleet-dashboard-prod").await;
     let path = format!("/api/v1/deployments/{id}");
     browser.goto(&site.url(&format!("/deployments/{id}"))).await;
-    wait_text(&browser, GENERATION, "3", LONG).await;
+    wait_text(&browser, &GENERATION, "3", LONG).await;
     click(&browser, &test_id(ids::UPDATE_DEPLOYMENT)).await;
     wait_dialog(&browser, ids::UPDATE_DIALOG, true).await;
     click(
@@ -887,7 +900,10 @@ async fn a_409_on_update_and_on_deprovision_is_explained_and_overwrites_nothing(
         &browser,
         "the dialog says why",
         LONG,
-        "return document.querySelector('[data-testid=deprovision-error]')?.textContent || null",
+        &format!(
+            "return document.querySelector('[data-testid={}]')?.textContent || null",
+            ids::DEPROVISION_ERROR
+        ),
         Vec::new(),
         |v| {
             v.as_str()
@@ -941,7 +957,7 @@ async fn a_401_stops_polling_and_the_sign_in_prompt_resumes_it_once() {
     assert_eq!(statuses(&reads), [401], "{reads:?}");
     sign_in(&browser, TOKEN).await;
     wait_dialog(&browser, ids::SIGN_IN_DIALOG, false).await;
-    wait_watched(&browser, TABLE_FOOT, "rows are shown", LONG, |s| {
+    wait_watched(&browser, &TABLE_FOOT, "rows are shown", LONG, |s| {
         matches!(s.last(), Some(Some(_)))
     })
     .await;
@@ -950,7 +966,10 @@ async fn a_401_stops_polling_and_the_sign_in_prompt_resumes_it_once() {
     assert_eq!(reads[1]["authorization"], true);
     let field = run(
         &browser,
-        "return document.querySelector('[data-testid=sign-in-token]')?.value ?? ''",
+        &format!(
+            "return document.querySelector('[data-testid={}]')?.value ?? ''",
+            ids::SIGN_IN_TOKEN
+        ),
         Vec::new(),
     )
     .await;
@@ -967,7 +986,7 @@ async fn a_401_stops_polling_and_the_sign_in_prompt_resumes_it_once() {
     // Esc: the rows and the banner stay.
     browser.press('\u{e00c}').await;
     wait_dialog(&browser, ids::SIGN_IN_DIALOG, false).await;
-    let banner = browser.wait_css(BANNER).await;
+    let banner = browser.wait_css(&BANNER).await;
     let text = banner.text().await.expect("banner");
     assert!(
         text.contains("Updates have stopped until you sign in again"),
@@ -979,7 +998,7 @@ async fn a_401_stops_polling_and_the_sign_in_prompt_resumes_it_once() {
     tokio::time::sleep(Duration::from_secs(17)).await;
     assert_eq!(list_reads(&site).await.len(), 1, "polling stopped");
     assert!(
-        matches!(watched(&browser, TABLE_FOOT).await.last(), Some(Some(_))),
+        matches!(watched(&browser, &TABLE_FOOT).await.last(), Some(Some(_))),
         "the rows stayed"
     );
 
@@ -1002,7 +1021,7 @@ async fn a_401_stops_polling_and_the_sign_in_prompt_resumes_it_once() {
     site.clear_faults().await;
     sign_in(&browser, TOKEN).await;
     wait_dialog(&browser, ids::SIGN_IN_DIALOG, false).await;
-    wait_watched(&browser, BANNER, "the banner goes", LONG, |s| {
+    wait_watched(&browser, &BANNER, "the banner goes", LONG, |s| {
         matches!(s.last(), Some(None))
     })
     .await;
@@ -1028,21 +1047,21 @@ async fn set_offline(browser: &Browser, offline: bool) {
 async fn offline_pauses_polling_and_coming_back_reads_once() {
     let (site, browser) = start(&[]).await;
     browser.goto(&site.url("/deployments")).await;
-    wait_watched(&browser, TABLE_FOOT, "rows are shown", LONG, |s| {
+    wait_watched(&browser, &TABLE_FOOT, "rows are shown", LONG, |s| {
         matches!(s.last(), Some(Some(_)))
     })
     .await;
     site.forget_requests().await;
     let went = run(&browser, "return Date.now()", Vec::new()).await;
     set_offline(&browser, true).await;
-    wait_watched(&browser, BANNER, "the offline banner", LONG, |s| {
+    wait_watched(&browser, &BANNER, "the offline banner", LONG, |s| {
         saw(s, "You are offline")
     })
     .await;
     let shown = run(
         &browser,
         "return window.__rioSeen.find(e => e.s === arguments[0] && (e.text || '').includes('You are offline')).t",
-        vec![json!(BANNER)],
+        vec![json!(*BANNER)],
     )
     .await;
     let after = shown.as_f64().unwrap_or(f64::MAX) - went.as_f64().unwrap_or_default();
@@ -1051,7 +1070,7 @@ async fn offline_pauses_polling_and_coming_back_reads_once() {
     tokio::time::sleep(Duration::from_secs(17)).await;
     assert_eq!(list_reads(&site).await.len(), 0, "paused while offline");
     set_offline(&browser, false).await;
-    wait_watched(&browser, BANNER, "the banner goes", LONG, |s| {
+    wait_watched(&browser, &BANNER, "the banner goes", LONG, |s| {
         matches!(s.last(), Some(None))
     })
     .await;

@@ -237,7 +237,12 @@ async fn polls_ask_only_for_changes_update_rows_in_place_and_a_410_lists_again()
     assert_window(&table, before - 1, "after the 410");
     let errors = run(
         &browser,
-        "return [...document.querySelectorAll('[role=alert], [data-testid=rows-error], [data-testid=load-error], [data-testid=stale-banner]')].map(e => e.textContent.trim())",
+        &format!(
+            "return [...document.querySelectorAll('[role=alert], [data-testid={rows_error}], [data-testid={load_error}], [data-testid={stale_banner}]')].map(e => e.textContent.trim())",
+            rows_error = ids::ROWS_ERROR,
+            load_error = ids::LOAD_ERROR,
+            stale_banner = ids::STALE_BANNER
+        ),
         Vec::new(),
     )
     .await;

@@ -202,7 +202,10 @@ async fn the_demo_grows_to_10000_deployments_and_the_list_follows() {
         &browser,
         "All phases counts 10,000",
         LONG,
-        "return [...document.querySelectorAll('[data-testid=deployments-phase] option')].map(o => o.textContent.trim())",
+        &format!(
+            "return [...document.querySelectorAll('[data-testid={}] option')].map(o => o.textContent.trim())",
+            ids::DEPLOYMENTS_PHASE
+        ),
         Vec::new(),
         |v| v.as_array().is_some_and(|a| a.iter().any(|o| o == "All phases (10,000)")),
     )

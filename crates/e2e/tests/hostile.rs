@@ -843,8 +843,11 @@ async fn the_update_dialog_refuses_an_empty_or_forced_choice_and_sends_nothing()
     wait_dialog(&browser, ids::UPDATE_DIALOG, true).await;
     let forced = run(
         &browser,
-        "const c = document.querySelector('[data-testid=update-dialog] input[type=checkbox][disabled]'); \
+        &format!(
+            "const c = document.querySelector('[data-testid={}] input[type=checkbox][disabled]'); \
          if (!c) return null; c.disabled = false; c.click(); return c.checked",
+            ids::UPDATE_DIALOG
+        ),
         Vec::new(),
     )
     .await;
@@ -978,9 +981,15 @@ async fn markup_in_backend_data_shows_as_text_and_never_runs() {
         &browser,
         "the dialog shows the device name as text",
         LONG,
-        "const d = document.querySelector('[data-testid=update-dialog]'); return d ? d.textContent : ''",
+        &format!(
+            "const d = document.querySelector('[data-testid={}]'); return d ? d.textContent : ''",
+            ids::UPDATE_DIALOG
+        ),
         Vec::new(),
-        |text| text.as_str().is_some_and(|t| t.contains("sensor-pi-01<img")),
+        |text| {
+            text.as_str()
+                .is_some_and(|t| t.contains("sensor-pi-01<img"))
+        },
     )
     .await;
     assert_nothing_injected(&browser, "the update dialog").await;

@@ -93,7 +93,7 @@ async fn unknown_path_shows_the_not_found_page() {
     }
     browser.screenshot("not-found").await;
     let back = browser
-        .wait_css("[data-testid=not-found] a[href='/catalog']")
+        .wait_css(&format!("{} a[href='/catalog']", test_id(ids::NOT_FOUND)))
         .await;
     back.click().await.expect("click back");
     browser.wait_path("/catalog").await;

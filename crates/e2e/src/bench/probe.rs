@@ -5,44 +5,54 @@
 
 pub mod fleet;
 
+use rio_console::ids;
+
 /// Shared by the scripts below (and [`on_new_document`]): the deployments table's body, its
 /// rows (spacers and pending rows included), and whether it shows what a run waits for:
 /// `want` a number, that many rows (the baseline builds every row); `"screen"`, every row the
 /// console's footer says is in view ("rows 1–11 of 19,205") is a loaded deployment row (its
 /// `data-index` in the DOM, not a pending row): the console builds only a window of rows. The
 /// widget's footer counts the list instead ("50 deployments"): every row it built is loaded.
-const PAINTED: &str = r#"
-const tableBody = () => {
-  const table = document.querySelector('[data-testid="deployments-table"]');
+fn painted() -> String {
+    format!(
+        r#"
+const tableBody = () => {{
+  const table = document.querySelector('[data-testid={deployments_table}]');
   return table && table.tBodies[0] ? table.tBodies[0] : null;
-};
-const rows = () => {
+}};
+const rows = () => {{
   const body = tableBody();
   return body ? body.rows.length : 0;
-};
-const screenShown = (body) => {
-  const foot = document.querySelector('[data-testid="deployments-foot"]');
+}};
+const screenShown = (body) => {{
+  const foot = document.querySelector('[data-testid={deployments_foot}]');
   // The widget's footer counts the list ("50 deployments"): every row it built is loaded.
-  if (foot && /^\s*[\d,]+ deployments?\b/.test(foot.textContent)) {
-    return body.querySelector('tr[data-testid="deployment-row"]') !== null
-      && body.querySelector('tr[data-testid="pending-row"]') === null;
-  }
+  if (foot && /^\s*[\d,]+ deployments?\b/.test(foot.textContent)) {{
+    return body.querySelector('tr[data-testid={deployment_row}]') !== null
+      && body.querySelector('tr[data-testid={pending_row}]') === null;
+  }}
   const m = foot && /rows\s+([\d,]+)\s*[–-]\s*([\d,]+)\s+of\s+([\d,]+)/.exec(foot.textContent);
   if (!m) return false;
   const number = (text) => Number(text.replace(/,/g, ""));
   const first = number(m[1]), last = number(m[2]);
   if (!(first >= 1 && last >= first)) return false;
-  for (let i = first - 1; i < last; i++) {
-    if (!body.querySelector(`tr[data-testid="deployment-row"][data-index="${i}"]`)) return false;
-  }
+  for (let i = first - 1; i < last; i++) {{
+    if (!body.querySelector(`tr[data-testid={deployment_row}][data-index="${{i}}"]`)) return false;
+  }}
   return true;
-};
-const painted = (want) => {
+}};
+const painted = (want) => {{
   const body = tableBody();
   if (!body) return false;
   return want === "screen" ? screenShown(body) : body.rows.length >= want;
-};
-"#;
+}};
+"#,
+        deployments_table = ids::DEPLOYMENTS_TABLE,
+        deployments_foot = ids::DEPLOYMENTS_FOOT,
+        deployment_row = ids::DEPLOYMENT_ROW,
+        pending_row = ids::PENDING_ROW,
+    )
+}
 
 /// Installed before any page script of every document (`Page.addScriptToEvaluateOnNewDocument`):
 /// counts the API requests the page starts (even those an offline browser never sends), keeps
@@ -50,10 +60,13 @@ const painted = (want) => {
 /// the page reads it (`Response.text`) with when it was read and when the main thread was next
 /// free (a task queued then runs after the microtasks the answer started: the console's decode
 /// and what it does with the result), and, with `?bench_rows=N` (or `?bench_rows=screen`, see
-/// [`PAINTED`]) in the URL, notes when the deployments table shows them (`rowsAt`) and the
+/// [`painted`]) in the URL, notes when the deployments table shows them (`rowsAt`) and the
 /// frame after (`paintedAt`), `performance.now()` counting from the start of the navigation.
 pub fn on_new_document() -> String {
-    format!("(() => {{\n{ON_NEW_DOCUMENT}\n{PAINTED}\n{WATCH_ROWS}\n}})();")
+    format!(
+        "(() => {{\n{ON_NEW_DOCUMENT}\n{}\n{WATCH_ROWS}\n}})();",
+        painted()
+    )
 }
 
 const ON_NEW_DOCUMENT: &str = r#"
@@ -126,12 +139,12 @@ const LIST: &str = r#"(() => {
 })"#;
 
 /// `execute_async(selector, want, timeoutMs)`: clicks `selector` and times until the table
-/// shows `want`, a number of rows or `"screen"` (see [`PAINTED`]) (`dom`: the mutation that
+/// shows `want`, a number of rows or `"screen"` (see [`painted`]) (`dom`: the mutation that
 /// completed them; `frame`: the next frame after it, style, layout and paint included;
 /// `requested`/`received`: when the list request started and its answer arrived). Resolves `{dom, frame, rows, requested, received}` or `{error, rows}`.
 pub fn render() -> String {
     format!(
-        r#"{PAINTED}
+        r#"{painted}
 const [selector, want, timeout, done] = arguments;
 const link = document.querySelector(selector);
 if (!link) {{ done({{ error: "nothing matches " + selector, rows: rows() }}); return; }}
@@ -163,7 +176,8 @@ const timer = setTimeout(() => finish({{ error: "timed out", rows: rows() }}), t
 performance.clearResourceTimings();
 const start = performance.now();
 link.click();
-"#
+"#,
+        painted = painted()
     )
 }
 
@@ -172,7 +186,7 @@ link.click();
 /// table was gone) or `{error}`.
 pub fn clear() -> String {
     format!(
-        r#"{PAINTED}
+        r#"{painted}
 const [selector, timeout, done] = arguments;
 if (selector) {{
   const link = document.querySelector(selector);
@@ -189,15 +203,16 @@ const wait = () => {{
   else requestAnimationFrame(wait);
 }};
 wait();
-"#
+"#,
+        painted = painted()
     )
 }
 
 /// `execute_async(want, timeoutMs)`: waits until the table shows `want` (a number of rows, or
-/// `"screen"`: see [`PAINTED`]), and one more frame. Resolves `{rows}` or `{error, rows}`.
+/// `"screen"`: see [`painted`]), and one more frame. Resolves `{rows}` or `{error, rows}`.
 pub fn wait_rows() -> String {
     format!(
-        r#"{PAINTED}
+        r#"{painted}
 const [want, timeout, done] = arguments;
 const start = performance.now();
 const wait = () => {{
@@ -206,7 +221,8 @@ const wait = () => {{
   else setTimeout(wait, 20);
 }};
 wait();
-"#
+"#,
+        painted = painted()
     )
 }
 
@@ -219,13 +235,15 @@ wait();
 /// requests, table, outside, watched, expectedPhase, expectedOther, otherRows, kinds}`
 /// (`received`: when the answer arrived; `busy`: ms of main-thread tasks longer than 50 ms).
 pub fn tick() -> String {
-    format!("const LIST = {LIST};\n{TICK}")
+    format!("const LIST = {LIST};\n{}", tick_body())
 }
 
-const TICK: &str = r#"
+fn tick_body() -> String {
+    format!(
+        r#"
 const [expect, settle, timeout, done] = arguments;
-const table = document.querySelector('[data-testid="deployments-table"]');
-if (!table) { done({ error: "no table" }); return; }
+const table = document.querySelector('[data-testid={deployments_table}]');
+if (!table) {{ done({{ error: "no table" }}); return; }}
 // Only the changed rows in the DOM are watched: the console makes only the rows in view.
 const inDom = new Set();
 for (const tr of table.tBodies[0].rows) if (tr.dataset.id) inDom.add(tr.dataset.id);
@@ -233,87 +251,91 @@ const ids = expect ? Object.keys(expect).filter((id) => inDom.has(id)) : [];
 const tableRecords = [];
 const outside = [];
 let changed = null;
-const check = () => {
+const check = () => {{
   if (!expect || !ids.length || changed !== null) return;
   const byId = new Map();
   for (const tr of table.tBodies[0].rows) byId.set(tr.dataset.id, tr);
-  for (const id of ids) {
+  for (const id of ids) {{
     const tr = byId.get(id);
-    const chip = tr && tr.querySelector('[data-testid="row-phase"]');
+    const chip = tr && tr.querySelector('[data-testid={row_phase}]');
     if (!chip || chip.textContent.trim() !== expect[id]) return;
-  }
+  }}
   changed = performance.now() - start;
-};
-const inTable = new MutationObserver((list) => { tableRecords.push(...list); check(); });
-const inPage = new MutationObserver((list) => {
+}};
+const inTable = new MutationObserver((list) => {{ tableRecords.push(...list); check(); }});
+const inPage = new MutationObserver((list) => {{
   for (const r of list) if (!table.contains(r.target)) outside.push(r);
-});
-const what = { subtree: true, childList: true, characterData: true, attributes: true };
+}});
+const what = {{ subtree: true, childList: true, characterData: true, attributes: true }};
 // Main-thread tasks over 50 ms while the tick runs (decoding, diffing, rendering).
 let busy = 0;
-const tasks = new PerformanceObserver((list) => {
+const tasks = new PerformanceObserver((list) => {{
   for (const e of list.getEntries()) if (e.startTime >= start) busy += e.duration;
-});
-try { tasks.observe({ type: "longtask" }); } catch (_) {}
+}});
+try {{ tasks.observe({{ type: "longtask" }}); }} catch (_) {{}}
 inTable.observe(table, what);
 inPage.observe(document.body, what);
 performance.clearResourceTimings();
 const requestsBefore = window.__bench ? window.__bench.fetches.length : 0;
-const describe = (r) => {
+const describe = (r) => {{
   const node = r.target.nodeType === 1 ? r.target : r.target.parentElement;
   const name = node
     ? node.tagName.toLowerCase() +
       (typeof node.className === "string" && node.className ? "." + node.className.split(" ")[0] : "")
     : "?";
-  return `${r.type}${r.attributeName ? " " + r.attributeName : ""} on ${name}`;
-};
-const finish = (error) => {
+  return `${{r.type}}${{r.attributeName ? " " + r.attributeName : ""}} on ${{name}}`;
+}};
+const finish = (error) => {{
   inTable.disconnect();
   inPage.disconnect();
   tasks.disconnect();
   clearInterval(poll);
   let expectedPhase = 0, expectedOther = 0, otherRows = 0;
-  const kinds = {};
-  for (const r of tableRecords) {
+  const kinds = {{}};
+  for (const r of tableRecords) {{
     const node = r.target.nodeType === 1 ? r.target : r.target.parentElement;
     const tr = node && node.closest("tbody tr");
     const id = tr ? tr.dataset.id : null;
-    const phase = !!(node && node.closest('[data-testid="row-phase"]'));
-    if (id !== null && expect && id in expect) {
+    const phase = !!(node && node.closest('[data-testid={row_phase}]'));
+    if (id !== null && expect && id in expect) {{
       if (phase) expectedPhase++; else expectedOther++;
-    } else {
+    }} else {{
       otherRows++;
-    }
+    }}
     const kind = describe(r);
     kinds[kind] = (kinds[kind] || 0) + 1;
-  }
-  for (const r of outside) {
+  }}
+  for (const r of outside) {{
     const kind = "outside the table: " + describe(r);
     kinds[kind] = (kinds[kind] || 0) + 1;
-  }
+  }}
   const list = LIST();
-  done({
+  done({{
     error, changed, busy,
     received: list && list.responseEnd > 0 ? list.responseEnd - start : null,
     requests: window.__bench ? window.__bench.fetches.length - requestsBefore : null,
     table: tableRecords.length, outside: outside.length, watched: ids.length,
     expectedPhase, expectedOther, otherRows, kinds,
-  });
-};
+  }});
+}};
 let settling = false;
-const poll = setInterval(() => {
+const poll = setInterval(() => {{
   if (settling) return;
-  if (performance.now() - start > timeout) { finish("timed out"); return; }
+  if (performance.now() - start > timeout) {{ finish("timed out"); return; }}
   const list = LIST();
   const answered = list !== null && list.responseEnd > 0;
-  if (expect && ids.length ? changed !== null : answered) {
+  if (expect && ids.length ? changed !== null : answered) {{
     settling = true;
     setTimeout(() => finish(null), settle);
-  }
-}, 10);
+  }}
+}}, 10);
 const start = performance.now();
 window.dispatchEvent(new Event("online"));
-"#;
+"#,
+        deployments_table = ids::DEPLOYMENTS_TABLE,
+        row_phase = ids::ROW_PHASE,
+    )
+}
 
 /// Hides the page as far as scripts can tell (`document.visibilityState`, `document.hidden`)
 /// and tells it (`visibilitychange`); `show` undoes it.

@@ -1,6 +1,8 @@
 //! Driving the table as a person would: scrolling, keys, the toolbar, and watching its rows and
 //! requests.
 
+use std::sync::LazyLock;
+
 use rio_console::ids;
 use serde_json::json;
 
@@ -12,7 +14,10 @@ use crate::page::{run, test_id, wait_for};
 pub async fn scroll_to(browser: &Browser, top: f64) -> f64 {
     run(
         browser,
-        "const s = document.querySelector('[data-testid=deployments-scroll]'); s.scrollTop = arguments[0]; return s.scrollTop",
+        &format!(
+            "const s = document.querySelector('[data-testid={}]'); s.scrollTop = arguments[0]; return s.scrollTop",
+            ids::DEPLOYMENTS_SCROLL
+        ),
         vec![json!(top)],
     )
     .await
@@ -24,7 +29,10 @@ pub async fn scroll_to(browser: &Browser, top: f64) -> f64 {
 pub async fn focus_table(browser: &Browser) {
     let focused = run(
         browser,
-        "const t = document.querySelector('[data-testid=deployments-table]'); t.focus(); return document.activeElement === t",
+        &format!(
+            "const t = document.querySelector('[data-testid={}]'); t.focus(); return document.activeElement === t",
+            ids::DEPLOYMENTS_TABLE
+        ),
         Vec::new(),
     )
     .await;
@@ -67,7 +75,10 @@ pub async fn search(browser: &Browser, text: &str) {
 pub async fn sort_by(browser: &Browser, label: &str) {
     let clicked = run(
         browser,
-        "const b = [...document.querySelectorAll('[data-testid=deployments-table] th button')].find(b => b.textContent.replace(/[▲▼]/g, '').trim() === arguments[0]); if (!b) return false; b.click(); return true",
+        &format!(
+            "const b = [...document.querySelectorAll('[data-testid={}] th button')].find(b => b.textContent.replace(/[▲▼]/g, '').trim() === arguments[0]); if (!b) return false; b.click(); return true",
+            ids::DEPLOYMENTS_TABLE
+        ),
         vec![json!(label)],
     )
     .await;
@@ -78,7 +89,10 @@ pub async fn sort_by(browser: &Browser, label: &str) {
 pub async fn headers(browser: &Browser) -> Vec<(String, bool)> {
     run(
         browser,
-        "return [...document.querySelectorAll('[data-testid=deployments-table] thead th')].map(th => [th.textContent.replace(/[▲▼]/g, '').replace(/\\s+/g, ' ').trim(), !!th.querySelector('button')])",
+        &format!(
+            "return [...document.querySelectorAll('[data-testid={}] thead th')].map(th => [th.textContent.replace(/[▲▼]/g, '').replace(/\\s+/g, ' ').trim(), !!th.querySelector('button')])",
+            ids::DEPLOYMENTS_TABLE
+        ),
         Vec::new(),
     )
     .await
@@ -100,7 +114,10 @@ pub async fn headers(browser: &Browser) -> Vec<(String, bool)> {
 pub async fn phase_options(browser: &Browser) -> Vec<(String, String)> {
     run(
         browser,
-        "return [...document.querySelectorAll('[data-testid=deployments-phase] option')].map(o => [o.value, o.textContent.trim()])",
+        &format!(
+            "return [...document.querySelectorAll('[data-testid={}] option')].map(o => [o.value, o.textContent.trim()])",
+            ids::DEPLOYMENTS_PHASE
+        ),
         Vec::new(),
     )
     .await
@@ -171,13 +188,23 @@ pub async fn list_requests_seen(browser: &Browser) -> Vec<String> {
 }
 
 /// The script that reads the phase filter's options as `[value, text]` pairs.
-pub const OPTIONS: &str = "return [...document.querySelectorAll('[data-testid=deployments-phase] option')].map(o => [o.value, o.textContent.trim()])";
+pub static OPTIONS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "return [...document.querySelectorAll('[data-testid={}] option')].map(o => [o.value, o.textContent.trim()])",
+        ids::DEPLOYMENTS_PHASE
+    )
+});
 
 /// Waits until the phase filter's options read `expected` (see [`expected_options`]).
 pub async fn wait_options(browser: &Browser, what: &str, expected: &[(String, String)]) {
     let expected = json!(expected);
-    wait_for(browser, what, crate::page::LONG, OPTIONS, Vec::new(), |v| {
-        *v == expected
-    })
+    wait_for(
+        browser,
+        what,
+        crate::page::LONG,
+        &OPTIONS,
+        Vec::new(),
+        |v| *v == expected,
+    )
     .await;
 }

@@ -3,6 +3,7 @@
 //! keeps, the keys and the scroll position, and the API's own answer for a query to compare
 //! with.
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use rio_console::ids;
@@ -82,12 +83,14 @@ pub struct Table {
     pub raw: Value,
 }
 
-const READ: &str = r#"
-const table = document.querySelector('[data-testid=deployments-table]');
-const scroll = document.querySelector('[data-testid=deployments-scroll]');
+static READ: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        r#"
+const table = document.querySelector('[data-testid={deployments_table}]');
+const scroll = document.querySelector('[data-testid={deployments_scroll}]');
 if (!table || !scroll) return null;
 const text = e => e ? e.textContent.replace(/\s+/g, ' ').trim() : null;
-const rows = [...table.querySelectorAll('tbody > tr')].filter(tr => !tr.classList.contains('spacer')).map(tr => ({
+const rows = [...table.querySelectorAll('tbody > tr')].filter(tr => !tr.classList.contains('spacer')).map(tr => ({{
   kind: tr.dataset.testid || '',
   id: tr.dataset.id ?? null,
   index: tr.dataset.index == null ? null : Number(tr.dataset.index),
@@ -95,23 +98,30 @@ const rows = [...table.querySelectorAll('tbody > tr')].filter(tr => !tr.classLis
   domId: tr.id || null,
   focused: tr.classList.contains('row-focused'),
   name: text(tr.querySelector('a.row-link')),
-  phase: text(tr.querySelector('[data-testid=row-phase]')),
+  phase: text(tr.querySelector('[data-testid={row_phase}]')),
   height: tr.getBoundingClientRect().height,
-}));
-return {
+}}));
+return {{
   rows,
   rowcount: Number(table.getAttribute('aria-rowcount')),
   active: table.getAttribute('aria-activedescendant'),
-  foot: text(document.querySelector('[data-testid=deployments-foot]')) || '',
-  rowsError: text(document.querySelector('[data-testid=rows-error]')),
+  foot: text(document.querySelector('[data-testid={deployments_foot}]')) || '',
+  rowsError: text(document.querySelector('[data-testid={rows_error}]')),
   scrollTop: scroll.scrollTop,
   scrollHeight: scroll.scrollHeight,
   clientHeight: scroll.clientHeight,
   headHeight: table.querySelector('thead').getBoundingClientRect().height,
   spacers: [...table.querySelectorAll('tbody > tr.spacer')].map(tr => tr.getBoundingClientRect().height),
   tableFocused: document.activeElement === table,
-};
-"#;
+}};
+"#,
+        deployments_table = ids::DEPLOYMENTS_TABLE,
+        deployments_scroll = ids::DEPLOYMENTS_SCROLL,
+        row_phase = ids::ROW_PHASE,
+        deployments_foot = ids::DEPLOYMENTS_FOOT,
+        rows_error = ids::ROWS_ERROR,
+    )
+});
 
 fn parse(raw: Value) -> Option<Table> {
     if raw.is_null() {
@@ -286,7 +296,7 @@ impl Table {
 
 /// The table now (`None` while there is none).
 pub async fn read(browser: &Browser) -> Option<Table> {
-    parse(run(browser, READ, Vec::new()).await)
+    parse(run(browser, &READ, Vec::new()).await)
 }
 
 /// Waits until the table satisfies `done`; returns it. Fails with `what` and the last state.
@@ -296,7 +306,7 @@ pub async fn wait_table(
     timeout: Duration,
     done: impl Fn(&Table) -> bool,
 ) -> Table {
-    let value = wait_for(browser, what, timeout, READ, Vec::new(), |raw| {
+    let value = wait_for(browser, what, timeout, &READ, Vec::new(), |raw| {
         parse(raw.clone()).is_some_and(|t| done(&t))
     })
     .await;

@@ -7,6 +7,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use rio_console::ids;
+
 use super::startup::Mark;
 use super::{Bench, Breakdown, Samples, Side};
 use crate::bench::report::{Met, Row, mib, ratio};
@@ -200,8 +202,11 @@ impl Bench {
     /// The list footer's text ("rows 1–11 of 19,205").
     pub(super) async fn footer(&self) -> String {
         self.exec(
-            "const f = document.querySelector('[data-testid=\"deployments-foot\"]'); \
+            &format!(
+                "const f = document.querySelector('[data-testid=\"{}\"]'); \
              return f ? f.textContent.trim() : null;",
+                ids::DEPLOYMENTS_FOOT
+            ),
             vec![],
         )
         .await

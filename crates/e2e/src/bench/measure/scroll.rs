@@ -63,7 +63,7 @@ impl Bench {
             tokio::time::sleep(Duration::from_millis(500)).await;
             let result = self
                 .exec_async(
-                    probe::fleet::SCROLL,
+                    &probe::fleet::SCROLL,
                     vec![
                         json!(way.mode()),
                         json!(DISTANCE),
@@ -87,7 +87,7 @@ impl Bench {
         tokio::time::sleep(Duration::from_millis(500)).await;
         let result = self
             .exec_async(
-                probe::fleet::SCROLL,
+                &probe::fleet::SCROLL,
                 vec![
                     json!("idle"),
                     json!(1),

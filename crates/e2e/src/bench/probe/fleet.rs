@@ -2,6 +2,10 @@
 //! `requestAnimationFrame`, reading a list answer with `JSON.parse`, and the answers the
 //! console read (logged by [`super::on_new_document`]).
 
+use std::sync::LazyLock;
+
+use rio_console::ids;
+
 /// `execute_async(mode, rows, arrowRows, stepPx, timeoutMs, settleMs)`: scrolls the console's
 /// windowed table (or the page, on the baseline) `rows` rows (of 56 px) down from where it is,
 /// one step per animation frame, and samples every frame. `mode` `"keys"`: a `keydown` on the
@@ -23,23 +27,25 @@
 /// (`{url, chars, read, ms}`: ms from read as text to the main thread free, see
 /// [`super::on_new_document`]); `first`/`last` the first row in view before and after. Or
 /// `{error}`.
-pub const SCROLL: &str = r#"
+pub static SCROLL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        r#"
 const [mode, distance, arrowRows, stepPx, timeout, settle, done] = arguments;
 // The baseline's table has no scrolling area of its own: the page scrolls.
-const scroller = document.querySelector('[data-testid="deployments-scroll"]') || document.scrollingElement;
-const table = document.querySelector('[data-testid="deployments-table"]');
-if (!table || !table.tBodies[0]) { done({ error: "no table" }); return; }
+const scroller = document.querySelector('[data-testid={deployments_scroll}]') || document.scrollingElement;
+const table = document.querySelector('[data-testid={deployments_table}]');
+if (!table || !table.tBodies[0]) {{ done({{ error: "no table" }}); return; }}
 const ROW = 56;
 const head = table.tHead && scroller !== document.scrollingElement ? table.tHead.offsetHeight : 0;
 const viewport = Math.max(ROW, scroller.clientHeight - head);
-const focused = () => {
+const focused = () => {{
   const id = table.getAttribute("aria-activedescendant");
   const m = id && /(\d+)$/.exec(id);
   return m ? Number(m[1]) : -1;
-};
+}};
 const firstInView = () => Math.floor(scroller.scrollTop / ROW);
 const position = () => (mode === "keys" ? focused() : firstInView());
-table.focus({ preventScroll: true });
+table.focus({{ preventScroll: true }});
 const from = Math.max(0, position());
 const goal = from + distance;
 const firstBefore = firstInView();
@@ -48,68 +54,73 @@ const pendingRows = new Set();
 let pendingFrames = 0, pendingMost = 0, pendingInDom = 0;
 let busy = 0, longest = 0;
 const long = [];
-const tasks = new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) {
+const tasks = new PerformanceObserver((list) => {{
+  for (const e of list.getEntries()) {{
     busy += e.duration;
     longest = Math.max(longest, e.duration);
-    long.push({ start: e.startTime, duration: e.duration });
-  }
-});
-try { tasks.observe({ type: "longtask" }); } catch (_) {}
+    long.push({{ start: e.startTime, duration: e.duration }});
+  }}
+}});
+try {{ tasks.observe({{ type: "longtask" }}); }} catch (_) {{}}
 const fetchesBefore = window.__bench ? window.__bench.fetches.length : 0;
 const decodesBefore = window.__bench ? window.__bench.decodes.length : 0;
 // Pending rows in view: their place is `aria-rowindex` less the header row and one.
-const pendingInView = () => {
+const pendingInView = () => {{
   const top = scroller.scrollTop;
   const first = Math.floor(top / ROW), end = Math.ceil((top + viewport) / ROW);
-  const pending = table.tBodies[0].querySelectorAll('tr[data-testid="pending-row"]');
+  const pending = table.tBodies[0].querySelectorAll('tr[data-testid={pending_row}]');
   pendingInDom = Math.max(pendingInDom, pending.length);
   let seen = 0;
-  for (const tr of pending) {
+  for (const tr of pending) {{
     const i = Number(tr.getAttribute("aria-rowindex")) - 2;
-    if (i >= first && i < end) { seen++; pendingRows.add(i); }
-  }
+    if (i >= first && i < end) {{ seen++; pendingRows.add(i); }}
+  }}
   if (seen) pendingFrames++;
   pendingMost = Math.max(pendingMost, seen);
   return seen;
-};
-const step = () => {
-  if (mode === "keys") {
+}};
+const step = () => {{
+  if (mode === "keys") {{
     const key = position() - from < arrowRows ? "ArrowDown" : "PageDown";
-    table.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true }));
-  } else if (mode === "wheel") {
+    table.dispatchEvent(new KeyboardEvent("keydown", {{ key, bubbles: true, cancelable: true }}));
+  }} else if (mode === "wheel") {{
     scroller.scrollTop = scroller.scrollTop + stepPx;
-  }
-};
+  }}
+}};
 let last = null, reached = null, reachedAt = null, settled = null;
 const started = performance.now();
-const finish = (error) => {
+const finish = (error) => {{
   tasks.disconnect();
   const requests = window.__bench ? window.__bench.fetches.slice(fetchesBefore).map((f) => f.url) : [];
-  const reads = (window.__bench ? window.__bench.decodes.slice(decodesBefore) : []).map((d) => ({
+  const reads = (window.__bench ? window.__bench.decodes.slice(decodesBefore) : []).map((d) => ({{
     url: d.url, chars: d.chars, read: d.read, ms: d.free === null ? null : d.free - d.read,
-  }));
-  done({
+  }}));
+  done({{
     error, frames, reached, settled, pendingFrames, pendingMost,
     pendingRows: pendingRows.size, pendingInDom, busy, longest, long, requests, reads,
     first: firstBefore, last: firstInView(),
-  });
-};
-const frame = (now) => {
+  }});
+}};
+const frame = (now) => {{
   if (last !== null) frames.push(now - last);
   last = now;
   const pending = pendingInView();
-  if (reached === null) {
-    if (position() >= goal) { reached = frames.length; reachedAt = now; }
+  if (reached === null) {{
+    if (position() >= goal) {{ reached = frames.length; reachedAt = now; }}
     else step();
-  }
-  if (reached !== null && pending === 0) { settled = now - reachedAt; finish(null); return; }
-  if (reached !== null && now - reachedAt > settle) { finish(null); return; }
-  if (now - started > timeout) { finish(mode === "idle" ? null : "timed out scrolling"); return; }
+  }}
+  if (reached !== null && pending === 0) {{ settled = now - reachedAt; finish(null); return; }}
+  if (reached !== null && now - reachedAt > settle) {{ finish(null); return; }}
+  if (now - started > timeout) {{ finish(mode === "idle" ? null : "timed out scrolling"); return; }}
   requestAnimationFrame(frame);
-};
+}};
 requestAnimationFrame(frame);
-"#;
+"#,
+        deployments_scroll = ids::DEPLOYMENTS_SCROLL,
+        deployments_table = ids::DEPLOYMENTS_TABLE,
+        pending_row = ids::PENDING_ROW,
+    )
+});
 
 /// `execute_async(url, runs)`: fetches `url` `runs` times (no cache) and reads each answer
 /// with `JSON.parse`, as plain JavaScript would. Resolves `{runs: [{status, chars, items,
