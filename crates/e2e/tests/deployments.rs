@@ -1208,7 +1208,10 @@ async fn logs_page_filter_by_component_and_follow_live() {
     wait_phase(&browser, "Succeeded", LONG).await;
     let tab_selected = run(
         &browser,
-        "return document.querySelector('[data-testid=tab-logs]').getAttribute('aria-selected')",
+        &format!(
+            "return document.querySelector('{}').getAttribute('aria-selected')",
+            tab("logs")
+        ),
         Vec::new(),
     )
     .await;

@@ -3,11 +3,8 @@
 
 use fantoccini::key::Key;
 use rio_console::ids;
+use rio_e2e::page::test_id;
 use rio_e2e::{ConfigJson, open};
-
-fn test_id(id: &str) -> String {
-    format!("[data-testid=\"{id}\"]")
-}
 
 const CURRENT_NAV: &str =
     "return document.querySelector('.app-nav [aria-current=page]').textContent.trim()";
