@@ -2,6 +2,7 @@
 //! the platform's rules as the user goes, then **Confirm**, then the new deployment.
 
 pub mod confirm;
+mod draft_store;
 pub mod fields;
 pub mod model;
 pub mod state;
@@ -20,33 +21,14 @@ use crate::components::page_header::{Crumb, PageHeader};
 use crate::ids;
 use crate::pages::deployments::deployment_path;
 use confirm::ConfirmSummary;
+use draft_store::{forget_draft, initial_draft, save_draft};
 use fields::{
     DependencyPicker, DevicePicker, NetworkPicker, RestartPolicyField, TextField, VolumePicker,
 };
-use model::{DeployDraft, LabelRow, access};
+use model::{LabelRow, access};
 use state::{FormState, use_form};
 
-/// Session storage key of a package's draft.
-fn draft_key(package_id: &str) -> String {
-    format!("rio-console.deploy-draft.{package_id}")
-}
-
-pub(crate) fn session() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok()?
-}
-
-/// The draft to start from: a deploy link's query, else the saved draft, else the defaults.
-fn initial_draft(package: &Package, query: &[(String, String)]) -> DeployDraft {
-    let mut fresh = DeployDraft::new(package);
-    if fresh.apply_query(query) {
-        return fresh;
-    }
-    session()
-        .and_then(|s| s.get_item(&draft_key(&package.summary.guid)).ok().flatten())
-        .and_then(|text| serde_json::from_str::<DeployDraft>(&text).ok())
-        .filter(|draft| draft.fits(package))
-        .unwrap_or(fresh)
-}
+pub(crate) use draft_store::session;
 
 /// A new idempotency key for one submission.
 pub(crate) fn new_key() -> String {
@@ -157,14 +139,7 @@ fn DeployForm(
     let form = FormState::new(package.clone(), draft, devices, networks, deployments);
     provide_context(form);
     let package_id = package.summary.guid.clone();
-    Effect::new(move |_| {
-        let text = form
-            .draft
-            .with(|d| serde_json::to_string(d).unwrap_or_default());
-        if let Some(storage) = session() {
-            let _ = storage.set_item(&draft_key(&package_id), &text);
-        }
-    });
+    Effect::new(move |_| form.draft.with(|d| save_draft(&package_id, d)));
     let step = RwSignal::new(Step::Form);
     let pending = RwSignal::new(false);
     let submit_error = RwSignal::new(None::<ApiError>);
@@ -224,9 +199,7 @@ fn DeployForm(
             pending.set(false);
             match result {
                 Ok(created) => {
-                    if let Some(storage) = session() {
-                        let _ = storage.remove_item(&draft_key(&package_id));
-                    }
+                    forget_draft(&package_id);
                     navigate(
                         &deployment_path(&created.deployment_id),
                         NavigateOptions::default(),
