@@ -174,14 +174,16 @@ fn ComponentCard(component: Component) -> impl IntoView {
             })}
             {(!component.parameters.is_empty()).then(|| view! {
                 <h4>"Parameters"</h4>
-                <table class="data-table compact">
-                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Default"</th><th scope="col">"Description"</th></tr></thead>
-                    <tbody>
-                        {component.parameters.iter().map(|p| view! {
-                            <tr><td><code>{p.name.clone()}</code></td><td>{p.default.clone()}</td><td>{p.description.clone()}</td></tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <div class="table-scroll-x">
+                    <table class="data-table compact parameters-table">
+                        <thead><tr><th scope="col">"Name"</th><th scope="col">"Default"</th><th scope="col">"Description"</th></tr></thead>
+                        <tbody>
+                            {component.parameters.iter().map(|p| view! {
+                                <tr><td><code>{p.name.clone()}</code></td><td>{p.default.clone()}</td><td>{p.description.clone()}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
             })}
         </section>
     }

@@ -43,18 +43,20 @@ pub fn PreviewPanel(preview: RwSignal<Preview>) -> impl IntoView {
                     view! {
                         <p class="preview-summary"><strong>{summary}</strong></p>
                         {(total > 0).then(|| view! {
-                            <table class="data-table compact">
-                                <thead><tr><th scope="col">"Device"</th><th scope="col">"Deployment"</th><th scope="col">"Can run it"</th></tr></thead>
-                                <tbody>
-                                    {found.targets.into_iter().take(LISTED).map(|t| view! {
-                                        <tr data-testid=ids::PREVIEW_ROW data-compatible=t.compatible.to_string()>
-                                            <td>{t.device_name}</td>
-                                            <td><code>{t.name}</code></td>
-                                            <td>{if t.compatible { "Yes".to_string() } else { format!("No: {}", t.reasons.join(" ")) }}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
+                            <div class="table-scroll-x">
+                                <table class="data-table compact">
+                                    <thead><tr><th scope="col">"Device"</th><th scope="col">"Deployment"</th><th scope="col">"Can run it"</th></tr></thead>
+                                    <tbody>
+                                        {found.targets.into_iter().take(LISTED).map(|t| view! {
+                                            <tr data-testid=ids::PREVIEW_ROW data-compatible=t.compatible.to_string()>
+                                                <td>{t.device_name}</td>
+                                                <td><code>{t.name}</code></td>
+                                                <td>{if t.compatible { "Yes".to_string() } else { format!("No: {}", t.reasons.join(" ")) }}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
                         })}
                         {(more > 0).then(|| view! { <p class="hint">{format!("and {more} more")}</p> })}
                     }

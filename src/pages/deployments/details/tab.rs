@@ -190,14 +190,16 @@ pub(super) fn DetailsTab(deployment: Memo<Option<Deployment>>) -> impl IntoView 
                     view! { <p class="muted">"No parameters."</p> }.into_any()
                 } else {
                     view! {
-                        <table class="data-table compact">
-                            <thead><tr><th scope="col">"Component"</th><th scope="col">"Name"</th><th scope="col">"Value"</th></tr></thead>
-                            <tbody>
-                                {parameters.get().into_iter().map(|(component, name, value)| view! {
-                                    <tr><td>{component}</td><td><code>{name}</code></td><td class="break"><code>{value}</code></td></tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
+                        <div class="table-scroll-x">
+                            <table class="data-table compact">
+                                <thead><tr><th scope="col">"Component"</th><th scope="col">"Name"</th><th scope="col">"Value"</th></tr></thead>
+                                <tbody>
+                                    {parameters.get().into_iter().map(|(component, name, value)| view! {
+                                        <tr><td>{component}</td><td><code>{name}</code></td><td class="break"><code>{value}</code></td></tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
                     }.into_any()
                 }}
             </section>

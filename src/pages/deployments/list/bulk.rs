@@ -263,22 +263,24 @@ pub fn BulkBar(
                         <h2 class="bulk-title">{title}</h2>
                         <button type="button" class="button button-secondary button-small" on:click=move |_| results.set(None)>"Dismiss"</button>
                     </div>
-                    <table class="data-table compact">
-                        <thead><tr><th scope="col">"Deployment"</th><th scope="col">"Outcome"</th><th scope="col">"Why"</th></tr></thead>
-                        <tbody>
-                            {rows.into_iter().map(|(name, result)| {
-                                let (kind, word) = outcome_of(&result);
-                                let why = result.error.as_ref().map(|e| e.message.clone()).unwrap_or_default();
-                                view! {
-                                    <tr data-testid=ids::BULK_RESULT data-outcome=kind data-id=result.deployment_id.clone()>
-                                        <td>{if name.is_empty() { result.deployment_id.clone() } else { name }}</td>
-                                        <td><span class=format!("outcome outcome-{kind}")>{word}</span></td>
-                                        <td>{why}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <div class="table-scroll-x">
+                        <table class="data-table compact">
+                            <thead><tr><th scope="col">"Deployment"</th><th scope="col">"Outcome"</th><th scope="col">"Why"</th></tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|(name, result)| {
+                                    let (kind, word) = outcome_of(&result);
+                                    let why = result.error.as_ref().map(|e| e.message.clone()).unwrap_or_default();
+                                    view! {
+                                        <tr data-testid=ids::BULK_RESULT data-outcome=kind data-id=result.deployment_id.clone()>
+                                            <td>{if name.is_empty() { result.deployment_id.clone() } else { name }}</td>
+                                            <td><span class=format!("outcome outcome-{kind}")>{word}</span></td>
+                                            <td>{why}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
                 </section>
             }
         })}
