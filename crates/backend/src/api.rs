@@ -17,7 +17,7 @@ use platform::list::{DeviceListRequest, ListRequest};
 use platform::sim::{Fail, Rows, engine, log_page};
 use platform::wire::{List, ProvisionRequest, UpdateRequest};
 
-use crate::db::DbError;
+use crate::db::StoreError;
 use crate::http::{ApiError, json, json_page, parse_body, query_pairs, query_value};
 use crate::{AppState, fleet};
 
@@ -56,7 +56,9 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The answer of a store call: a database failure is a 500, a refusal its own status.
-pub(crate) fn answer<T>(result: Result<Result<T, PlatformError>, DbError>) -> Result<T, ApiError> {
+pub(crate) fn answer<T>(
+    result: Result<Result<T, PlatformError>, StoreError>,
+) -> Result<T, ApiError> {
     match result {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(refused)) => Err(refused.into()),
@@ -65,7 +67,7 @@ pub(crate) fn answer<T>(result: Result<Result<T, PlatformError>, DbError>) -> Re
 }
 
 /// A store result inside an operation: a refusal or a database failure.
-fn both<T>(result: Result<Result<T, PlatformError>, DbError>) -> Result<T, Fail<DbError>> {
+fn both<T>(result: Result<Result<T, PlatformError>, StoreError>) -> Result<T, Fail<StoreError>> {
     match result {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(refused)) => Err(Fail::Refused(refused)),

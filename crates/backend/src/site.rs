@@ -43,10 +43,9 @@ pub struct Site {
 
 impl Site {
     /// Reads `dir/index.html` and prepares the headers. `frame_ancestors` are the origins
-    /// allowed to frame the console (none: `'none'`).
-    pub fn new(dir: &Path, frame_ancestors: &[String]) -> Result<Site, String> {
-        let index = std::fs::read_to_string(dir.join("index.html"))
-            .map_err(|e| format!("{} has no readable index.html ({e}); build the console with `trunk build --release`", dir.display()))?;
+    /// allowed to frame the console (none: `'none'`). Fails when `index.html` cannot be read.
+    pub fn new(dir: &Path, frame_ancestors: &[String]) -> std::io::Result<Site> {
+        let index = std::fs::read_to_string(dir.join("index.html"))?;
         let csp = content_security_policy(&index, frame_ancestors, &[]);
         let origins: Vec<&String> = frame_ancestors
             .iter()
