@@ -29,7 +29,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::http::{ApiError, json, parse_body};
+use crate::http::{ErrorResponse, json, parse_body};
 use platform::{FieldError, PlatformError};
 
 /// What a fault does.
@@ -188,7 +188,7 @@ impl Faults {
 pub(crate) async fn add_fault(
     State(state): State<AppState>,
     body: Bytes,
-) -> Result<StatusCode, ApiError> {
+) -> Result<StatusCode, ErrorResponse> {
     let fault: Fault = parse_body(&body)?;
     if fault.times == Some(0) {
         return Err(PlatformError::Validation(vec![FieldError::new(
@@ -246,7 +246,7 @@ pub async fn inject(State(state): State<AppState>, request: Request, next: Next)
                 .status
                 .and_then(|s| StatusCode::from_u16(s).ok())
                 .unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-            let mut response = ApiError::new(
+            let mut response = ErrorResponse::new(
                 status,
                 "injected_fault",
                 format!("Injected fault: HTTP {}.", status.as_u16()),
