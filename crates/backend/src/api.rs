@@ -17,8 +17,8 @@ use platform::list::{DeviceListRequest, ListRequest};
 use platform::sim::{Fail, Rows, engine, log_page};
 use platform::wire::{List, ProvisionRequest, UpdateRequest};
 
-use crate::db::DbError;
-use crate::http::{ApiError, json, json_page, parse_body, query_pairs, query_value};
+use crate::db::StoreError;
+use crate::http::{ErrorResponse, json, json_page, parse_body, query_pairs, query_value};
 use crate::{AppState, fleet};
 
 /// Longest accepted `Idempotency-Key` (the platform's rule, also the demo's).
@@ -52,20 +52,22 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/deployments/{id}/history", get(history))
         .route("/deployments/{id}/logs", get(logs))
-        .fallback(|| async { ApiError::not_found("There is no such endpoint.") })
+        .fallback(|| async { ErrorResponse::not_found("There is no such endpoint.") })
 }
 
 /// The answer of a store call: a database failure is a 500, a refusal its own status.
-pub(crate) fn answer<T>(result: Result<Result<T, PlatformError>, DbError>) -> Result<T, ApiError> {
+pub(crate) fn answer<T>(
+    result: Result<Result<T, PlatformError>, StoreError>,
+) -> Result<T, ErrorResponse> {
     match result {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(refused)) => Err(refused.into()),
-        Err(error) => Err(ApiError::internal(error.to_string())),
+        Err(error) => Err(ErrorResponse::internal(error.to_string())),
     }
 }
 
 /// A store result inside an operation: a refusal or a database failure.
-fn both<T>(result: Result<Result<T, PlatformError>, DbError>) -> Result<T, Fail<DbError>> {
+fn both<T>(result: Result<Result<T, PlatformError>, StoreError>) -> Result<T, Fail<StoreError>> {
     match result {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(refused)) => Err(Fail::Refused(refused)),
@@ -77,7 +79,7 @@ async fn list_packages(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorResponse> {
     let pairs = query_pairs(query.as_deref());
     let search = query_value(&pairs, "search")
         .unwrap_or_default()
@@ -99,7 +101,7 @@ async fn get_package(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorResponse> {
     let package = answer(
         state
             .store
@@ -117,7 +119,7 @@ async fn list_devices(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorResponse> {
     let request = DeviceListRequest::from_pairs(&query_pairs(query.as_deref()))?;
     let page = answer(
         state
@@ -131,7 +133,7 @@ async fn list_devices(
 async fn list_networks(
     State(state): State<AppState>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorResponse> {
     let items = answer(
         state
             .store
@@ -145,7 +147,7 @@ async fn list_deployments(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorResponse> {
     let request = ListRequest::from_pairs(&query_pairs(query.as_deref()))?;
     if let Some(since) = request.since {
         let query = request.query;
@@ -170,7 +172,7 @@ async fn get_deployment(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorResponse> {
     let deployment = answer(
         state
             .store
@@ -188,7 +190,7 @@ async fn history(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorResponse> {
     let items = answer(
         state
             .store
@@ -209,7 +211,7 @@ async fn logs(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorResponse> {
     let pairs = query_pairs(query.as_deref());
     let component = query_value(&pairs, "component")
         .filter(|c| !c.is_empty())
@@ -256,15 +258,15 @@ impl Drop for InFlightGuard {
 }
 
 /// The `Idempotency-Key` of a request: absent, or 1–255 characters of text.
-pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ErrorResponse> {
     let Some(value) = headers.get("idempotency-key") else {
         return Ok(None);
     };
     let key = value
         .to_str()
-        .map_err(|_| ApiError::malformed("the Idempotency-Key header is not text"))?;
+        .map_err(|_| ErrorResponse::malformed("the Idempotency-Key header is not text"))?;
     if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY {
-        return Err(ApiError::new(
+        return Err(ErrorResponse::new(
             StatusCode::BAD_REQUEST,
             "malformed_request",
             format!("The Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters."),
@@ -290,7 +292,8 @@ pub async fn idempotency_in_flight(
     };
     let _guard = {
         if !state.in_flight.lock().insert(key.clone()) {
-            return ApiError::from(platform::PlatformError::IdempotencyInFlight).into_response();
+            return ErrorResponse::from(platform::PlatformError::IdempotencyInFlight)
+                .into_response();
         }
         InFlightGuard {
             set: Arc::clone(&state.in_flight),
@@ -304,7 +307,7 @@ async fn provision(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorResponse> {
     let key = idempotency_key(&headers)?;
     let request: ProvisionRequest = parse_body(&body)?;
     let user = state.options.user.clone();
@@ -325,7 +328,7 @@ async fn update(
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorResponse> {
     let request: UpdateRequest = parse_body(&body)?;
     let user = state.options.user.clone();
     let config = state.store.config();
@@ -342,7 +345,7 @@ async fn deprovision(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorResponse> {
     let config = state.store.config();
     let stopped = answer(
         state
@@ -354,6 +357,6 @@ async fn deprovision(
 }
 
 /// 404 with the error body, for unknown paths outside the API and the site.
-pub async fn not_found() -> ApiError {
-    ApiError::not_found("There is nothing at this address.")
+pub async fn not_found() -> ErrorResponse {
+    ErrorResponse::not_found("There is nothing at this address.")
 }

@@ -15,7 +15,7 @@ use platform::sim::engine;
 use crate::AppState;
 use crate::api::answer;
 use crate::faults::{add_fault, clear_faults, list_faults};
-use crate::http::ApiError;
+use crate::http::ErrorResponse;
 use crate::requests::{clear_requests, list_requests};
 
 /// The control endpoints (mounted under `/__control`).
@@ -38,12 +38,12 @@ pub fn routes() -> Router<AppState> {
 async fn set_device(
     State(state): State<AppState>,
     Path((uuid, wanted)): Path<(String, String)>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorResponse> {
     let online = match wanted.as_str() {
         "online" => true,
         "offline" => false,
         _ => {
-            return Err(ApiError::new(
+            return Err(ErrorResponse::new(
                 StatusCode::NOT_FOUND,
                 "not_found",
                 "Use /online or /offline.",
@@ -63,7 +63,7 @@ async fn set_device(
 async fn fail_next_update_of(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<StatusCode, ErrorResponse> {
     answer(
         state
             .store
@@ -73,7 +73,7 @@ async fn fail_next_update_of(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn fail_next_update(State(state): State<AppState>) -> Result<StatusCode, ApiError> {
+async fn fail_next_update(State(state): State<AppState>) -> Result<StatusCode, ErrorResponse> {
     answer(
         state
             .store
@@ -83,12 +83,12 @@ async fn fail_next_update(State(state): State<AppState>) -> Result<StatusCode, A
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn reset(State(state): State<AppState>) -> Result<StatusCode, ApiError> {
+async fn reset(State(state): State<AppState>) -> Result<StatusCode, ErrorResponse> {
     state
         .store
         .reset()
         .await
-        .map_err(|e| ApiError::internal(e.to_string()))?;
+        .map_err(|e| ErrorResponse::internal(e.to_string()))?;
     state.store.forget_counts();
     state.faults.lock().clear();
     state.requests.clear();

@@ -20,7 +20,7 @@ use platform::wire::Device;
 
 use crate::AppState;
 use crate::api::{answer, idempotency_key};
-use crate::http::{ApiError, json, parse_body, query_pairs};
+use crate::http::{ErrorResponse, json, parse_body, query_pairs};
 
 /// `POST /deployments/bulk`: each deployment judged alone, in its own transaction, so one
 /// refusal (or a slow item) holds no other back; the answer lists every outcome.
@@ -28,7 +28,7 @@ pub(crate) async fn bulk(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorResponse> {
     let key = idempotency_key(&headers)?;
     let request: BulkRequest = parse_body(&body)?;
     request.check()?;
@@ -59,7 +59,7 @@ pub(crate) async fn rollout_preview(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorResponse> {
     let request: RolloutRequest = parse_body(&body)?;
     let preview = answer(
         state
@@ -102,7 +102,7 @@ pub(crate) async fn create_rollout(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorResponse> {
     let key = idempotency_key(&headers)?;
     let request: RolloutRequest = parse_body(&body)?;
     let user = state.options.user.clone();
@@ -123,7 +123,7 @@ pub(crate) async fn list_rollouts(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorResponse> {
     let request = RolloutListRequest::from_pairs(&query_pairs(query.as_deref()))?;
     let page = answer(
         state
@@ -139,7 +139,7 @@ pub(crate) async fn get_rollout(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorResponse> {
     let rollout = answer(
         state
             .store
@@ -159,9 +159,9 @@ pub(crate) async fn act_on_rollout(
     State(state): State<AppState>,
     Path((id, action)): Path<(String, String)>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorResponse> {
     let Some(action) = Action::parse(&action) else {
-        return Err(ApiError::not_found("There is no such endpoint."));
+        return Err(ErrorResponse::not_found("There is no such endpoint."));
     };
     let config = state.store.config();
     let rollout = answer(

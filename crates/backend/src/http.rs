@@ -12,19 +12,20 @@ use platform::sim::fnv1a;
 use platform::{ApiErrorBody, PlatformError};
 use serde::Serialize;
 
-/// An error answer: status plus the API's error body.
+/// An error answer of the backend: status plus the API's error body (what the console reads
+/// into its own `ApiError`).
 #[derive(Debug)]
-pub struct ApiError {
+pub struct ErrorResponse {
     /// HTTP status.
     pub status: StatusCode,
     /// The body.
     pub body: ApiErrorBody,
 }
 
-impl ApiError {
+impl ErrorResponse {
     /// An error with a code and a sentence.
-    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ApiError {
-        ApiError {
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ErrorResponse {
+        ErrorResponse {
             status,
             body: ApiErrorBody {
                 code: code.into(),
@@ -35,8 +36,8 @@ impl ApiError {
     }
 
     /// 400: the body is not the JSON the endpoint expects.
-    pub fn malformed(detail: impl std::fmt::Display) -> ApiError {
-        ApiError::new(
+    pub fn malformed(detail: impl std::fmt::Display) -> ErrorResponse {
+        ErrorResponse::new(
             StatusCode::BAD_REQUEST,
             "malformed_request",
             format!("The request body is not valid: {detail}."),
@@ -44,19 +45,19 @@ impl ApiError {
     }
 
     /// 500: the state could not be saved.
-    pub fn internal(detail: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", detail)
+    pub fn internal(detail: impl Into<String>) -> ErrorResponse {
+        ErrorResponse::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", detail)
     }
 
     /// 404: nothing at this address.
-    pub fn not_found(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+    pub fn not_found(message: impl Into<String>) -> ErrorResponse {
+        ErrorResponse::new(StatusCode::NOT_FOUND, "not_found", message)
     }
 }
 
-impl From<PlatformError> for ApiError {
-    fn from(error: PlatformError) -> ApiError {
-        ApiError {
+impl From<PlatformError> for ErrorResponse {
+    fn from(error: PlatformError) -> ErrorResponse {
+        ErrorResponse {
             status: StatusCode::from_u16(error.http_status())
                 .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             body: error.to_body(),
@@ -64,7 +65,7 @@ impl From<PlatformError> for ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
+impl IntoResponse for ErrorResponse {
     fn into_response(self) -> Response {
         let mut response = (self.status, self.body.to_json()).into_response();
         response.headers_mut().insert(
@@ -88,7 +89,7 @@ pub fn json(status: StatusCode, value: &impl Serialize, request_headers: &Header
             answer_with_etag(status, body, etag, request_headers)
         }
         Err(e) => {
-            ApiError::internal(format!("The answer could not be encoded: {e}")).into_response()
+            ErrorResponse::internal(format!("The answer could not be encoded: {e}")).into_response()
         }
     }
 }
@@ -107,7 +108,7 @@ pub fn json_page<T: Serialize>(page: &Page<T>, request_headers: &HeaderMap) -> R
             answer_with_etag(StatusCode::OK, body, etag, request_headers)
         }
         Err(e) => {
-            ApiError::internal(format!("The answer could not be encoded: {e}")).into_response()
+            ErrorResponse::internal(format!("The answer could not be encoded: {e}")).into_response()
         }
     }
 }
@@ -148,11 +149,11 @@ fn answer_with_etag(
 }
 
 /// Decodes a JSON request body, answering 400 with a clear message otherwise.
-pub fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+pub fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ErrorResponse> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::malformed("it is empty; send a JSON object"));
+        return Err(ErrorResponse::malformed("it is empty; send a JSON object"));
     }
-    serde_json::from_slice(body).map_err(ApiError::malformed)
+    serde_json::from_slice(body).map_err(ErrorResponse::malformed)
 }
 
 /// Query pairs in order, keys repeated as sent (`?phase=a&phase=b`).

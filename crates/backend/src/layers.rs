@@ -10,7 +10,7 @@ use axum::{
 };
 
 use crate::AppState;
-use crate::http::ApiError;
+use crate::http::ErrorResponse;
 
 /// True when `authorization` is `Bearer <token>`: the scheme in any case, the token compared
 /// in constant time.
@@ -56,7 +56,8 @@ pub async fn auth_and_project(
                 "This backend needs a token: send Authorization: Bearer <token>."
             };
             let mut response =
-                ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message).into_response();
+                ErrorResponse::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+                    .into_response();
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
@@ -95,7 +96,7 @@ pub fn is_json(content_type: Option<&HeaderValue>) -> bool {
 pub async fn require_json_body(request: Request, next: Next) -> Response {
     let headers = request.headers();
     if has_body(headers) && !is_json(headers.get(header::CONTENT_TYPE)) {
-        return ApiError::new(
+        return ErrorResponse::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
             "Send the request body as JSON, with Content-Type: application/json.",

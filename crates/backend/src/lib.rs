@@ -117,9 +117,25 @@ pub enum StartError {
         /// Why.
         source: db::OpenError,
     },
-    /// The console's files could not be read.
-    #[error("{0}")]
-    Site(String),
+    /// The console's files could not be read (`--static DIR` without a readable index.html).
+    #[error(
+        "{} has no readable index.html ({source}); build the console with `trunk build --release`",
+        dir.display()
+    )]
+    Site {
+        /// The directory.
+        dir: PathBuf,
+        /// Why its index.html could not be read.
+        source: std::io::Error,
+    },
+    /// The address to listen on could not be bound.
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        /// The address asked for (`--listen`).
+        address: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 /// What every handler can reach.
@@ -145,7 +161,12 @@ impl AppState {
         let store = open_store(&options)?;
         let site = match &options.static_dir {
             Some(dir) => Some(Arc::new(
-                site::Site::new(dir, &options.frame_ancestors).map_err(StartError::Site)?,
+                site::Site::new(dir, &options.frame_ancestors).map_err(|source| {
+                    StartError::Site {
+                        dir: dir.clone(),
+                        source,
+                    }
+                })?,
             )),
             None => None,
         };

@@ -19,17 +19,10 @@ async fn main() -> std::process::ExitCode {
         return seed_fleet(&options, deployments, devices);
     }
     let listen = options.listen;
-    let state = match backend::AppState::new(options) {
-        Ok(state) => state,
+    let (state, listener) = match start(options).await {
+        Ok(started) => started,
         Err(error) => {
             tracing::error!("cannot start: {error}");
-            return std::process::ExitCode::FAILURE;
-        }
-    };
-    let listener = match tokio::net::TcpListener::bind(listen).await {
-        Ok(listener) => listener,
-        Err(error) => {
-            tracing::error!("cannot listen on {listen}: {error}");
             return std::process::ExitCode::FAILURE;
         }
     };
@@ -48,20 +41,35 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
+/// Opens the store, reads the site and binds the address the options name.
+async fn start(
+    options: backend::Options,
+) -> Result<(backend::AppState, tokio::net::TcpListener), backend::StartError> {
+    let listen = options.listen;
+    let state = backend::AppState::new(options)?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|source| backend::StartError::Listen {
+            address: listen,
+            source,
+        })?;
+    Ok((state, listener))
+}
+
 /// `seed-fleet`: fills the store and says what it made.
 fn seed_fleet(
     options: &backend::Options,
     deployments: usize,
     devices: usize,
 ) -> std::process::ExitCode {
-    let seeded = backend::open_store(options)
-        .map_err(|e| e.to_string())
-        .and_then(|store| {
-            store
-                .seed_fleet(deployments, devices)
-                .map_err(|e| e.to_string())
-        });
-    match seeded {
+    let store = match backend::open_store(options) {
+        Ok(store) => store,
+        Err(error) => {
+            tracing::error!("cannot seed a fleet: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match store.seed_fleet(deployments, devices) {
         Ok(report) => {
             tracing::info!(
                 "added {} deployments on {} robots to {} in {:.1} s",

@@ -26,7 +26,7 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
-use crate::http::ApiError;
+use crate::http::ErrorResponse;
 
 /// What the site serves and the headers it sends.
 #[derive(Debug, Clone)]
@@ -43,10 +43,9 @@ pub struct Site {
 
 impl Site {
     /// Reads `dir/index.html` and prepares the headers. `frame_ancestors` are the origins
-    /// allowed to frame the console (none: `'none'`).
-    pub fn new(dir: &Path, frame_ancestors: &[String]) -> Result<Site, String> {
-        let index = std::fs::read_to_string(dir.join("index.html"))
-            .map_err(|e| format!("{} has no readable index.html ({e}); build the console with `trunk build --release`", dir.display()))?;
+    /// allowed to frame the console (none: `'none'`). Fails when `index.html` cannot be read.
+    pub fn new(dir: &Path, frame_ancestors: &[String]) -> std::io::Result<Site> {
+        let index = std::fs::read_to_string(dir.join("index.html"))?;
         let csp = content_security_policy(&index, frame_ancestors, &[]);
         let origins: Vec<&String> = frame_ancestors
             .iter()
@@ -149,7 +148,7 @@ pub async fn security_headers(
 pub async fn precompressed(request: Request, next: Next) -> Response {
     let path = request.uri().path();
     if is_compressed_copy(path) {
-        return ApiError::not_found(format!("There is no file {path}.")).into_response();
+        return ErrorResponse::not_found(format!("There is no file {path}.")).into_response();
     }
     let mut response = next.run(request).await;
     response
@@ -191,13 +190,13 @@ pub fn looks_like_a_file(path: &str) -> bool {
 pub async fn fallback(State(state): State<AppState>, request: Request) -> Response {
     let path = request.uri().path();
     if is_backend_path(path) {
-        return ApiError::not_found("There is no such endpoint.").into_response();
+        return ErrorResponse::not_found("There is no such endpoint.").into_response();
     }
     if looks_like_a_file(path) {
-        return ApiError::not_found(format!("There is no file {path}.")).into_response();
+        return ErrorResponse::not_found(format!("There is no file {path}.")).into_response();
     }
     if request.method() != Method::GET && request.method() != Method::HEAD {
-        let mut response = ApiError::new(
+        let mut response = ErrorResponse::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",
             "The console's pages can only be read (GET).",

@@ -340,16 +340,32 @@ on_both_stores! {
     async fn devices_and_networks_are_listed_and_filtered(store) {
         let server = Server::on(&store, &[]).await;
         let (_, all) = server.get("/api/v1/devices").await;
-        let (_, online_arm) = server
+        let (status, online_arm) = server
             .get("/api/v1/devices?status=ONLINE&architecture=arm64v8")
             .await;
+        assert_eq!(status, 200, "{online_arm}");
         let online_arm = online_arm["items"].as_array().unwrap();
-        assert!(online_arm.len() < all["items"].as_array().unwrap().len());
+        let uuids: Vec<&str> = online_arm
+            .iter()
+            .map(|d| d["uuid"].as_str().unwrap())
+            .collect();
+        // The seed has online arm64v8 robots (amr-01, amr-02), an offline one (amr-03) and an
+        // online amd64 edge computer (edge-01).
+        assert!(!online_arm.is_empty(), "nothing matched");
+        assert!(
+            online_arm.len() < all["items"].as_array().unwrap().len(),
+            "{uuids:?}"
+        );
         assert!(
             online_arm
                 .iter()
-                .all(|d| d["status"] == "ONLINE" && d["architecture"] == "arm64v8")
+                .all(|d| d["status"] == "ONLINE" && d["architecture"] == "arm64v8"),
+            "{online_arm:?}"
         );
+        assert!(uuids.contains(&"dev-amr-01"), "{uuids:?}");
+        for other in ["dev-amr-03", "dev-edge-01"] {
+            assert!(!uuids.contains(&other), "{other} does not match: {uuids:?}");
+        }
         let (status, networks) = server.get("/api/v1/networks").await;
         assert_eq!(status, 200);
         assert!(networks["items"][0]["internalDeploymentStatus"]["phase"].is_string());
@@ -368,14 +384,23 @@ on_both_stores! {
             some.iter()
                 .all(|d| d["phase"] == "Succeeded" || d["phase"] == "Failed to start")
         );
-        let (_, named) = server.get("/api/v1/deployments?search=TOKYO").await;
-        assert!(
-            named["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .all(|d| d["name"].as_str().unwrap().contains("tokyo"))
-        );
+        let (status, named) = server.get("/api/v1/deployments?search=TOKYO").await;
+        assert_eq!(status, 200, "{named}");
+        let names: Vec<&str> = named["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["name"].as_str().unwrap())
+            .collect();
+        // The seed has amr-nav-tokyo and sensor-logger-tokyo; amr-nav-osaka, and
+        // fleet-bridge-dev (labelled site=tokyo, but search is by name), do not match.
+        assert!(!names.is_empty(), "nothing matched");
+        assert!(names.len() < total, "{names:?}");
+        assert!(names.iter().all(|n| n.contains("tokyo")), "{names:?}");
+        assert!(names.contains(&"amr-nav-tokyo"), "{names:?}");
+        for other in ["amr-nav-osaka", "fleet-bridge-dev"] {
+            assert!(!names.contains(&other), "{other} does not match: {names:?}");
+        }
         let (_, of_package) = server
             .get("/api/v1/deployments?packageId=pkg-amr-navigation")
             .await;

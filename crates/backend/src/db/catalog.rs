@@ -3,17 +3,18 @@
 use platform::list::{DeviceListRequest, DevicePage};
 use platform::wire::{CatalogFilter, Package, PackageSummary};
 
-use super::driver::{DbError, Value, col};
+use super::driver::{Value, col};
+use super::error::StoreError;
 use super::filter::{Filter, take_page};
 use super::lists::{Raw, raw, raw_column};
-use super::rows::SqlRows;
+use super::rows::{SqlRows, parse};
 
 impl SqlRows<'_> {
     /// A page of the devices list.
     pub fn devices_page(
         &mut self,
         request: &DeviceListRequest,
-    ) -> Result<DevicePage<Raw>, DbError> {
+    ) -> Result<DevicePage<Raw>, StoreError> {
         let query = &request.query;
         let mut filter = Filter::new();
         if let Some(status) = &query.status {
@@ -62,7 +63,7 @@ impl SqlRows<'_> {
     }
 
     /// A deployment as stored, to send as it is.
-    pub fn deployment_raw(&mut self, id: &str) -> Result<Option<Raw>, DbError> {
+    pub fn deployment_raw(&mut self, id: &str) -> Result<Option<Raw>, StoreError> {
         let rows = self.db.query(
             "SELECT deployment FROM deployments WHERE id = $1",
             &[id.into()],
@@ -75,14 +76,11 @@ impl SqlRows<'_> {
     }
 
     /// Every catalog package, in the order they were added.
-    pub fn all_packages(&mut self) -> Result<Vec<Package>, DbError> {
+    pub fn all_packages(&mut self) -> Result<Vec<Package>, StoreError> {
         self.db
             .query("SELECT body FROM packages ORDER BY seq", &[])?
             .into_iter()
-            .map(|row| {
-                serde_json::from_str(col(&row, 0).text())
-                    .map_err(|e| DbError::fatal(format!("a stored package cannot be read: {e}")))
-            })
+            .map(|row| parse(col(&row, 0).text(), "package"))
             .collect()
     }
 
@@ -91,7 +89,7 @@ impl SqlRows<'_> {
         &mut self,
         search: &str,
         category: Option<&str>,
-    ) -> Result<Vec<PackageSummary>, DbError> {
+    ) -> Result<Vec<PackageSummary>, StoreError> {
         let all = self.all_packages()?.into_iter().map(|p| p.summary);
         Ok(CatalogFilter::new(search, category.unwrap_or_default()).list(all))
     }

@@ -74,59 +74,7 @@ pub enum Dialect {
     Postgres,
 }
 
-/// What went wrong in the database.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{message}")]
-pub struct DbError {
-    kind: ErrorKind,
-    message: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ErrorKind {
-    /// Another writer got there first: try the whole transaction again.
-    Retry,
-    /// The connection is unusable.
-    Broken,
-    /// Anything else.
-    Fatal,
-}
-
-impl DbError {
-    /// A failure that trying again will not fix.
-    pub fn fatal(message: impl Into<String>) -> DbError {
-        DbError {
-            kind: ErrorKind::Fatal,
-            message: message.into(),
-        }
-    }
-
-    /// Another writer changed the same rows first.
-    pub fn conflict(message: impl Into<String>) -> DbError {
-        DbError {
-            kind: ErrorKind::Retry,
-            message: message.into(),
-        }
-    }
-
-    /// The connection is lost.
-    pub fn broken(message: impl Into<String>) -> DbError {
-        DbError {
-            kind: ErrorKind::Broken,
-            message: message.into(),
-        }
-    }
-
-    /// Whether the transaction should be tried again from the start.
-    pub fn is_retryable(&self) -> bool {
-        self.kind == ErrorKind::Retry
-    }
-
-    /// Whether the connection should be dropped from the pool.
-    pub fn is_broken(&self) -> bool {
-        self.kind == ErrorKind::Broken
-    }
-}
+use super::error::StoreError;
 
 /// A database connection.
 pub trait Driver: Send {
@@ -134,15 +82,15 @@ pub trait Driver: Send {
     fn dialect(&self) -> Dialect;
     /// Starts a transaction: a write one (serialised with other writers), or a read-only
     /// snapshot.
-    fn begin(&mut self, write: bool) -> Result<(), DbError>;
+    fn begin(&mut self, write: bool) -> Result<(), StoreError>;
     /// Commits.
-    fn commit(&mut self) -> Result<(), DbError>;
+    fn commit(&mut self) -> Result<(), StoreError>;
     /// Rolls back (nothing happens outside a transaction).
-    fn rollback(&mut self) -> Result<(), DbError>;
+    fn rollback(&mut self) -> Result<(), StoreError>;
     /// Runs statements without parameters or results.
-    fn batch(&mut self, sql: &str) -> Result<(), DbError>;
+    fn batch(&mut self, sql: &str) -> Result<(), StoreError>;
     /// Runs a query; each row is its columns in order.
-    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>, DbError>;
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>, StoreError>;
     /// Runs a statement; the number of rows it changed.
-    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, DbError>;
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError>;
 }

@@ -8,12 +8,13 @@ use platform::list::fold;
 use platform::sim::Record;
 use platform::wire::{Device, Package, RoutedNetwork};
 
-use super::driver::{DbError, Dialect, Value};
+use super::driver::{Dialect, Value};
+use super::error::StoreError;
 use super::rows::{CHUNK, SqlRows, insert_sql, json, rank, scopes};
 
 impl SqlRows<'_> {
     /// Adds deployments, with their labels, links, devices and counts, in multi-row statements.
-    pub fn insert_records(&mut self, records: &[Record]) -> Result<(), DbError> {
+    pub fn insert_records(&mut self, records: &[Record]) -> Result<(), StoreError> {
         if records.is_empty() {
             return Ok(());
         }
@@ -112,7 +113,7 @@ impl SqlRows<'_> {
         table: &str,
         columns: &[&str],
         values: Vec<Value>,
-    ) -> Result<(), DbError> {
+    ) -> Result<(), StoreError> {
         let width = columns.len();
         for chunk in values.chunks(CHUNK * width) {
             let sql = insert_sql(
@@ -126,7 +127,7 @@ impl SqlRows<'_> {
         Ok(())
     }
 
-    pub(super) fn add_count(&mut self, scope: &str, rank: i64, n: i64) -> Result<(), DbError> {
+    pub(super) fn add_count(&mut self, scope: &str, rank: i64, n: i64) -> Result<(), StoreError> {
         self.db.execute(
             "INSERT INTO counts (scope, phase_rank, n) VALUES ($1, $2, $3) ON CONFLICT (scope, phase_rank) DO UPDATE SET n = counts.n + excluded.n",
             &[scope.into(), rank.into(), n.into()],
@@ -135,7 +136,7 @@ impl SqlRows<'_> {
     }
 
     /// Adds a catalog package (`position`: its place in the catalog's insertion order).
-    pub fn insert_package(&mut self, position: i64, package: &Package) -> Result<(), DbError> {
+    pub fn insert_package(&mut self, position: i64, package: &Package) -> Result<(), StoreError> {
         self.version()?;
         self.db.execute(
             "INSERT INTO packages (id, seq, body) VALUES ($1, $2, $3)",
@@ -149,7 +150,7 @@ impl SqlRows<'_> {
     }
 
     /// Adds devices after those there are, with their labels.
-    pub fn insert_devices(&mut self, devices: &[Device]) -> Result<(), DbError> {
+    pub fn insert_devices(&mut self, devices: &[Device]) -> Result<(), StoreError> {
         self.version()?;
         let rows = self.db.query("SELECT max(seq) FROM devices", &[])?;
         let mut seq = rows.first().and_then(|r| r.first()).map_or(0, Value::int);
@@ -192,7 +193,7 @@ impl SqlRows<'_> {
         &mut self,
         position: i64,
         network: &RoutedNetwork,
-    ) -> Result<(), DbError> {
+    ) -> Result<(), StoreError> {
         self.version()?;
         self.db.execute(
             "INSERT INTO networks (guid, seq, body) VALUES ($1, $2, $3)",
@@ -206,7 +207,7 @@ impl SqlRows<'_> {
     }
 
     /// Makes pulling `image` fail.
-    pub fn insert_unpullable(&mut self, image: &str) -> Result<(), DbError> {
+    pub fn insert_unpullable(&mut self, image: &str) -> Result<(), StoreError> {
         self.version()?;
         self.db.execute(
             "INSERT INTO unpullable (image) VALUES ($1) ON CONFLICT DO NOTHING",

@@ -13,17 +13,18 @@ use platform::list::{
 use platform::wire::Deployment;
 use serde_json::value::RawValue;
 
-use super::driver::{DbError, Value, col};
+use super::driver::{Value, col};
+use super::error::StoreError;
 use super::filter::{
     Filter, Plan, SMALL, scope_filter, sort_column, sort_param, sort_value, take_page,
 };
-use super::rows::{FLEET_SCOPE, SqlRows, label_scope, package_scope};
+use super::rows::{FLEET_SCOPE, SqlRows, label_scope, package_scope, parse};
 
 /// A stored object, sent as it is.
 pub type Raw = Box<RawValue>;
 
 /// Column `i` of every row, each a stored object to send as it is.
-pub(super) fn raw_column(rows: Vec<Vec<Value>>, i: usize) -> Result<Vec<Raw>, DbError> {
+pub(super) fn raw_column(rows: Vec<Vec<Value>>, i: usize) -> Result<Vec<Raw>, StoreError> {
     rows.into_iter()
         .map(|row| {
             raw(row
@@ -39,14 +40,13 @@ pub(super) fn raw_column(rows: Vec<Vec<Value>>, i: usize) -> Result<Vec<Raw>, Db
 const CACHED_COUNTS: usize = 64;
 
 /// A stored object's JSON text, checked, to send as it is.
-pub(super) fn raw(text: String) -> Result<Raw, DbError> {
-    RawValue::from_string(text)
-        .map_err(|e| DbError::fatal(format!("a stored object is not JSON: {e}")))
+pub(super) fn raw(text: String) -> Result<Raw, StoreError> {
+    RawValue::from_string(text).map_err(StoreError::NotJson)
 }
 
 impl SqlRows<'_> {
     /// A page of the deployments list (`request.since` is answered by [`Self::changes`]).
-    pub fn page(&mut self, request: &ListRequest) -> Result<Page<Raw>, DbError> {
+    pub fn page(&mut self, request: &ListRequest) -> Result<Page<Raw>, StoreError> {
         let query = &request.query;
         let version = self.meta("rv")?;
         let counts = self.counts(query, version)?;
@@ -129,7 +129,7 @@ impl SqlRows<'_> {
     }
 
     /// Deployments per phase under the query's filters other than the phase.
-    fn counts(&mut self, query: &DeploymentQuery, version: i64) -> Result<PhaseCounts, DbError> {
+    fn counts(&mut self, query: &DeploymentQuery, version: i64) -> Result<PhaseCounts, StoreError> {
         let kept = match (
             query.labels.as_slice(),
             query.search.is_empty(),
@@ -209,7 +209,7 @@ impl SqlRows<'_> {
         &mut self,
         query: &DeploymentQuery,
         since: u64,
-    ) -> Result<Result<Changes<Raw>, PlatformError>, DbError> {
+    ) -> Result<Result<Changes<Raw>, PlatformError>, StoreError> {
         let version = u64::try_from(self.meta("rv")?).unwrap_or(0);
         let epoch = u64::try_from(self.meta("epoch")?).unwrap_or(0);
         let after = i64::try_from(since).unwrap_or(i64::MAX);
@@ -227,8 +227,7 @@ impl SqlRows<'_> {
                 .next()
                 .map(Value::into_text)
                 .unwrap_or_default();
-            let deployment: Deployment = serde_json::from_str(&text)
-                .map_err(|e| DbError::fatal(format!("a stored deployment cannot be read: {e}")))?;
+            let deployment: Deployment = parse(&text, "deployment")?;
             changed.push((deployment, raw(text)?));
         }
         Ok(Ok(list::apply::changes(changed, query, version)))

@@ -8,7 +8,7 @@ use std::time::Instant;
 use platform::sim::{Platform, Rows, SimConfig, fleet, seed};
 use platform::time::Millis;
 
-use super::driver::DbError;
+use super::error::StoreError;
 use super::rows::SqlRows;
 use super::schema::{DATA_TABLES, FORMAT};
 use super::workers::Slot;
@@ -32,12 +32,13 @@ pub fn is_state_file(path: &Path) -> bool {
 
 /// Reads a JSON state file.
 pub fn read_state_file(path: &Path, config: SimConfig) -> Result<Platform, OpenError> {
-    let failed = |message: String| OpenError::Import {
+    let failed = |source: Box<dyn std::error::Error + Send + Sync>| OpenError::Import {
         path: path.to_path_buf(),
-        message,
+        source,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| failed(e.to_string()))?;
-    let mut platform = Platform::from_json(&text).map_err(failed)?;
+    let text = std::fs::read_to_string(path).map_err(|e| failed(e.into()))?;
+    // The platform says why in a sentence of its own.
+    let mut platform = Platform::from_json(&text).map_err(|message| failed(message.into()))?;
     platform.set_config(config);
     Ok(platform)
 }
@@ -50,7 +51,7 @@ pub fn initialise(
     seed_value: u64,
     now: Millis,
     config: SimConfig,
-) -> Result<Option<usize>, DbError> {
+) -> Result<Option<usize>, StoreError> {
     if rows.has_meta("format")? {
         return Ok(None);
     }
@@ -76,7 +77,7 @@ pub fn reset(
     seed_value: u64,
     now: Millis,
     config: SimConfig,
-) -> Result<(), DbError> {
+) -> Result<(), StoreError> {
     rows.version()?;
     for table in DATA_TABLES {
         rows.db.execute(&format!("DELETE FROM {table}"), &[])?;
@@ -91,7 +92,7 @@ pub fn reset(
 }
 
 /// Writes every object of `platform` into the store.
-fn load(rows: &mut SqlRows<'_>, platform: &Platform) -> Result<(), DbError> {
+fn load(rows: &mut SqlRows<'_>, platform: &Platform) -> Result<(), StoreError> {
     for (position, package) in (1..).zip(platform.all_packages()) {
         rows.insert_package(position, package)?;
     }
@@ -135,7 +136,7 @@ pub fn seed_fleet(
     conn: &mut Slot,
     deployments: usize,
     devices: usize,
-) -> Result<FleetReport, DbError> {
+) -> Result<FleetReport, StoreError> {
     let started = Instant::now();
     let spec = fleet::FleetSpec {
         deployments,
@@ -153,9 +154,7 @@ pub fn seed_fleet(
                     .map_err(platform::sim::Fail::Store)?
                     .is_some()
             {
-                return Err(platform::sim::Fail::Store(DbError::fatal(
-                    "this database already holds a synthetic fleet; seed a new database",
-                )));
+                return Err(platform::sim::Fail::Store(StoreError::FleetExists));
             }
             rows.insert_devices(&robots)
                 .map_err(platform::sim::Fail::Store)?;
@@ -163,7 +162,7 @@ pub fn seed_fleet(
             let networks = rows.networks().map_err(platform::sim::Fail::Store)?;
             Ok((packages, networks))
         })?
-        .map_err(|e| DbError::fatal(e.to_string()))?;
+        .map_err(StoreError::Refused)?;
     let mut records = fleet::records(&spec, &packages, &networks, &robots, &config);
     let mut written = 0;
     loop {
@@ -176,7 +175,7 @@ pub fn seed_fleet(
                 rows.insert_records(&batch)
                     .map_err(platform::sim::Fail::Store)
             })?
-            .map_err(|e| DbError::fatal(e.to_string()))?;
+            .map_err(StoreError::Refused)?;
         written += batch.len();
     }
     // Fresh statistics, so the planners see how many rows each label and phase holds.

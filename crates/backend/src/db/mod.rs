@@ -13,6 +13,7 @@
 
 mod catalog;
 mod driver;
+mod error;
 mod filter;
 mod insert;
 mod lists;
@@ -35,7 +36,8 @@ use platform::list::PhaseCounts;
 use platform::sim::{Fail, SimConfig};
 use platform::time::Millis;
 
-pub use driver::{DbError, Dialect, Driver, Value};
+pub use driver::{Dialect, Driver, Value};
+pub use error::StoreError;
 pub use lists::Raw;
 pub use load::FleetReport;
 pub use rows::SqlRows;
@@ -70,15 +72,15 @@ pub enum Location {
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
     /// The database refused or failed.
-    #[error("{0}")]
-    Database(#[from] DbError),
-    /// A state file to import could not be read.
-    #[error("cannot import {path}: {message}")]
+    #[error(transparent)]
+    Database(#[from] StoreError),
+    /// A state file to import could not be read, or is not a platform's state.
+    #[error("cannot import {path}: {source}")]
     Import {
         /// The file.
         path: PathBuf,
-        /// Why.
-        message: String,
+        /// Why: the file could not be read, or the platform's reason it cannot be loaded.
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
 }
 
@@ -149,7 +151,7 @@ impl Store {
                 describe(&location)
             ),
             (Ok(Ok(_)), _) => {}
-            (Ok(Err(error)), _) => return Err(DbError::fatal(error.to_string()).into()),
+            (Ok(Err(error)), _) => return Err(StoreError::Refused(error).into()),
             (Err(error), _) => return Err(error.into()),
         }
         Ok(store)
@@ -165,8 +167,8 @@ impl Store {
     /// platform to now changed.
     pub async fn write<T: Send + 'static>(
         &self,
-        mut op: impl FnMut(&mut SqlRows<'_>, Millis) -> Result<T, Fail<DbError>> + Send + 'static,
-    ) -> Result<Result<T, PlatformError>, DbError> {
+        mut op: impl FnMut(&mut SqlRows<'_>, Millis) -> Result<T, Fail<StoreError>> + Send + 'static,
+    ) -> Result<Result<T, PlatformError>, StoreError> {
         let store = self.clone();
         self.inner
             .workers
@@ -177,8 +179,8 @@ impl Store {
     /// Runs `op` on a snapshot, after moving the deployments whose stage is due.
     pub async fn read<T: Send + 'static>(
         &self,
-        mut op: impl FnMut(&mut SqlRows<'_>, Millis) -> Result<T, Fail<DbError>> + Send + 'static,
-    ) -> Result<Result<T, PlatformError>, DbError> {
+        mut op: impl FnMut(&mut SqlRows<'_>, Millis) -> Result<T, Fail<StoreError>> + Send + 'static,
+    ) -> Result<Result<T, PlatformError>, StoreError> {
         let store = self.clone();
         self.inner
             .workers
@@ -204,8 +206,8 @@ impl Store {
         &self,
         slot: &mut workers::Slot,
         write: bool,
-        op: &mut dyn FnMut(&mut SqlRows<'_>) -> Result<T, Fail<DbError>>,
-    ) -> Result<Result<T, PlatformError>, DbError> {
+        op: &mut dyn FnMut(&mut SqlRows<'_>) -> Result<T, Fail<StoreError>>,
+    ) -> Result<Result<T, PlatformError>, StoreError> {
         let inner = &self.inner;
         let mut attempt = 0;
         loop {
@@ -243,7 +245,11 @@ impl Store {
     }
 
     /// Fills the store with a synthetic fleet (`seed-fleet`).
-    pub fn seed_fleet(&self, deployments: usize, devices: usize) -> Result<FleetReport, DbError> {
+    pub fn seed_fleet(
+        &self,
+        deployments: usize,
+        devices: usize,
+    ) -> Result<FleetReport, StoreError> {
         let store = self.clone();
         self.inner
             .workers
@@ -251,7 +257,7 @@ impl Store {
     }
 
     /// Starts the platform again from the seed (the test controls' reset).
-    pub async fn reset(&self) -> Result<(), DbError> {
+    pub async fn reset(&self) -> Result<(), StoreError> {
         let store = self.clone();
         self.inner
             .workers
@@ -261,7 +267,7 @@ impl Store {
                     .transaction(slot, true, &mut |rows| {
                         load::reset(rows, seed, now(), config).map_err(Fail::Store)
                     })?
-                    .map_err(|error| DbError::fatal(error.to_string()))
+                    .map_err(StoreError::Refused)
             })
             .await
     }

@@ -11,25 +11,26 @@ use platform::sim::{Book, IdempotencyEntry, Record, Rows, engine};
 use platform::time::Millis;
 use platform::wire::{Deployment, Device, Label, Package, RoutedNetwork};
 
-use super::driver::{DbError, Value, col};
+use super::driver::{Value, col};
+use super::error::StoreError;
 use super::rows::{SqlRows, json, parse, rank, scopes};
 
 impl Rows for SqlRows<'_> {
-    type Error = DbError;
+    type Error = StoreError;
 
-    fn package(&mut self, id: &str) -> Result<Option<Package>, DbError> {
+    fn package(&mut self, id: &str) -> Result<Option<Package>, StoreError> {
         self.one_text("SELECT body FROM packages WHERE id = $1", id)?
             .map(|body| parse(&body, "package"))
             .transpose()
     }
 
-    fn device(&mut self, uuid: &str) -> Result<Option<Device>, DbError> {
+    fn device(&mut self, uuid: &str) -> Result<Option<Device>, StoreError> {
         self.one_text("SELECT body FROM devices WHERE uuid = $1", uuid)?
             .map(|body| parse(&body, "device"))
             .transpose()
     }
 
-    fn save_device(&mut self, device: &Device) -> Result<(), DbError> {
+    fn save_device(&mut self, device: &Device) -> Result<(), StoreError> {
         self.version()?;
         self.db.execute(
             "UPDATE devices SET status = $1, body = $2 WHERE uuid = $3",
@@ -42,21 +43,21 @@ impl Rows for SqlRows<'_> {
         Ok(())
     }
 
-    fn networks(&mut self) -> Result<Vec<RoutedNetwork>, DbError> {
+    fn networks(&mut self) -> Result<Vec<RoutedNetwork>, StoreError> {
         self.texts("SELECT body FROM networks ORDER BY seq", &[])?
             .iter()
             .map(|body| parse(body, "network"))
             .collect()
     }
 
-    fn unpullable_images(&mut self) -> Result<BTreeSet<String>, DbError> {
+    fn unpullable_images(&mut self) -> Result<BTreeSet<String>, StoreError> {
         Ok(self
             .texts("SELECT image FROM unpullable", &[])?
             .into_iter()
             .collect())
     }
 
-    fn record(&mut self, id: &str) -> Result<Option<Record>, DbError> {
+    fn record(&mut self, id: &str) -> Result<Option<Record>, StoreError> {
         let rows = self.db.query(
             "SELECT deployment, book, rv FROM deployments WHERE id = $1",
             &[id.into()],
@@ -74,33 +75,33 @@ impl Rows for SqlRows<'_> {
         &mut self,
         in_progress_before: Millis,
         provisioning_before: Millis,
-    ) -> Result<Vec<String>, DbError> {
+    ) -> Result<Vec<String>, StoreError> {
         self.due_ids(in_progress_before, provisioning_before, None)
     }
 
-    fn dependants(&mut self, id: &str) -> Result<Vec<String>, DbError> {
+    fn dependants(&mut self, id: &str) -> Result<Vec<String>, StoreError> {
         self.texts(
             "SELECT source FROM deployment_links WHERE target = $1",
             &[id.into()],
         )
     }
 
-    fn on_device(&mut self, uuid: &str) -> Result<Vec<String>, DbError> {
+    fn on_device(&mut self, uuid: &str) -> Result<Vec<String>, StoreError> {
         self.texts(
             "SELECT deployment FROM deployment_devices WHERE device = $1",
             &[uuid.into()],
         )
     }
 
-    fn new_deployment_id(&mut self) -> Result<String, DbError> {
+    fn new_deployment_id(&mut self) -> Result<String, StoreError> {
         self.fresh_id("dep", "deployments", 0x5EED_1D5E_ED1D_5EED)
     }
 
-    fn insert(&mut self, record: &Record) -> Result<(), DbError> {
+    fn insert(&mut self, record: &Record) -> Result<(), StoreError> {
         self.insert_records(std::slice::from_ref(record))
     }
 
-    fn save(&mut self, record: &Record) -> Result<(), DbError> {
+    fn save(&mut self, record: &Record) -> Result<(), StoreError> {
         let version = self.version()?;
         let d = &record.deployment;
         let id = d.deployment_id.as_str();
@@ -129,7 +130,7 @@ impl Rows for SqlRows<'_> {
             ],
         )?;
         if changed == 0 {
-            return Err(DbError::conflict(format!("{id} changed since it was read")));
+            return Err(StoreError::Changed(id.to_string()));
         }
         if old_rank != rank(d) {
             for scope in scopes(d) {
@@ -140,7 +141,11 @@ impl Rows for SqlRows<'_> {
         Ok(())
     }
 
-    fn idempotency(&mut self, key: &str, now: Millis) -> Result<Option<IdempotencyEntry>, DbError> {
+    fn idempotency(
+        &mut self,
+        key: &str,
+        now: Millis,
+    ) -> Result<Option<IdempotencyEntry>, StoreError> {
         let rows = self.db.query(
             "SELECT body, deployment_id, at FROM idempotency WHERE key = $1",
             &[key.into()],
@@ -155,7 +160,7 @@ impl Rows for SqlRows<'_> {
         }))
     }
 
-    fn remember(&mut self, key: &str, entry: &IdempotencyEntry) -> Result<(), DbError> {
+    fn remember(&mut self, key: &str, entry: &IdempotencyEntry) -> Result<(), StoreError> {
         self.version()?;
         let cutoff = entry.at.plus(-platform::sim::IDEMPOTENCY_TTL_MS);
         self.db
@@ -172,7 +177,7 @@ impl Rows for SqlRows<'_> {
         Ok(())
     }
 
-    fn take_update_failure(&mut self, id: &str) -> Result<bool, DbError> {
+    fn take_update_failure(&mut self, id: &str) -> Result<bool, StoreError> {
         self.version()?;
         for target in [id, ""] {
             if self.db.execute(
@@ -186,23 +191,23 @@ impl Rows for SqlRows<'_> {
         Ok(false)
     }
 
-    fn labelled_devices(&mut self, labels: &[Label]) -> Result<Vec<Device>, DbError> {
+    fn labelled_devices(&mut self, labels: &[Label]) -> Result<Vec<Device>, StoreError> {
         self.devices_with(labels)
     }
 
-    fn rollout(&mut self, id: &str) -> Result<Option<RolloutRecord>, DbError> {
+    fn rollout(&mut self, id: &str) -> Result<Option<RolloutRecord>, StoreError> {
         self.rollout_row(id)
     }
 
-    fn new_rollout_id(&mut self) -> Result<String, DbError> {
+    fn new_rollout_id(&mut self) -> Result<String, StoreError> {
         self.fresh_rollout_id()
     }
 
-    fn save_rollout(&mut self, record: &RolloutRecord) -> Result<(), DbError> {
+    fn save_rollout(&mut self, record: &RolloutRecord) -> Result<(), StoreError> {
         self.store_rollout(record)
     }
 
-    fn set_update_failure(&mut self, id: Option<&str>) -> Result<(), DbError> {
+    fn set_update_failure(&mut self, id: Option<&str>) -> Result<(), StoreError> {
         self.version()?;
         self.db.execute(
             "INSERT INTO update_failures (id) VALUES ($1) ON CONFLICT DO NOTHING",

@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 
-use postgres::error::SqlState;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls, Statement};
 
-use super::driver::{DbError, Dialect, Driver, Value};
+use super::driver::{Dialect, Driver, Value};
+use super::error::StoreError;
 use super::workers::Workers;
 
 /// Connections per backend process.
@@ -16,16 +16,18 @@ const CONNECTIONS: usize = 8;
 
 /// The database threads for the database at `url`; the first connection is made now, so a
 /// bad URL or a database that is down is an error at start.
-pub fn workers(url: &str) -> Result<Workers, DbError> {
+pub fn workers(url: &str) -> Result<Workers, StoreError> {
     let url = url.to_string();
     let workers = Workers::new(CONNECTIONS, None, move || open(&url))?;
     workers.run_blocking(|slot| slot.driver().map(|_| ()))?;
     Ok(workers)
 }
 
-fn open(url: &str) -> Result<Box<dyn Driver>, DbError> {
-    let client = Client::connect(url, NoTls)
-        .map_err(|e| DbError::fatal(format!("cannot connect to {}: {e}", redact(url))))?;
+fn open(url: &str) -> Result<Box<dyn Driver>, StoreError> {
+    let client = Client::connect(url, NoTls).map_err(|e| StoreError::Open {
+        what: format!("cannot connect to {}", redact(url)),
+        source: e.into(),
+    })?;
     Ok(Box::new(Postgres {
         client,
         statements: HashMap::new(),
@@ -52,29 +54,12 @@ struct Postgres {
     statements: HashMap<String, Statement>,
 }
 
-fn error(e: postgres::Error) -> DbError {
-    let detail = e
-        .as_db_error()
-        .map_or_else(|| e.to_string(), |db| db.message().to_string());
-    match e.code() {
-        Some(code)
-            if *code == SqlState::T_R_SERIALIZATION_FAILURE
-                || *code == SqlState::T_R_DEADLOCK_DETECTED
-                || *code == SqlState::UNIQUE_VIOLATION =>
-        {
-            DbError::conflict(format!("another writer got there first: {detail}"))
-        }
-        _ if e.is_closed() => DbError::broken(format!("the database connection is lost: {detail}")),
-        _ => DbError::fatal(format!("database error: {detail}")),
-    }
-}
-
 impl Postgres {
-    fn prepare(&mut self, sql: &str) -> Result<Statement, DbError> {
+    fn prepare(&mut self, sql: &str) -> Result<Statement, StoreError> {
         if let Some(statement) = self.statements.get(sql) {
             return Ok(statement.clone());
         }
-        let statement = self.client.prepare(sql).map_err(error)?;
+        let statement = self.client.prepare(sql)?;
         self.statements.insert(sql.to_string(), statement.clone());
         Ok(statement)
     }
@@ -98,7 +83,7 @@ impl Driver for Postgres {
         Dialect::Postgres
     }
 
-    fn begin(&mut self, write: bool) -> Result<(), DbError> {
+    fn begin(&mut self, write: bool) -> Result<(), StoreError> {
         self.batch(if write {
             "BEGIN ISOLATION LEVEL READ COMMITTED"
         } else {
@@ -106,44 +91,37 @@ impl Driver for Postgres {
         })
     }
 
-    fn commit(&mut self) -> Result<(), DbError> {
+    fn commit(&mut self) -> Result<(), StoreError> {
         self.batch("COMMIT")
     }
 
-    fn rollback(&mut self) -> Result<(), DbError> {
+    fn rollback(&mut self) -> Result<(), StoreError> {
         self.batch("ROLLBACK")
     }
 
-    fn batch(&mut self, sql: &str) -> Result<(), DbError> {
-        self.client.batch_execute(sql).map_err(error)
+    fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
+        self.client.batch_execute(sql).map_err(StoreError::from)
     }
 
-    fn query(&mut self, sql: &str, values: &[Value]) -> Result<Vec<Vec<Value>>, DbError> {
+    fn query(&mut self, sql: &str, values: &[Value]) -> Result<Vec<Vec<Value>>, StoreError> {
         let statement = self.prepare(sql)?;
-        let rows = self
-            .client
-            .query(&statement, &params(values))
-            .map_err(error)?;
+        let rows = self.client.query(&statement, &params(values))?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let mut columns = Vec::with_capacity(row.len());
             for (i, column) in row.columns().iter().enumerate() {
                 let value = match *column.type_() {
                     Type::INT8 => row
-                        .try_get::<_, Option<i64>>(i)
-                        .map_err(error)?
+                        .try_get::<_, Option<i64>>(i)?
                         .map_or(Value::Null, Value::Int),
                     Type::INT4 => row
-                        .try_get::<_, Option<i32>>(i)
-                        .map_err(error)?
+                        .try_get::<_, Option<i32>>(i)?
                         .map_or(Value::Null, |n| Value::Int(i64::from(n))),
                     Type::BOOL => row
-                        .try_get::<_, Option<bool>>(i)
-                        .map_err(error)?
+                        .try_get::<_, Option<bool>>(i)?
                         .map_or(Value::Null, |b| Value::Int(i64::from(b))),
                     _ => row
-                        .try_get::<_, Option<String>>(i)
-                        .map_err(error)?
+                        .try_get::<_, Option<String>>(i)?
                         .map_or(Value::Null, Value::Text),
                 };
                 columns.push(value);
@@ -153,10 +131,10 @@ impl Driver for Postgres {
         Ok(out)
     }
 
-    fn execute(&mut self, sql: &str, values: &[Value]) -> Result<u64, DbError> {
+    fn execute(&mut self, sql: &str, values: &[Value]) -> Result<u64, StoreError> {
         let statement = self.prepare(sql)?;
         self.client
             .execute(&statement, &params(values))
-            .map_err(error)
+            .map_err(StoreError::from)
     }
 }

@@ -9,12 +9,13 @@ use platform::sim::Rng;
 use platform::sim::rollouts::RolloutRecord;
 use platform::wire::{Device, Label};
 
-use super::driver::{DbError, Value, col};
+use super::driver::{Value, col};
+use super::error::StoreError;
 use super::rows::{SqlRows, json, parse};
 
 impl SqlRows<'_> {
     /// The devices carrying every one of `labels` (the label index finds them).
-    pub(super) fn devices_with(&mut self, labels: &[Label]) -> Result<Vec<Device>, DbError> {
+    pub(super) fn devices_with(&mut self, labels: &[Label]) -> Result<Vec<Device>, StoreError> {
         if labels.is_empty() {
             return Ok(Vec::new());
         }
@@ -33,7 +34,7 @@ impl SqlRows<'_> {
     }
 
     /// A rollout with the version it was read at.
-    pub(super) fn rollout_row(&mut self, id: &str) -> Result<Option<RolloutRecord>, DbError> {
+    pub(super) fn rollout_row(&mut self, id: &str) -> Result<Option<RolloutRecord>, StoreError> {
         let rows = self
             .db
             .query("SELECT body, rv FROM rollouts WHERE id = $1", &[id.into()])?;
@@ -46,7 +47,7 @@ impl SqlRows<'_> {
     }
 
     /// An ID no rollout has.
-    pub(super) fn fresh_rollout_id(&mut self) -> Result<String, DbError> {
+    pub(super) fn fresh_rollout_id(&mut self) -> Result<String, StoreError> {
         self.fresh_id("ro", "rollouts", 0x0DD5_EED5_0DD5_EED5)
     }
 
@@ -57,7 +58,7 @@ impl SqlRows<'_> {
         prefix: &str,
         table: &str,
         salt: u64,
-    ) -> Result<String, DbError> {
+    ) -> Result<String, StoreError> {
         self.version()?;
         let start = Rng(self.seed ^ salt).next_u64();
         let sql = format!("SELECT 1 FROM {table} WHERE id = $1");
@@ -72,7 +73,7 @@ impl SqlRows<'_> {
     }
 
     /// Stores a new rollout, or a changed one over the version it was read at.
-    pub(super) fn store_rollout(&mut self, record: &RolloutRecord) -> Result<(), DbError> {
+    pub(super) fn store_rollout(&mut self, record: &RolloutRecord) -> Result<(), StoreError> {
         let version = self.version()?;
         let id = record.rollout.rollout_id.as_str();
         let body = json(record)?;
@@ -93,13 +94,16 @@ impl SqlRows<'_> {
             ],
         )?;
         if changed == 0 {
-            return Err(DbError::conflict(format!("{id} changed since it was read")));
+            return Err(StoreError::Changed(id.to_string()));
         }
         Ok(())
     }
 
     /// `GET /rollouts`: a page, newest first, without the targets.
-    pub fn rollouts_page(&mut self, request: &RolloutListRequest) -> Result<RolloutList, DbError> {
+    pub fn rollouts_page(
+        &mut self,
+        request: &RolloutListRequest,
+    ) -> Result<RolloutList, StoreError> {
         let before = request
             .before
             .map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX));
@@ -123,7 +127,7 @@ impl SqlRows<'_> {
     }
 
     /// `GET /rollouts/{id}`: the rollout with its targets.
-    pub fn rollout_view(&mut self, id: &str) -> Result<Option<Rollout>, DbError> {
+    pub fn rollout_view(&mut self, id: &str) -> Result<Option<Rollout>, StoreError> {
         Ok(self.rollout_row(id)?.map(|r| r.rollout))
     }
 }

@@ -10,7 +10,8 @@ use platform::time::Millis;
 use platform::wire::Deployment;
 
 use super::CountsCache;
-use super::driver::{DbError, Dialect, Driver, Value};
+use super::driver::{Dialect, Driver, Value};
+use super::error::StoreError;
 /// Rows written per multi-row INSERT.
 pub(super) const CHUNK: usize = 400;
 
@@ -54,13 +55,15 @@ pub(super) fn rank(deployment: &Deployment) -> i64 {
     platform::list::phase_sort_rank(&deployment.phase)
 }
 
-pub(super) fn json<T: serde::Serialize>(value: &T) -> Result<String, DbError> {
-    serde_json::to_string(value).map_err(|e| DbError::fatal(format!("cannot encode a row: {e}")))
+pub(super) fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(StoreError::Encode)
 }
 
-pub(super) fn parse<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, DbError> {
-    serde_json::from_str(text)
-        .map_err(|e| DbError::fatal(format!("a stored {what} cannot be read: {e}")))
+pub(super) fn parse<T: serde::de::DeserializeOwned>(
+    text: &str,
+    what: &'static str,
+) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|source| StoreError::Decode { what, source })
 }
 
 /// `INSERT INTO {table} ({columns}) VALUES ($1, …), (…)` for `rows` rows, plus `tail`.
@@ -97,7 +100,7 @@ impl<'a> SqlRows<'a> {
     }
 
     /// A `meta` value (0 when unset).
-    pub fn meta(&mut self, key: &str) -> Result<i64, DbError> {
+    pub fn meta(&mut self, key: &str) -> Result<i64, StoreError> {
         let rows = self
             .db
             .query("SELECT value FROM meta WHERE key = $1", &[key.into()])?;
@@ -105,7 +108,7 @@ impl<'a> SqlRows<'a> {
     }
 
     /// Whether `meta` has `key`.
-    pub fn has_meta(&mut self, key: &str) -> Result<bool, DbError> {
+    pub fn has_meta(&mut self, key: &str) -> Result<bool, StoreError> {
         let rows = self
             .db
             .query("SELECT value FROM meta WHERE key = $1", &[key.into()])?;
@@ -113,7 +116,7 @@ impl<'a> SqlRows<'a> {
     }
 
     /// Sets a `meta` value.
-    pub fn set_meta(&mut self, key: &str, value: i64) -> Result<(), DbError> {
+    pub fn set_meta(&mut self, key: &str, value: i64) -> Result<(), StoreError> {
         self.db.execute(
             "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             &[key.into(), value.into()],
@@ -122,7 +125,7 @@ impl<'a> SqlRows<'a> {
     }
 
     /// Adds one to a `meta` counter and returns it (holding its row until the transaction ends).
-    pub(super) fn bump(&mut self, key: &str) -> Result<i64, DbError> {
+    pub(super) fn bump(&mut self, key: &str) -> Result<i64, StoreError> {
         let rows = self.db.query(
             "UPDATE meta SET value = value + 1 WHERE key = $1 RETURNING value",
             &[key.into()],
@@ -130,12 +133,12 @@ impl<'a> SqlRows<'a> {
         rows.first()
             .and_then(|r| r.first())
             .map(Value::int)
-            .ok_or_else(|| DbError::fatal(format!("the store has no {key} counter")))
+            .ok_or_else(|| StoreError::NoCounter(key.to_string()))
     }
 
     /// This transaction's resourceVersion. Every write takes it before writing anything, so
     /// writers hold the counter row in turn and versions are given out in commit order.
-    pub fn version(&mut self) -> Result<i64, DbError> {
+    pub fn version(&mut self) -> Result<i64, StoreError> {
         match self.version {
             Some(version) => Ok(version),
             None => {
@@ -147,7 +150,7 @@ impl<'a> SqlRows<'a> {
     }
 
     /// Whether any deployment's stage is due at `now` (read only).
-    pub fn anything_due(&mut self, config: &SimConfig, now: Millis) -> Result<bool, DbError> {
+    pub fn anything_due(&mut self, config: &SimConfig, now: Millis) -> Result<bool, StoreError> {
         let ids = self.due_ids(
             now.plus(-config.in_progress_ms),
             now.plus(-config.provisioning_ms),
@@ -163,7 +166,7 @@ impl<'a> SqlRows<'a> {
         in_progress_before: Millis,
         provisioning_before: Millis,
         limit: Option<i64>,
-    ) -> Result<Vec<String>, DbError> {
+    ) -> Result<Vec<String>, StoreError> {
         let tail = if limit.is_some() { " LIMIT $3" } else { "" };
         let sql = format!(
             "SELECT id FROM deployments WHERE phase_rank = $1 AND stage_started <= $2{tail}"
@@ -182,7 +185,11 @@ impl<'a> SqlRows<'a> {
         Ok(ids)
     }
 
-    pub(super) fn one_text(&mut self, sql: &str, param: &str) -> Result<Option<String>, DbError> {
+    pub(super) fn one_text(
+        &mut self,
+        sql: &str,
+        param: &str,
+    ) -> Result<Option<String>, StoreError> {
         let rows = self.db.query(sql, &[param.into()])?;
         Ok(rows
             .into_iter()
@@ -191,7 +198,7 @@ impl<'a> SqlRows<'a> {
             .map(Value::into_text))
     }
 
-    pub(super) fn texts(&mut self, sql: &str, params: &[Value]) -> Result<Vec<String>, DbError> {
+    pub(super) fn texts(&mut self, sql: &str, params: &[Value]) -> Result<Vec<String>, StoreError> {
         Ok(self
             .db
             .query(sql, params)?

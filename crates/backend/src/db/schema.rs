@@ -17,7 +17,8 @@
 //! - `rollouts`: each rollout as JSON (its request and targets), with its creation order
 //!   (`seq`, which lists page on) and `rv` (a change is saved only over the version read).
 
-use super::driver::{DbError, Dialect, Driver};
+use super::driver::{Dialect, Driver};
+use super::error::StoreError;
 
 /// The schema's version, kept in `meta`.
 pub const FORMAT: i64 = 1;
@@ -102,7 +103,7 @@ fn search_index(dialect: Dialect) -> &'static str {
 
 /// Creates the tables that are missing. On PostgreSQL, several processes starting at once take
 /// turns (an advisory lock held for the session's first transaction).
-pub fn create(driver: &mut dyn Driver) -> Result<(), DbError> {
+pub fn create(driver: &mut dyn Driver) -> Result<(), StoreError> {
     let dialect = driver.dialect();
     let sql = TABLES.replace("{int}", int(dialect)).replace(
         "{c}",
@@ -121,7 +122,7 @@ pub fn create(driver: &mut dyn Driver) -> Result<(), DbError> {
 }
 
 /// Runs `sql` in a transaction of its own (PostgreSQL: one process at a time).
-fn in_transaction(driver: &mut dyn Driver, sql: &str) -> Result<(), DbError> {
+fn in_transaction(driver: &mut dyn Driver, sql: &str) -> Result<(), StoreError> {
     driver.begin(true)?;
     let done = match driver.dialect() {
         Dialect::Postgres => driver.batch("SELECT pg_advisory_xact_lock(7461)"),

@@ -6,9 +6,10 @@
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::driver::{DbError, Driver};
+use super::driver::Driver;
+use super::error::StoreError;
 
-type Open = dyn Fn() -> Result<Box<dyn Driver>, DbError> + Send + Sync;
+type Open = dyn Fn() -> Result<Box<dyn Driver>, StoreError> + Send + Sync;
 type Job = Box<dyn FnOnce(&mut Slot) + Send>;
 
 /// A thread's connection.
@@ -19,14 +20,12 @@ pub struct Slot {
 
 impl Slot {
     /// The connection, opened if there is none.
-    pub fn driver(&mut self) -> Result<&mut dyn Driver, DbError> {
-        if self.driver.is_none() {
-            self.driver = Some((self.open)()?);
-        }
-        match &mut self.driver {
-            Some(driver) => Ok(driver.as_mut()),
-            None => Err(DbError::broken("no database connection")),
-        }
+    pub fn driver(&mut self) -> Result<&mut dyn Driver, StoreError> {
+        let driver = match self.driver.take() {
+            Some(driver) => driver,
+            None => (self.open)()?,
+        };
+        Ok(self.driver.insert(driver).as_mut())
     }
 
     /// Drops the connection (it broke); the next job opens a new one.
@@ -46,8 +45,8 @@ impl Workers {
     pub fn new(
         count: usize,
         first: Option<Box<dyn Driver>>,
-        open: impl Fn() -> Result<Box<dyn Driver>, DbError> + Send + Sync + 'static,
-    ) -> Result<Workers, DbError> {
+        open: impl Fn() -> Result<Box<dyn Driver>, StoreError> + Send + Sync + 'static,
+    ) -> Result<Workers, StoreError> {
         let (jobs, queue) = mpsc::channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
         let open: Arc<Open> = Arc::new(open);
@@ -61,7 +60,10 @@ impl Workers {
             std::thread::Builder::new()
                 .name(format!("rio-db-{n}"))
                 .spawn(move || work(slot, &queue))
-                .map_err(|e| DbError::fatal(format!("cannot start a database thread: {e}")))?;
+                .map_err(|e| StoreError::Open {
+                    what: "cannot start a database thread".into(),
+                    source: e.into(),
+                })?;
         }
         Ok(Workers { jobs })
     }
@@ -70,36 +72,36 @@ impl Workers {
     /// thread.
     pub async fn run<T: Send + 'static>(
         &self,
-        job: impl FnOnce(&mut Slot) -> Result<T, DbError> + Send + 'static,
-    ) -> Result<T, DbError> {
+        job: impl FnOnce(&mut Slot) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         self.send(Box::new(move |slot| {
             let _ = reply.send(job(slot));
         }))?;
         answer
             .await
-            .map_err(|_| DbError::fatal("the database thread stopped"))?
+            .map_err(|_| StoreError::Unavailable("the database thread stopped"))?
     }
 
     /// Runs `job` on the next free database thread and blocks until it is done (at start and
     /// in commands, not while serving).
     pub fn run_blocking<T: Send + 'static>(
         &self,
-        job: impl FnOnce(&mut Slot) -> Result<T, DbError> + Send + 'static,
-    ) -> Result<T, DbError> {
+        job: impl FnOnce(&mut Slot) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
         let (reply, answer) = mpsc::channel();
         self.send(Box::new(move |slot| {
             let _ = reply.send(job(slot));
         }))?;
         answer
             .recv()
-            .map_err(|_| DbError::fatal("the database thread stopped"))?
+            .map_err(|_| StoreError::Unavailable("the database thread stopped"))?
     }
 
-    fn send(&self, job: Job) -> Result<(), DbError> {
+    fn send(&self, job: Job) -> Result<(), StoreError> {
         self.jobs
             .send(job)
-            .map_err(|_| DbError::fatal("the database threads stopped"))
+            .map_err(|_| StoreError::Unavailable("the database threads stopped"))
     }
 }
 

@@ -29,7 +29,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::http::{ApiError, json, parse_body};
+use crate::http::{ErrorResponse, json, parse_body};
 use platform::{FieldError, PlatformError};
 
 /// What a fault does.
@@ -56,6 +56,17 @@ pub enum FaultKind {
 
 /// The largest body a `body` fault may produce (after `repeat`).
 pub const MAX_FAULT_BODY: usize = 64 * 1024 * 1024;
+
+/// Why a `body` fault cannot produce its body.
+#[derive(Debug, thiserror::Error)]
+pub enum FaultBodyError {
+    /// `bodyBase64` is not base64.
+    #[error("bodyBase64 is not base64: {0}")]
+    Base64(#[from] base64::DecodeError),
+    /// The body would exceed [`MAX_FAULT_BODY`].
+    #[error("the body would be larger than {MAX_FAULT_BODY} bytes")]
+    TooLarge,
+}
 
 /// A fault to inject.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,13 +130,11 @@ impl Fault {
 
 impl Fault {
     /// The bytes of a `body` fault: `prefix`, the body `repeat` times, `suffix`. An error
-    /// sentence when the base64 is not valid or the result would be too large.
-    pub fn body_bytes(&self) -> Result<Vec<u8>, String> {
+    /// when the base64 is not valid or the result would be too large.
+    pub fn body_bytes(&self) -> Result<Vec<u8>, FaultBodyError> {
         use base64::Engine;
         let unit = match (&self.body, &self.body_base64) {
-            (_, Some(encoded)) => base64::engine::general_purpose::STANDARD
-                .decode(encoded)
-                .map_err(|e| format!("bodyBase64 is not base64: {e}"))?,
+            (_, Some(encoded)) => base64::engine::general_purpose::STANDARD.decode(encoded)?,
             (Some(text), None) => text.clone().into_bytes(),
             (None, None) => Vec::new(),
         };
@@ -137,7 +146,7 @@ impl Fault {
             .checked_mul(repeat)
             .and_then(|n| n.checked_add(prefix.len() + suffix.len()))
             .filter(|n| *n <= MAX_FAULT_BODY)
-            .ok_or_else(|| format!("the body would be larger than {MAX_FAULT_BODY} bytes"))?;
+            .ok_or(FaultBodyError::TooLarge)?;
         let mut bytes = Vec::with_capacity(size);
         bytes.extend_from_slice(prefix);
         for _ in 0..repeat {
@@ -179,7 +188,7 @@ impl Faults {
 pub(crate) async fn add_fault(
     State(state): State<AppState>,
     body: Bytes,
-) -> Result<StatusCode, ApiError> {
+) -> Result<StatusCode, ErrorResponse> {
     let fault: Fault = parse_body(&body)?;
     if fault.times == Some(0) {
         return Err(PlatformError::Validation(vec![FieldError::new(
@@ -189,8 +198,12 @@ pub(crate) async fn add_fault(
         .into());
     }
     if fault.kind == FaultKind::Body {
-        if let Err(message) = fault.body_bytes() {
-            return Err(PlatformError::Validation(vec![FieldError::new("body", message)]).into());
+        if let Err(error) = fault.body_bytes() {
+            return Err(PlatformError::Validation(vec![FieldError::new(
+                "body",
+                error.to_string(),
+            )])
+            .into());
         }
         if let Some(content_type) = &fault.content_type
             && HeaderValue::from_str(content_type).is_err()
@@ -233,7 +246,7 @@ pub async fn inject(State(state): State<AppState>, request: Request, next: Next)
                 .status
                 .and_then(|s| StatusCode::from_u16(s).ok())
                 .unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-            let mut response = ApiError::new(
+            let mut response = ErrorResponse::new(
                 status,
                 "injected_fault",
                 format!("Injected fault: HTTP {}.", status.as_u16()),

@@ -35,10 +35,20 @@ fn a_body_fault_builds_its_bytes_and_refuses_what_it_cannot() {
     body.suffix = None;
     assert_eq!(body.body_bytes().unwrap(), [0xff], "bytes win over text");
     body.body_base64 = Some("not base64!".into());
-    assert!(body.body_bytes().unwrap_err().contains("base64"));
+    let error = body.body_bytes().unwrap_err();
+    assert!(matches!(error, FaultBodyError::Base64(_)), "{error}");
+    assert!(
+        error.to_string().starts_with("bodyBase64 is not base64: "),
+        "{error}"
+    );
     body.body_base64 = None;
     body.repeat = Some(u32::MAX);
-    assert!(body.body_bytes().unwrap_err().contains("larger"));
+    let error = body.body_bytes().unwrap_err();
+    assert!(matches!(error, FaultBodyError::TooLarge), "{error}");
+    assert_eq!(
+        error.to_string(),
+        format!("the body would be larger than {MAX_FAULT_BODY} bytes")
+    );
     body.body = None;
     body.repeat = None;
     assert_eq!(body.body_bytes().unwrap(), b"", "an empty body");
