@@ -96,17 +96,23 @@ const off = [...nav.querySelectorAll('a')]
 return { off, scrolls: nav.scrollWidth > nav.clientWidth + 1 };
 "#;
 
-/// In the deployments table: chips and headers whose text is cut short, and whether the last
-/// column's cells lie inside the visible part of the table's scrolling area.
+/// In the deployments table: chips, headers, dates and cells of controls whose content is cut
+/// short,
+/// and whether the last column's cells lie inside the visible part of the table's scrolling
+/// area.
 const TABLE: &str = r#"
 const table = document.querySelector(arguments[0]);
-const cut = [...table.querySelectorAll('.phase, .status, th')]
+const cut = [...table.querySelectorAll('.phase, .status, th, .cell-date')]
   .filter(e => e.scrollWidth > e.clientWidth + 1)
   .map(e => `${e.textContent.replace(/[▲▼]/g, '').trim()} needs ${e.scrollWidth} px, has ${e.clientWidth}`);
+// Cells of chips and controls (names, IDs and packages may end in an ellipsis).
+const crowded = [...table.querySelectorAll('td')]
+  .filter(td => td.querySelector('.phase, .status, button, input') && td.scrollWidth > td.clientWidth + 1)
+  .map(td => `a cell of ${td.textContent.trim() || 'a control'} needs ${td.scrollWidth} px, has ${td.clientWidth}`);
 const scroller = table.closest('.table-scroll, .table-panel');
 const edge = scroller.getBoundingClientRect().right;
 const last = [...table.querySelectorAll('tr > :last-child')];
-return { cut: [...new Set(cut)], lastInView: last.length > 0 && last.every(c => c.getBoundingClientRect().right <= edge + 1) };
+return { cut: [...new Set(cut.concat(crowded))], lastInView: last.length > 0 && last.every(c => c.getBoundingClientRect().right <= edge + 1) };
 "#;
 
 #[tokio::test]
