@@ -1,5 +1,7 @@
 //! Component tests of the deploy form's parts in headless Chromium: the device picker with the
 //! platform's reasons, text fields and when their errors show, and the Confirm summary.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
 #![cfg(target_arch = "wasm32")]
 
 use std::sync::{Arc, Mutex};

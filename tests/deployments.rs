@@ -1,6 +1,8 @@
 //! Component tests of the deployments screens' parts in headless Chromium: the phase progress
 //! bar's stages for every phase (and its accessible values), and which components the Update
 //! Deployment dialog lets the user choose.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
 #![cfg(target_arch = "wasm32")]
 
 use std::collections::{BTreeMap, BTreeSet};

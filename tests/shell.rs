@@ -1,5 +1,7 @@
 //! Component tests of the shell in headless Chromium: navigation, mode badge, config notice,
 //! loading placeholder and page header, mounted with the settings each test chooses.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;

@@ -2,6 +2,8 @@
 //! backend refuses the credentials, is a labelled dialog with a password field that has the
 //! focus, refuses an empty token, and hands a token over (restarting stopped loops) without
 //! leaving it in the DOM or in storage.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;

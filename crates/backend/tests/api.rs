@@ -1,5 +1,7 @@
 //! Every endpoint and convention of the API, over HTTP against the backend in-process.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 #[macro_use]
 mod common;
 

@@ -2,6 +2,8 @@
 //! use, unknown), one `Idempotency-Key` doing each deployment once however often it is sent,
 //! and requests that cannot be judged refused whole.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 #[macro_use]
 mod common;
 

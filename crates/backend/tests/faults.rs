@@ -1,5 +1,7 @@
 //! Simulation controls and injected faults: absent by default, each kind working when enabled.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 #[macro_use]
 mod common;
 

@@ -4,6 +4,8 @@
 //! changes and refuses what it cannot answer, bad values get 400, `counts` stay right after
 //! operations, and a page's weak ETag ignores changes elsewhere.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 #[macro_use]
 mod common;
 

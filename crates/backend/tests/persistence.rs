@@ -2,6 +2,8 @@
 //! what a read showed is committed before it is shown, a settled platform is not written by
 //! reads, and a state file of earlier versions is imported once.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 #[macro_use]
 mod common;
 

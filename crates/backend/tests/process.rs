@@ -2,6 +2,8 @@
 //! nothing acknowledged, a graceful stop, `seed-fleet`, and several processes on one
 //! PostgreSQL database behaving as one backend.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 #[macro_use]
 mod common;
 

@@ -2,6 +2,8 @@
 //! its deployment's name and whether the component can run there (and why not); nothing is
 //! created.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 #[macro_use]
 mod common;
 

@@ -1,5 +1,7 @@
 //! Serving the console's build: SPA fallback, config.json, and the security headers.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 mod common;
 
 use base64::Engine;

@@ -1,6 +1,8 @@
 //! The compressed copies of a build: which files get them, that they decompress to the file,
 //! carry its modification time, and are left out when not smaller.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use std::{fs, io::Read, path::Path, time::SystemTime};
 
 use compress::{Encoding, compress_dir};

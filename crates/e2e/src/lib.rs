@@ -1,6 +1,9 @@
 //! End-to-end harness for rio console: a static server for the release build, and a headless
 //! Chromium driven over WebDriver. Both are started by the tests and stopped when dropped.
 
+// A test harness: a failed expectation here is a failed test or benchmark, never a user's app.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod backend_site;
 pub mod bench;
 pub mod bench_backend;

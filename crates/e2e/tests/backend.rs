@@ -1,6 +1,8 @@
 //! The release build served by the reference backend, with its strict CSP: the console starts
 //! (the loader is allowed by hash, wasm by 'wasm-unsafe-eval') and runs in HTTP mode.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use rio_console::ids;
 use rio_e2e::{BackendSite, Browser};
 

@@ -1,6 +1,8 @@
 //! The catalog in a real browser (demo mode): search, category filter and sorting live in the
 //! URL, so a link reproduces the view; an empty result offers a way back.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use std::sync::LazyLock;
 
 use rio_console::ids;

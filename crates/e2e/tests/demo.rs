@@ -3,6 +3,8 @@
 //! deployment at 5× gets to Succeeded; the whole story (deploy, update, break the device, fail
 //! with an error code, reset to the seed) is kept across reloads.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use fantoccini::key::Key;
 use rio_console::ids;
 use rio_e2e::page::{

@@ -4,6 +4,8 @@
 //! rules refuse bad input at the field; a backend 422 lands at its field; a double click on
 //! Confirm creates one deployment.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use fantoccini::Locator;
 use rio_console::ids;
 use rio_e2e::page::{click, dismiss_tour, fill, test_id};

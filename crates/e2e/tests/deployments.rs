@@ -8,6 +8,8 @@
 //! filter, search and sort survive a reload; error codes lead to their page; the logs tab pages,
 //! filters and follows; the demo does all of it in the browser and keeps it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use std::time::Duration;
 
 use rio_console::ids;

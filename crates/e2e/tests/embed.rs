@@ -6,6 +6,8 @@
 //! heard, and a page outside `frame-ancestors` cannot frame the console at all; links leave to the
 //! top window; a 401 asks once for a token; the token stays out of URLs, storage and the log.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use std::sync::LazyLock;
 use std::time::Duration;
 

@@ -3,6 +3,8 @@
 //! a refused token and a lost network. Each case checks what the user sees, exactly how many
 //! requests went out (the backend's request log), and that nothing panicked or threw.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use std::sync::LazyLock;
 use std::time::Duration;
 

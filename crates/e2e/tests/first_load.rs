@@ -2,6 +2,8 @@
 //! `rio-demo_bg.wasm`), which the console fetches only then. Against the reference backend,
 //! the console and its embeddable widget never fetch it. Read from the page's resource timing.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use rio_e2e::list::wait_table;
 use rio_e2e::page::LONG;
 use rio_e2e::{BackendSite, Browser, ConfigJson, open};

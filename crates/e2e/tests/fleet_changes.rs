@@ -4,6 +4,8 @@
 //! the live list, with a one-row request for the new total and counts and no listing again; a
 //! 410 lists again with nothing said to the reader, and polls then ask for changes again.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use std::time::Duration;
 
 use platform::list::{Order, SortKey};

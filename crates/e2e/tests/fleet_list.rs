@@ -7,6 +7,8 @@
 //! `fleet_query.rs`, polls in `fleet_changes.rs`, the whole-list backend and the demo in
 //! `fleet_whole.rs`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use std::time::Duration;
 
 use fantoccini::key::Key;

@@ -4,6 +4,8 @@
 //! replaced before its answer came drops that answer, the label widget counts in words, and
 //! rows past the new query's first page still load as the view reaches them.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use std::time::Duration;
 
 use platform::list::{DeploymentQuery, Order, SortKey};

@@ -4,6 +4,8 @@
 //! and polls ask for the whole list without parameters; in demo mode the simulation panel grows
 //! the fleet to 10,000 and the list follows. The reference backend is in `fleet_list.rs`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use std::collections::BTreeMap;
 
 use fantoccini::key::Key;

@@ -9,6 +9,8 @@
 //! lines, package, device and network names) shows as text on every page: nothing runs,
 //! nothing is injected.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use std::time::Duration;
 
 use rio_console::ids;

@@ -5,6 +5,8 @@
 //! background runs the whole height of a long page. Screenshots of each screen at each width go
 //! to `target/screenshots/layout-*.png`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use base64::Engine;
 use rio_console::ids;
 use rio_e2e::page::{dismiss_tour, run, test_id};

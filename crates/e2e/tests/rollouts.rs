@@ -5,6 +5,8 @@
 //! deprovision of 30 selected deployments where two are in use; and a rollout in demo mode
 //! halted through the Simulation panel.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use std::time::Duration;
 
 use rio_console::ids;

@@ -1,6 +1,8 @@
 //! The app shell in a real browser, loading the release build: it starts clean, routes, handles
 //! unknown paths, picks its mode from config.json and the URL, and works by keyboard.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use fantoccini::key::Key;
 use rio_console::ids;
 use rio_e2e::page::test_id;

@@ -2,6 +2,8 @@
 //! deployment judged alone, the outcome per deployment, nothing done twice for one
 //! `Idempotency-Key`, and refusals of the request as a whole.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use platform::ApiErrorBody;
 use platform::bulk::{BulkAnswer, MAX_BULK};
 use platform::phase::Phase;

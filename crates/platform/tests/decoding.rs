@@ -3,6 +3,8 @@
 //! form, compound executable statuses, lenient counts, unknown fields, and missing required
 //! fields reported as errors rather than panics.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use std::collections::BTreeMap;
 
 use platform::wire::{

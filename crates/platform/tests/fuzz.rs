@@ -6,6 +6,8 @@
 //! `cargo test -p platform --test fuzz` runs a short pass (`RIO_FUZZ_CASES`, default 96 cases a
 //! property); `make fuzz` runs a long one (`RIO_FUZZ_CASES=20000`, release build).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 

@@ -1,6 +1,8 @@
 //! Demo mode at fleet scale: the synthetic fleet grown inside the in-memory platform, robots
 //! added once, IDs that collide with nothing, a platform that still moves and saves.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use std::collections::BTreeSet;
 use std::time::Instant;
 

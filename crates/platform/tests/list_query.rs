@@ -2,6 +2,8 @@
 //! read back to the same query, any odd text included; one order for lists, pages and cursors;
 //! a whole list selected in memory as a page of it would be.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use platform::Phase;
 use platform::list::{
     Cursor, DeploymentQuery, ListRequest, Order, SortKey, SortValue, apply, sort_value,

@@ -5,6 +5,8 @@
 //! idempotency keys, forced update failures), dependants that see their dependencies as they
 //! are, time that never runs backwards, saved state that restores exactly, and determinism.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
 

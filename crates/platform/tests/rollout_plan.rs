@@ -2,6 +2,8 @@
 //! reasons, names from the pattern), field errors for what cannot become a rollout, and the
 //! Rollout object as the API shows it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 mod common;
 
 use platform::rollout::{RolloutRequest, RolloutState, TargetPhase, Wave, decide, plan, preview};

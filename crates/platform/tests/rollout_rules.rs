@@ -2,6 +2,8 @@
 //! the ones before them Succeeded, a halted rollout starting nothing more, an aborted one never
 //! running again. Which devices it targets is in `rollout_plan.rs`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use platform::phase::Phase;
 use platform::rollout::{RolloutState, TargetPhase, Wave, assign, decide, wave_ends, waves_error};
 use proptest::prelude::*;

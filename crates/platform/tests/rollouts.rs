@@ -3,6 +3,8 @@
 //! code named, resumed (the failed target tried again), paused and aborted; idempotent create;
 //! hostile requests refused with field errors and nothing made; the list paged newest first.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 mod common;
 
 use platform::ApiErrorBody;

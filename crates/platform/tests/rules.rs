@@ -2,6 +2,8 @@
 //! whole provision request, device / network / dependency / volume eligibility, and the update
 //! checks. Every refusal is asserted by its field path or variant and by a word of its sentence.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use std::collections::BTreeMap;
 
 use platform::errors::{FieldError, PlatformError};

@@ -1,5 +1,7 @@
 //! The seeded world has everything docs/product.md §4 promises demo mode, and is deterministic.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use platform::phase::{Phase, Status};
 use platform::rules::VOLUME_PACKAGE_NAME;
 use platform::sim::{SimConfig, seed};

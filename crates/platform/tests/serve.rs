@@ -2,6 +2,8 @@
 //! and demo mode's simulation (`sim::demo`) answers its panel's controls, saves what it should
 //! and speaks the worker's messages.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use platform::ApiErrorBody;
 use platform::list::{Changes, DevicePage, Page};
 use platform::sim::demo::{

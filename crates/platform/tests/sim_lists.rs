@@ -2,6 +2,8 @@
 //! a fleet once in the query's order, filters as `DeploymentQuery::matches` has them, and the
 //! `since` change feed with exactly what changed, refused when it cannot be answered.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use platform::PlatformError;

@@ -1,6 +1,8 @@
 //! The simulator's lifecycle, update, failure and deprovision paths, on a small world built
 //! here so each test controls every device and package it uses.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use platform::PlatformError;
 use platform::phase::{Phase, Status};
 use platform::sim::{Platform, SimConfig, seed};

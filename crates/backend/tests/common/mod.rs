@@ -2,6 +2,7 @@
 //! SQLite in memory (tests where the store plays no part), a SQLite file, or a database of its
 //! own on the PostgreSQL cluster `RIO_TEST_POSTGRES` names (`make test` starts one).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
 #![allow(dead_code)]
 
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -1,5 +1,7 @@
 //! What the rollout tests share: the seed's package whose plan has one component, a device one.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
+
 use platform::sim::Platform;
 use platform::wire::{Package, Runtime};
 

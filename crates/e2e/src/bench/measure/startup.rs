@@ -11,6 +11,8 @@ use crate::bench::{breakdown, data, probe};
 use crate::size;
 
 impl Bench {
+    /// What the first load transfers (raw, gzip, brotli) next to the plain-JS baseline's, a
+    /// section of the report.
     pub fn transfer(&mut self) {
         let dist = crate::dist_dir();
         let files = size::initial_files(&dist)
