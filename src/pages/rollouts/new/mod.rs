@@ -4,28 +4,25 @@
 //! Confirm step with the counts, then the rollout's page. The draft is kept in the session
 //! and a deploy link's query fills it, as in the deploy form.
 
+mod confirm;
+mod live_preview;
+
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use leptos_router::{
-    NavigateOptions,
-    hooks::{use_navigate, use_params_map, use_query},
-};
-use platform::rollout::wave_ends;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query};
 use platform::wire::{Package, RoutedNetwork};
 
+use self::confirm::{FormSignals, confirm_step};
+use self::live_preview::live_preview;
 use super::draft::{FleetDraft, device_components};
-use super::preview::{Preview, PreviewPanel};
-use super::rollout_path;
+use super::preview::PreviewPanel;
 use crate::api::{ApiError, use_backend};
 use crate::components::focus::{focus_first_invalid, focus_test_id};
 use crate::components::load_state::{LoadError, TableSkeleton};
 use crate::components::page_header::{Crumb, PageHeader};
 use crate::ids;
 use crate::pages::deploy::{QueryPairs, new_key, session};
-
-/// Quiet time after typing before the preview is asked for.
-const PREVIEW_DELAY_MS: u64 = 300;
 
 fn draft_key(package_id: &str) -> String {
     format!("rio-console.fleet-draft.{package_id}")
@@ -67,15 +64,6 @@ pub fn FleetDeployPage() -> impl IntoView {
         <PageHeader title=title trail=vec![Crumb::DEVELOPMENT, Crumb::CATALOG] />
         {content}
     }
-}
-
-/// A server field path as the form's field (`selector[0].key` → `selector`).
-fn form_field(path: &str) -> String {
-    let head = path.split('[').next().unwrap_or(path);
-    if head.starts_with("parameters.") {
-        return head.to_string();
-    }
-    head.split('.').next().unwrap_or(head).to_string()
 }
 
 #[component]
@@ -146,46 +134,7 @@ fn FleetForm(package: Package, networks: Vec<RoutedNetwork>) -> impl IntoView {
     };
 
     // The live preview: asked for a moment after the selector, component or pattern change.
-    let preview = RwSignal::new(Preview::Idle);
-    let asked = StoredValue::new(0u64);
-    let plan_id = plan.plan_id.clone();
-    // Only what the preview depends on: editing waves or the network asks nothing.
-    let asks = Memo::new(move |_| {
-        draft.with(|d| {
-            let labels = d.labels().unwrap_or_default();
-            (!labels.is_empty()).then(|| (labels, d.component_id.clone(), d.name.clone()))
-        })
-    });
-    Effect::new(move |_| {
-        let request = asks
-            .get()
-            .map(|_| draft.with_untracked(|d| d.to_request(&plan_id)));
-        let Some(request) = request else {
-            preview.set(Preview::Idle);
-            return;
-        };
-        asked.update_value(|n| *n += 1);
-        let mine = asked.get_value();
-        preview.set(Preview::Loading);
-        let backend = backend.clone();
-        set_timeout(
-            move || {
-                if asked.try_get_value() != Some(mine) {
-                    return;
-                }
-                leptos::task::spawn_local(async move {
-                    let answer = backend.rollout_preview(&request).await;
-                    if asked.try_get_value() == Some(mine) {
-                        preview.set(match answer {
-                            Ok(found) => Preview::Ready(found),
-                            Err(error) => Preview::Failed(error),
-                        });
-                    }
-                });
-            },
-            std::time::Duration::from_millis(PREVIEW_DELAY_MS),
-        );
-    });
+    let preview = live_preview(backend, draft, plan.plan_id.clone());
 
     let review = move |_| {
         reviewed.set(true);
@@ -200,46 +149,16 @@ fn FleetForm(package: Package, networks: Vec<RoutedNetwork>) -> impl IntoView {
         confirming.set(true);
         focus_test_id(ids::CONFIRM_STEP);
     };
-    let plan_for_submit = plan.plan_id.clone();
-    let start = move |_| {
-        if pending.get_untracked() {
-            return;
-        }
-        let Some(key) = submit_key.get_untracked() else {
-            confirming.set(false);
-            return;
-        };
-        let request = draft.with_untracked(|d| d.to_request(&plan_for_submit));
-        let package_id = draft.with_untracked(|d| d.package_id.clone());
-        let (backend, navigate) = (backend_for_start.clone(), navigate.clone());
-        pending.set(true);
-        submit_error.set(None);
-        leptos::task::spawn_local(async move {
-            let result = backend.create_rollout(&request, &key).await;
-            pending.set(false);
-            match result {
-                Ok(made) => {
-                    if let Some(storage) = session() {
-                        let _ = storage.remove_item(&draft_key(&package_id));
-                    }
-                    navigate(&rollout_path(&made.rollout_id), NavigateOptions::default());
-                }
-                Err(ApiError::Invalid { fields, message }) if !fields.is_empty() => {
-                    let mut by_field = BTreeMap::new();
-                    for field in &fields {
-                        by_field
-                            .entry(form_field(&field.field))
-                            .or_insert(field.message.clone());
-                    }
-                    server_errors.set(by_field);
-                    submit_error.set(Some(ApiError::Invalid { fields, message }));
-                    confirming.set(false);
-                    focus_first_invalid();
-                }
-                Err(error) => submit_error.set(Some(error)),
-            }
-        });
+    let signals = FormSignals {
+        draft,
+        preview,
+        server_errors,
+        confirming,
+        submit_key,
+        pending,
+        submit_error,
     };
+    let start = confirm::start(signals, plan.plan_id.clone(), backend_for_start, navigate);
 
     let components: Vec<(String, String)> = device_components(&plan)
         .map(|c| (c.component_id.clone(), c.name.clone()))
@@ -337,54 +256,7 @@ fn FleetForm(package: Package, networks: Vec<RoutedNetwork>) -> impl IntoView {
             </div>
         </form>
     };
-    let confirm = move || {
-        let waves = draft.with(|d| d.wave_list().unwrap_or_default());
-        let total = match preview.get() {
-            Preview::Ready(found) => found.targets.iter().filter(|t| t.compatible).count(),
-            // The backend checks the devices itself when the rollout starts.
-            Preview::Failed(_) => 0,
-            Preview::Idle | Preview::Loading => {
-                return view! {
-                    <section class="panel confirm-step" data-testid=ids::CONFIRM_STEP tabindex="-1" aria-busy="true">
-                        <h2>"Start this rollout?"</h2>
-                        <p class="hint">"Finding the devices…"</p>
-                    </section>
-                }
-                .into_any();
-            }
-        };
-        let sizes: Vec<String> = wave_ends(&waves, total)
-            .windows(2)
-            .map(|w| (w[1] - w[0]).to_string())
-            .collect();
-        let first = wave_ends(&waves, total).first().copied().unwrap_or(0);
-        let sizes = std::iter::once(first.to_string())
-            .chain(sizes)
-            .collect::<Vec<_>>()
-            .join(", ");
-        let (selector, name, threshold) =
-            draft.with(|d| (d.selector.clone(), d.name.clone(), d.max_failures.clone()));
-        view! {
-            <section class="panel confirm-step" data-testid=ids::CONFIRM_STEP tabindex="-1">
-                <h2>"Start this rollout?"</h2>
-                <dl class="facts">
-                    <dt>"Devices"</dt><dd>{format!("{total} compatible devices carrying {selector}")}</dd>
-                    <dt>"Waves"</dt><dd>{format!("{sizes} devices, each after the one before has Succeeded")}</dd>
-                    <dt>"Names"</dt><dd><code>{name}</code></dd>
-                    <dt>"Halts"</dt><dd>{format!("after {threshold} failed deployment(s)")}</dd>
-                </dl>
-                {move || submit_error.get().map(|e| view! { <p class="form-error" role="alert" data-testid=ids::SUBMIT_ERROR>{e.to_string()}</p> })}
-                <div class="form-actions">
-                    <button type="button" class="button button-secondary" disabled=move || pending.get()
-                        on:click=move |_| confirming.set(false)>"Back"</button>
-                    <button type="button" class="button" data-testid=ids::CONFIRM_ROLLOUT disabled=move || pending.get() on:click=start.clone()>
-                        {move || if pending.get() { "Starting…" } else { "Start rollout" }}
-                    </button>
-                </div>
-            </section>
-        }
-        .into_any()
-    };
+    let confirm = move || confirm_step(signals, start.clone());
     view! {
         <div style:display=move || if confirming.get() { "none" } else { "" }>{form}</div>
         {move || confirming.get().then(confirm.clone())}
