@@ -1,4 +1,4 @@
-//! The fleet endpoints (docs/api.md, "Fleet rollouts and bulk actions"): rollouts (preview,
+//! The fleet endpoints (docs/api.md §9): rollouts (preview,
 //! create, list, read, pause/resume/abort) and bulk actions on selected deployments.
 
 use gloo_net::http::Method;

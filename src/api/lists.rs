@@ -1,4 +1,4 @@
-//! The deployments list at fleet scale: a page of a query, the next page from a `continue`
+//! The deployments list at fleet scale (docs/api.md §8): a page of a query, the next page from a `continue`
 //! token, and what changed `since` a version. A backend that answers whole lists (no
 //! `continue`, `total` or `resourceVersion`) is told apart here, so the list can do the rest in
 //! the browser.

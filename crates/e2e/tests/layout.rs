@@ -144,12 +144,7 @@ async fn screens_fit_a_laptop_and_a_phone() {
         }
         browser.goto(&site.url("/deployments")).await;
         browser.wait_css(&test_id(ids::DEPLOYMENT_ROW)).await;
-        let table = run(
-            &browser,
-            TABLE,
-            vec![json!(test_id(ids::DEPLOYMENTS_TABLE))],
-        )
-        .await;
+        let table = deployments_table(&browser).await;
         // At a laptop's width the last column is in view; a phone scrolls the table sideways.
         let expected = json!({ "cut": [], "lastInView": width >= 1280 });
         if table != expected {
@@ -202,12 +197,7 @@ async fn screens_fit_a_laptop_and_a_phone() {
         .goto(&site.url("/widgets/deployments?label=site:osaka"))
         .await;
     browser.wait_css(&test_id(ids::DEPLOYMENT_ROW)).await;
-    let table = run(
-        &browser,
-        TABLE,
-        vec![json!(test_id(ids::DEPLOYMENTS_TABLE))],
-    )
-    .await;
+    let table = deployments_table(&browser).await;
     assert_eq!(
         table,
         json!({ "cut": [], "lastInView": true }),
@@ -215,6 +205,11 @@ async fn screens_fit_a_laptop_and_a_phone() {
     );
     browser.screenshot("layout-widget-520").await;
     browser.finish(&[]).await;
+}
+
+/// [`TABLE`] over the deployments table on screen.
+async fn deployments_table(browser: &Browser) -> serde_json::Value {
+    run(browser, TABLE, vec![json!(test_id(ids::DEPLOYMENTS_TABLE))]).await
 }
 
 /// Waits until no skeleton or loading placeholder is left on the page.

@@ -1,5 +1,6 @@
 //! Development > Rollouts: the list of rollouts, one rollout's page (the fleet progress bar,
-//! its targets, Pause, Resume, Abort), its embeddable widget, and **Deploy to a fleet**.
+//! its targets, Pause, Resume, Abort), its embeddable widget, and **Deploy to a fleet**
+//! (docs/product.md §6.2).
 
 mod draft;
 mod list;

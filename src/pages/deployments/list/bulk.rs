@@ -1,4 +1,4 @@
-//! Bulk actions on the deployments list (README, "Bulk actions"): rows are selected with their
+//! Bulk actions on the deployments list (docs/product.md §6.3): rows are selected with their
 //! checkbox (Shift+click for a range of the rows loaded), or all deployments the filter matches
 //! (read from the backend, not only the rows in the page); **Update selected** and
 //! **Deprovision selected** ask first, naming the count, send one `Idempotency-Key` per

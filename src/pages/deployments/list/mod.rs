@@ -1,6 +1,6 @@
 //! The deployments list at fleet scale (docs/product.md §6.1): search, phase filter with
-//! per-phase counts, label and sort in the URL and run by the backend; a windowed table that holds only
-//! the rows in view; polls that ask only for what changed (`since=`) and update those rows in
+//! per-phase counts, label and sort in the URL and run by the backend; a windowed table that
+//! holds only the rows in view; polls that ask only for what changed (`since=`) and update those rows in
 //! place. Against a backend that answers whole lists, the same screen filters, sorts and
 //! windows in the browser. The same list, narrower, is the label widget
 //! (`/widgets/deployments?label=site:tokyo`) that dashboards embed: the page and the widget
@@ -48,24 +48,21 @@ pub fn DeploymentsPage() -> impl IntoView {
         set_state,
         list,
         ..
-    } = shared.clone();
+    } = shared;
     let selection = Selection::new();
-    let head = {
-        let shared = shared.clone();
-        move || {
-            view! {
-                <th scope="col" class="select-cell"><span class="visually-hidden">"Select"</span></th>
-                {shared.sort_header(SortKey::Name, "Name")}
-                <th scope="col">"Deployment ID"</th>
-                <th scope="col">"Package"</th>
-                {shared.sort_header(SortKey::Phase, "Phase")}
-                <th scope="col">"Status"</th>
-                {shared.sort_header(SortKey::Generation, "Generation")}
-                {shared.sort_header(SortKey::Created, "Created")}
-                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-            }
-            .into_any()
+    let head = move || {
+        view! {
+            <th scope="col" class="select-cell"><span class="visually-hidden">"Select"</span></th>
+            {shared.sort_header(SortKey::Name, "Name")}
+            <th scope="col">"Deployment ID"</th>
+            <th scope="col">"Package"</th>
+            {shared.sort_header(SortKey::Phase, "Phase")}
+            <th scope="col">"Status"</th>
+            {shared.sort_header(SortKey::Generation, "Generation")}
+            {shared.sort_header(SortKey::Created, "Created")}
+            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
         }
+        .into_any()
     };
     view! {
         <PageHeader
@@ -87,17 +84,14 @@ pub fn DeploymentsPage() -> impl IntoView {
 pub fn DeploymentsWidget() -> impl IntoView {
     let shared = Shared::start("/widgets/deployments");
     let state = shared.state;
-    let head = {
-        let shared = shared.clone();
-        move || {
-            view! {
-                {shared.sort_header(SortKey::Name, "Name")}
-                {shared.sort_header(SortKey::Phase, "Phase")}
-                <th scope="col">"Status"</th>
-                {shared.sort_header(SortKey::Generation, "Generation")}
-            }
-            .into_any()
+    let head = move || {
+        view! {
+            {shared.sort_header(SortKey::Name, "Name")}
+            {shared.sort_header(SortKey::Phase, "Phase")}
+            <th scope="col">"Status"</th>
+            {shared.sort_header(SortKey::Generation, "Generation")}
         }
+        .into_any()
     };
     view! {
         <header class="widget-head">
@@ -117,9 +111,9 @@ pub fn DeploymentsWidget() -> impl IntoView {
 
 /// What the page and the widget share: the query in the URL, the rows held and their feed,
 /// opening a row, and deprovisioning from one.
-#[derive(Clone)]
+#[derive(Clone, Copy)]
 struct Shared {
-    backend: Backend,
+    backend: StoredValue<Backend, LocalStorage>,
     state: Memo<DeploymentsQuery>,
     set_state: Callback<DeploymentsQuery>,
     list: ListView,
@@ -176,7 +170,7 @@ impl Shared {
             open.run(id);
         });
         Shared {
-            backend,
+            backend: StoredValue::new_local(backend),
             state,
             set_state,
             list,
@@ -188,7 +182,7 @@ impl Shared {
     }
 
     /// A sortable column header.
-    fn sort_header(&self, key: SortKey, label: &'static str) -> impl IntoView + use<> {
+    fn sort_header(self, key: SortKey, label: &'static str) -> impl IntoView + use<> {
         let (state, set_state) = (self.state, self.set_state);
         let sorted =
             Signal::derive(move || state.with(|s| SortState::of(s.sort == key, s.descending)));
@@ -199,7 +193,7 @@ impl Shared {
     /// The table once the first answer is in (rows follow their own signals); before it, a
     /// skeleton or the load error; the label filter's problem, or the empty state, instead.
     fn table<H>(
-        &self,
+        self,
         widget: bool,
         columns: usize,
         head: H,
@@ -208,17 +202,9 @@ impl Shared {
     where
         H: Fn() -> AnyView + Send + Sync + 'static,
     {
-        let Shared {
-            backend,
-            state,
-            set_state,
-            list,
-            live,
-            open,
-            on_rows_click,
-            ..
-        } = self.clone();
-        let clear = move || set_state.run(DeploymentsQuery::default());
+        let shared = self;
+        let Shared { list, state, .. } = shared;
+        let clear = move || shared.set_state.run(DeploymentsQuery::default());
         let listed = Memo::new(move |_| {
             list.layout.track();
             list.store.with_value(|s| s.listed)
@@ -238,9 +224,9 @@ impl Shared {
                 .into_any();
             }
             if !listed.get() {
-                return match live.error.get() {
+                return match shared.live.error.get() {
                     Some(error) => view! {
-                        <LoadError what="the deployments" error=error retry=move |_| live.resume() />
+                        <LoadError what="the deployments" error=error retry=move |_| shared.live.resume() />
                     }
                     .into_any(),
                     None => view! { <TableSkeleton rows=6 /> }.into_any(),
@@ -252,12 +238,12 @@ impl Shared {
             view! {
                 <WindowedTable
                     list=list
-                    backend=backend.clone()
+                    backend=shared.backend.get_value()
                     widget=widget
                     columns=columns
                     head=head()
-                    open=open
-                    on_click=on_rows_click
+                    open=shared.open
+                    on_click=shared.on_rows_click
                     selection=selection
                 />
             }
@@ -266,7 +252,7 @@ impl Shared {
     }
 
     /// The dialog that asks before deprovisioning from a row, and takes the answer in.
-    fn deprovision_dialog(&self) -> impl IntoView + use<> {
+    fn deprovision_dialog(self) -> impl IntoView + use<> {
         let list = self.list;
         let on_deprovisioned = Callback::new(move |deployment: Deployment| {
             let applied = list.store.try_update_value(|s| s.take_own(&deployment));

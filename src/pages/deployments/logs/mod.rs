@@ -64,17 +64,15 @@ pub fn LogsTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
     let unavailable = Memo::new(move |_| phase.get().and_then(|p| live_tail_unavailable(&p)));
 
     let component = RwSignal::new(String::new());
-    let (
-        LogFeed {
-            lines,
-            more,
-            loading,
-            loaded,
-            error,
-            tail,
-        },
-        fetch,
-    ) = log_feed(id, component, unavailable);
+    let (feed, fetch) = log_feed(id, component, unavailable);
+    let LogFeed {
+        lines,
+        more,
+        loading,
+        loaded,
+        error,
+        tail,
+    } = feed;
     let load_more = {
         let fetch = fetch.clone();
         move |_| fetch(false)
