@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use platform::phase::Phase;
 use platform::wire::{Deployment, LogLine};
 
-use self::feed::{LogFeed, log_feed};
+use self::feed::log_feed;
 use crate::{format, ids};
 
 /// Why the live tail is unavailable for a phase, if it is.
@@ -65,14 +65,8 @@ pub fn LogsTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
 
     let component = RwSignal::new(String::new());
     let (feed, fetch) = log_feed(id, component, unavailable);
-    let LogFeed {
-        lines,
-        more,
-        loading,
-        loaded,
-        error,
-        tail,
-    } = feed;
+    let (lines, more, loading) = (feed.lines, feed.more, feed.loading);
+    let (loaded, error, tail) = (feed.loaded, feed.error, feed.tail);
     let load_more = {
         let fetch = fetch.clone();
         move |_| fetch(false)
