@@ -11,6 +11,7 @@ use rio_console::components::{
     page_header::{Crumb, PageHeader},
 };
 use rio_console::config::{Mode, Settings};
+use rio_console::embed::Embedded;
 use rio_console::ids;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -69,6 +70,31 @@ async fn navigation_lists_catalog_and_deployments_under_development() {
         assert_eq!(link.text_content().as_deref(), Some(label));
     }
     assert!(find(&root, ids::HEADER).is_some());
+}
+
+#[wasm_bindgen_test]
+async fn embedded_the_shell_is_its_content_alone() {
+    // The embedded variant, mounted by providing the context `App` provides from the URL.
+    let (root, _handle) = mount(|| {
+        provide_context(Embedded(true));
+        view! {
+            <Router>
+                <Shell settings=Signal::stored(Some(demo()))>
+                    <p class="page-body">"page body"</p>
+                </Shell>
+            </Router>
+        }
+        .into_any()
+    });
+    assert!(find(&root, ids::HEADER).is_none(), "no product header");
+    assert!(find(&root, ids::NAV).is_none(), "no navigation");
+    let main = find(&root, ids::MAIN).expect("main");
+    assert_eq!(main.class_name(), "embed-main");
+    assert_eq!(
+        main.text_content().as_deref(),
+        Some("page body"),
+        "the page alone"
+    );
 }
 
 #[wasm_bindgen_test]

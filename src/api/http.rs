@@ -135,7 +135,8 @@ impl HttpBackend {
         }
     }
 
-    /// Changes each time the backend refuses the credentials (401) in a standalone console.
+    /// Changes each time the backend refuses the credentials (401): the sign-in prompt and the
+    /// embed bridge listen.
     pub fn refused(&self) -> leptos::prelude::RwSignal<u64> {
         self.refused
     }
