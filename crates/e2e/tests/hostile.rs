@@ -843,6 +843,19 @@ async fn the_update_dialog_refuses_an_empty_or_forced_choice_and_sends_nothing()
         .await;
     click(&browser, &test_id(ids::UPDATE_DEPLOYMENT)).await;
     wait_dialog(&browser, ids::UPDATE_DIALOG, true).await;
+    // The device component's checkbox is disabled once the devices are known.
+    wait_for(
+        &browser,
+        "the preinstalled device's component disabled",
+        LONG,
+        &format!(
+            "return document.querySelector('[data-testid={}] input[type=checkbox][disabled]') !== null",
+            ids::UPDATE_DIALOG
+        ),
+        Vec::new(),
+        |v| *v == json!(true),
+    )
+    .await;
     let forced = run(
         &browser,
         &format!(
