@@ -13,7 +13,7 @@ use axum::{
     routing::get,
 };
 use platform::PlatformError;
-use platform::list::{DeviceListRequest, ListRequest};
+use platform::list::{DeviceListRequest, HistoryRequest, ListRequest};
 use platform::sim::{Fail, Rows, engine, log_page};
 use platform::wire::{List, ProvisionRequest, UpdateRequest};
 
@@ -42,6 +42,7 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(fleet::rollout_preview),
         )
         .route("/rollouts/{id}", get(fleet::get_rollout))
+        .route("/rollouts/{id}/targets", get(fleet::rollout_targets))
         .route(
             "/rollouts/{id}/{action}",
             axum::routing::post(fleet::act_on_rollout),
@@ -67,7 +68,9 @@ pub(crate) fn answer<T>(
 }
 
 /// A store result inside an operation: a refusal or a database failure.
-fn both<T>(result: Result<Result<T, PlatformError>, StoreError>) -> Result<T, Fail<StoreError>> {
+pub(crate) fn both<T>(
+    result: Result<Result<T, PlatformError>, StoreError>,
+) -> Result<T, Fail<StoreError>> {
     match result {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(refused)) => Err(Fail::Refused(refused)),
@@ -124,7 +127,7 @@ async fn list_devices(
     let page = answer(
         state
             .store
-            .read(move |rows, _| rows.devices_page(&request).map_err(Fail::Store))
+            .read(move |rows, _| both(rows.devices_page(&request)))
             .await,
     )?;
     Ok(json(StatusCode::OK, &page, &headers))
@@ -189,9 +192,11 @@ async fn get_deployment(
 async fn history(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ErrorResponse> {
-    let items = answer(
+    let request = HistoryRequest::from_pairs(&query_pairs(query.as_deref()))?;
+    let page = answer(
         state
             .store
             .read(move |rows, _| {
@@ -199,11 +204,11 @@ async fn history(
                     .record(&id)
                     .map_err(Fail::Store)?
                     .ok_or_else(|| Fail::Refused(PlatformError::not_found("deployment", &id)))?;
-                Ok(record.book.history.into_iter().rev().collect::<Vec<_>>())
+                Ok(request.page(&record.book.history, &record.deployment.phase_timeline))
             })
             .await,
     )?;
-    Ok(json(StatusCode::OK, &List { items }, &headers))
+    Ok(json(StatusCode::OK, &page, &headers))
 }
 
 async fn logs(

@@ -12,14 +12,17 @@ use axum::{
 };
 use platform::PlatformError;
 use platform::bulk::{self, BulkAnswer, BulkRequest};
-use platform::list::DeviceListRequest;
-use platform::rollout::{self, RolloutListRequest, RolloutPreview, RolloutRequest};
+use platform::list::DevicePage;
+use platform::rollout::{
+    self, RolloutListRequest, RolloutPreview, RolloutRequest, TargetListRequest,
+};
 use platform::sim::rollouts::{self as runs, Action};
 use platform::sim::{Fail, Rows};
 use platform::wire::Device;
 
 use crate::AppState;
-use crate::api::{answer, idempotency_key};
+use crate::api::{answer, both, idempotency_key};
+use crate::db::parse_device;
 use crate::http::{ErrorResponse, json, parse_body, query_pairs};
 
 /// `POST /deployments/bulk`: each deployment judged alone, in its own transaction, so one
@@ -53,14 +56,17 @@ pub(crate) async fn bulk(
     Ok(json(StatusCode::OK, &BulkAnswer { results }, &headers))
 }
 
-/// `POST /rollouts/preview`: the devices the selector matches, compatible or not and why;
-/// nothing is created. Only the matching devices are read (the selector is a devices query).
+/// `POST /rollouts/preview?limit=&continue=`: how many devices the selector matches, how many
+/// can run the component and why the others cannot (counted by profile), and one page of the
+/// devices; nothing is created. Only the matching devices are read.
 pub(crate) async fn rollout_preview(
     State(state): State<AppState>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ErrorResponse> {
     let request: RolloutRequest = parse_body(&body)?;
+    let pairs = query_pairs(query.as_deref());
     let preview = answer(
         state
             .store
@@ -71,25 +77,29 @@ pub(crate) async fn rollout_preview(
                     .ok_or_else(|| {
                         Fail::Refused(PlatformError::not_found("package", &request.package_id))
                     })?;
-                let query = rollout::selector_query(&request);
-                let devices: Vec<Device> = if query.labels.is_empty() {
-                    Vec::new()
+                let devices = rollout::preview_request(&request, &package, &pairs)?;
+                let page = if devices.query.labels.is_empty() {
+                    DevicePage {
+                        items: Vec::new(),
+                        next: None,
+                        total: 0,
+                        fit: None,
+                    }
                 } else {
-                    let page = rows
-                        .devices_page(&DeviceListRequest {
-                            query,
-                            limit: None,
-                            after: None,
-                        })
-                        .map_err(Fail::Store)?;
-                    page.items
-                        .iter()
-                        .filter_map(|raw| serde_json::from_str(raw.get()).ok())
-                        .collect()
+                    let page = both(rows.devices_page(&devices))?;
+                    DevicePage {
+                        items: page
+                            .items
+                            .iter()
+                            .map(|raw| parse_device(raw.get()))
+                            .collect::<Result<Vec<Device>, _>>()
+                            .map_err(Fail::Store)?,
+                        next: page.next,
+                        total: page.total,
+                        fit: page.fit,
+                    }
                 };
-                Ok(RolloutPreview {
-                    targets: rollout::preview(&request, &package, &devices),
-                })
+                Ok(RolloutPreview::from_page(&request, &package, page))
             })
             .await,
     )?;
@@ -112,6 +122,7 @@ pub(crate) async fn create_rollout(
             .store
             .write(move |rows, now| {
                 runs::create(rows, &config, &request, &user, now, key.as_deref())
+                    .map(|made| made.summary())
             })
             .await,
     )?;
@@ -134,7 +145,8 @@ pub(crate) async fn list_rollouts(
     Ok(json(StatusCode::OK, &page, &headers))
 }
 
-/// `GET /rollouts/{id}`: the rollout with every target.
+/// `GET /rollouts/{id}`: the rollout's summary (counts overall and per wave, the failed
+/// targets), without the other targets.
 pub(crate) async fn get_rollout(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -153,6 +165,29 @@ pub(crate) async fn get_rollout(
     Ok(json(StatusCode::OK, &rollout, &headers))
 }
 
+/// `GET /rollouts/{id}/targets`: a page of the rollout's targets in wave order (`wave`,
+/// `phase`, `search`, `limit`, `continue`, `offset`), or what changed in them `since` a version.
+pub(crate) async fn rollout_targets(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ErrorResponse> {
+    let request = TargetListRequest::from_pairs(&query_pairs(query.as_deref()))?;
+    let targets = answer(
+        state
+            .store
+            .read(move |rows, _| {
+                rows.rollout_targets(&id, &request)
+                    .map_err(Fail::Store)?
+                    .ok_or_else(|| Fail::Refused(PlatformError::not_found("rollout", &id)))?
+                    .map_err(Fail::Refused)
+            })
+            .await,
+    )?;
+    Ok(json(StatusCode::OK, &targets, &headers))
+}
+
 /// `POST /rollouts/{id}/pause`, `/resume`, `/abort`: 202 with the rollout; 409 when its
 /// state does not allow it.
 pub(crate) async fn act_on_rollout(
@@ -167,7 +202,7 @@ pub(crate) async fn act_on_rollout(
     let rollout = answer(
         state
             .store
-            .write(move |rows, now| runs::act(rows, &config, &id, action, now))
+            .write(move |rows, now| runs::act(rows, &config, &id, action, now).map(|r| r.summary()))
             .await,
     )?;
     Ok(json(StatusCode::ACCEPTED, &rollout, &headers))

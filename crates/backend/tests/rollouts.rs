@@ -7,29 +7,26 @@
 #[macro_use]
 mod common;
 
-use common::Server;
+use common::{Server, device_package};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-/// A package whose plan has a device component, and that component.
-async fn device_package(server: &Server) -> (String, String, String) {
-    let (_, packages) = server.get("/api/v1/packages").await;
-    for summary in packages["items"].as_array().cloned().unwrap_or_default() {
-        let id = summary["guid"].as_str().unwrap_or_default();
-        let (_, package) = server.get(&format!("/api/v1/packages/{id}")).await;
-        for plan in package["plans"].as_array().cloned().unwrap_or_default() {
-            let component = plan["components"].as_array().and_then(|components| {
-                components
-                    .iter()
-                    .find(|c| c["requiredRuntime"] == "device")
-                    .and_then(|c| c["componentId"].as_str().map(str::to_string))
-            });
-            if let (Some(component), Some(plan)) = (component, plan["planId"].as_str()) {
-                return (id.to_string(), plan.to_string(), component);
-            }
-        }
-    }
-    panic!("no package with a device component in the seed");
+/// Every target of rollout `id`, read from its pages.
+async fn targets(server: &Server, id: &str) -> Vec<Value> {
+    let (status, page) = server
+        .get(&format!("/api/v1/rollouts/{id}/targets?limit=1000"))
+        .await;
+    assert_eq!(status, 200, "{page}");
+    page["items"].as_array().cloned().unwrap_or_default()
+}
+
+/// How many targets of rollout `id` have a deployment.
+async fn started(server: &Server, id: &str) -> usize {
+    targets(server, id)
+        .await
+        .iter()
+        .filter(|t| t.get("deploymentId").is_some())
+        .count()
 }
 
 /// A rollout request for `label`'s devices.
@@ -60,6 +57,27 @@ on_both_stores! {
         assert_eq!(status, 200, "{preview}");
         let targets = preview["targets"].as_array().cloned().unwrap_or_default();
         assert_eq!(targets.len(), matching.len(), "{preview}");
+        assert_eq!(preview["total"].as_u64(), Some(matching.len() as u64), "{preview}");
+        let compatible = targets.iter().filter(|t| t["compatible"] == true).count();
+        assert_eq!(preview["compatible"].as_u64(), Some(compatible as u64), "{preview}");
+        let held_back: u64 = preview["reasons"].as_array().map_or(0, |r| {
+            r.iter().map(|r| r["devices"].as_u64().unwrap_or(0)).sum()
+        });
+        assert!(held_back >= (targets.len() - compatible) as u64, "{preview}");
+        // Paged: one device at a time, the same devices in the same order.
+        let mut paged = Vec::new();
+        let mut path = "/api/v1/rollouts/preview?limit=1".to_string();
+        loop {
+            let (status, page) = server.send(Method::POST, &path, &request).await;
+            assert_eq!(status, 200, "{page}");
+            assert_eq!(page["total"], preview["total"]);
+            paged.extend(page["targets"].as_array().cloned().unwrap_or_default());
+            match page["continue"].as_str() {
+                Some(token) => path = format!("/api/v1/rollouts/preview?limit=1&continue={token}"),
+                None => break,
+            }
+        }
+        assert_eq!(paged, targets);
         for target in &targets {
             let name = target["deviceName"].as_str().unwrap_or_default();
             assert_eq!(target["name"], format!("nav-{name}"));
@@ -96,9 +114,11 @@ on_both_stores! {
         assert_eq!(status, 201, "{made}");
         assert_eq!(made["state"], "running");
         assert_eq!(made["wave"], 1);
-        assert_eq!(made["targets"].as_array().map(Vec::len), Some(compatible));
+        assert!(made.get("targets").is_none(), "answered without its targets: {made}");
         let id = made["rolloutId"].as_str().unwrap_or_default().to_string();
-        let canary = made["targets"][0]["deploymentId"].as_str().unwrap_or_default().to_string();
+        let all = targets(&server, &id).await;
+        assert_eq!(all.len(), compatible);
+        let canary = all[0]["deploymentId"].as_str().unwrap_or_default().to_string();
         let (_, deployment) = server.get(&format!("/api/v1/deployments/{canary}")).await;
         assert!(
             deployment["labels"].as_array().is_some_and(|l| l.contains(&json!({"key": "rollout", "value": id}))),
@@ -141,11 +161,7 @@ on_both_stores! {
         let (status, aborted) = server.send(Method::POST, &format!("/api/v1/rollouts/{id}/abort"), &Value::Null).await;
         assert_eq!((status, aborted["state"].as_str()), (202, Some("aborted")), "{aborted}");
         tokio::time::sleep(std::time::Duration::from_millis(600)).await;
-        let (_, after) = server.get(&format!("/api/v1/rollouts/{id}")).await;
-        let started = after["targets"].as_array().map_or(0, |t| {
-            t.iter().filter(|t| t.get("deploymentId").is_some()).count()
-        });
-        assert_eq!(started, 1, "only the canary: {after}");
+        assert_eq!(started(&server, &id).await, 1, "only the canary");
         let (status, _) = server.send(Method::POST, &format!("/api/v1/rollouts/{id}/resume"), &Value::Null).await;
         assert_eq!(status, 409, "an aborted rollout never resumes");
     }
@@ -183,11 +199,8 @@ on_both_stores! {
         let made = after["total"].as_u64().unwrap_or(0) - before["total"].as_u64().unwrap_or(0);
         let (_, list) = server.get("/api/v1/rollouts").await;
         assert_eq!(list["items"].as_array().map(Vec::len), Some(1));
-        let (_, one) = server.get(&format!("/api/v1/rollouts/{}", ids[0])).await;
-        let started = one["targets"].as_array().map_or(0, |t| {
-            t.iter().filter(|t| t.get("deploymentId").is_some()).count()
-        });
-        assert_eq!(made, started as u64, "each target's deployment made once: {one}");
+        let started = started(&server, &ids[0]).await;
+        assert_eq!(made, started as u64, "each target's deployment made once");
 
         let mut bad = request.clone();
         bad["name"] = json!("same-name");

@@ -24,7 +24,7 @@ fn post(scope: &DedicatedWorkerGlobalScope, message: &FromWorker) {
 }
 
 /// Tells the console what `effects` ask for.
-fn follow(scope: &DedicatedWorkerGlobalScope, demo: &Demo, effects: Effects) {
+fn follow(scope: &DedicatedWorkerGlobalScope, demo: &mut Demo, effects: Effects) {
     if effects.save
         && let Some(state) = demo.state_to_save()
     {
@@ -49,12 +49,12 @@ pub fn start() {
                 // One demo a worker: a second start changes nothing.
                 Ok(ToWorker::Start { .. }) if demo.borrow().is_some() => {}
                 Ok(ToWorker::Start { state, speed }) => {
-                    let started =
+                    let mut started =
                         Demo::start(state.as_deref(), speed, js_sys::Date::now() as u64, now());
                     // A new demo is saved at once, as a restored one is kept.
                     follow(
                         &scope,
-                        &started,
+                        &mut started,
                         Effects {
                             changed: true,
                             save: true,

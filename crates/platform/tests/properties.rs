@@ -467,6 +467,10 @@ fn routed_network() -> impl Strategy<Value = RoutedNetwork> {
         )
 }
 
+fn phase_at() -> impl Strategy<Value = PhaseAt> {
+    (phase(), text()).prop_map(|(phase, at)| PhaseAt { phase, at })
+}
+
 fn history_entry() -> impl Strategy<Value = HistoryEntry> {
     (
         any::<u64>(),
@@ -475,15 +479,17 @@ fn history_entry() -> impl Strategy<Value = HistoryEntry> {
         tolerant(HistoryStatus::KNOWN, HistoryStatus::parse),
         vec(text(), 0..3),
         codes(),
+        vec(phase_at(), 0..3),
     )
         .prop_map(
-            |(generation, time, user, status, components, errors)| HistoryEntry {
+            |(generation, time, user, status, components, errors, phases)| HistoryEntry {
                 generation,
                 time,
                 user,
                 status,
                 components,
                 errors,
+                phases,
             },
         )
 }
@@ -651,10 +657,7 @@ fn deployment() -> impl Strategy<Value = Deployment> {
         vec(network_ref(), 0..3),
         vec(volume(), 0..3),
     );
-    let timeline = vec(
-        (phase(), text()).prop_map(|(phase, at)| PhaseAt { phase, at }),
-        0..5,
-    );
+    let timeline = vec(phase_at(), 0..5);
     let parts = (vec(component_info(), 0..3), timeline);
     (ids, state, links, parts).prop_map(
         |(
@@ -1504,9 +1507,19 @@ fn check_world(
             );
         }
 
+        // The deployment carries its current generation's phases; each generation of the
+        // history carries its own, and together they are the whole timeline.
+        let newest_phases = history.last().map(|e| e.phases.clone()).unwrap_or_default();
+        prop_assert_eq!(
+            &deployment.phase_timeline,
+            &newest_phases,
+            "{}: the deployment's timeline is not its generation's",
+            id
+        );
+        let whole: Vec<PhaseAt> = history.iter().flat_map(|e| e.phases.clone()).collect();
         // The timeline starts In progress, moves only by legal steps, ends in the phase, and
         // shows one update per generation after the first.
-        let timeline: Vec<&Phase> = deployment.phase_timeline.iter().map(|p| &p.phase).collect();
+        let timeline: Vec<&Phase> = whole.iter().map(|p| &p.phase).collect();
         prop_assert_eq!(
             timeline.first().copied(),
             Some(&Phase::InProgress),
@@ -1540,7 +1553,7 @@ fn check_world(
             updates,
             generation
         );
-        for pair in deployment.phase_timeline.windows(2) {
+        for pair in whole.windows(2) {
             let (a, b) = (
                 Millis::parse_rfc3339(&pair[0].at),
                 Millis::parse_rfc3339(&pair[1].at),
@@ -1549,7 +1562,7 @@ fn check_world(
                 a.is_some() && b.is_some() && a <= b,
                 "{}: timeline times {:?}",
                 id,
-                deployment.phase_timeline
+                whole
             );
         }
 
@@ -1573,14 +1586,15 @@ fn check_world(
                         id
                     );
                 }
-                let old_timeline = &old.deployment.phase_timeline;
+                let old_timeline: Vec<PhaseAt> =
+                    old.history.iter().flat_map(|e| e.phases.clone()).collect();
                 prop_assert!(
-                    deployment.phase_timeline.len() >= old_timeline.len()
-                        && deployment.phase_timeline[..old_timeline.len()] == old_timeline[..],
+                    whole.len() >= old_timeline.len()
+                        && whole[..old_timeline.len()] == old_timeline[..],
                     "{}: the timeline was rewritten: {:?} then {:?}",
                     id,
                     old_timeline,
-                    deployment.phase_timeline
+                    whole
                 );
                 // Finished generations never change.
                 let finished = old.history.len().saturating_sub(1);

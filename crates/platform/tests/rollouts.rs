@@ -9,7 +9,7 @@ mod common;
 
 use platform::ApiErrorBody;
 use platform::phase::Phase;
-use platform::rollout::{Rollout, RolloutList, RolloutState};
+use platform::rollout::{Rollout, RolloutList, RolloutPreview, RolloutState, TargetPage};
 use platform::sim::fleet::{self, FleetSpec};
 use platform::sim::serve::{Answer, Request, answer};
 use platform::sim::{Platform, SimConfig, seed};
@@ -85,16 +85,37 @@ impl World {
         })
     }
 
+    /// Makes a rollout; as `get` gives it.
     fn create(&mut self, body: &Value, key: Option<&str>) -> Rollout {
         let answer = self.call("POST", "/rollouts", Some(body), key);
         assert_eq!(answer.status, 201, "{}", answer.body);
-        serde_json::from_str(&answer.body).expect("a rollout")
+        let made: Rollout = serde_json::from_str(&answer.body).expect("a rollout");
+        assert!(
+            made.targets.is_empty(),
+            "a rollout is answered without its targets"
+        );
+        self.get(&made.rollout_id)
     }
 
+    /// A rollout's summary with every target (read from its pages of targets).
     fn get(&mut self, id: &str) -> Rollout {
         let answer = self.call("GET", &format!("/rollouts/{id}"), None, None);
         assert_eq!(answer.status, 200, "{}", answer.body);
-        serde_json::from_str(&answer.body).expect("a rollout")
+        let mut rollout: Rollout = serde_json::from_str(&answer.body).expect("a rollout");
+        assert!(
+            rollout.targets.is_empty(),
+            "the summary leaves the targets out"
+        );
+        rollout.targets = self.targets(id, "").items;
+        rollout
+    }
+
+    /// A page of a rollout's targets (`query`: the query string after `limit=1000`).
+    fn targets(&mut self, id: &str, query: &str) -> TargetPage {
+        let path = format!("/rollouts/{id}/targets?limit=1000{query}");
+        let answer = self.call("GET", &path, None, None);
+        assert_eq!(answer.status, 200, "{path}: {}", answer.body);
+        serde_json::from_str(&answer.body).expect("a page of targets")
     }
 
     fn act(&mut self, id: &str, action: &str) -> Answer {
@@ -189,6 +210,7 @@ fn a_rollout_goes_wave_by_wave_halts_on_a_failure_and_resumes_after_recovery() {
     let resumed: Rollout = serde_json::from_str(&resumed.body).expect("a rollout");
     assert_eq!(resumed.state, RolloutState::Running);
     assert!(resumed.halt_reason.is_none());
+    let resumed = w.get(&resumed.rollout_id);
     let retried = &resumed.targets[1];
     assert!(retried.deployment_id.is_some() && retried.deployment_id != Some(old.clone()));
     assert_eq!(
@@ -392,4 +414,187 @@ fn the_demo_fleet_shows_waves_and_a_robot_that_cannot_run_the_package() {
         let expected = usize::from(site != "kawasaki");
         assert_eq!(cannot, expected, "{site}: {preview}");
     }
+}
+
+#[test]
+fn the_summary_counts_each_wave_and_names_the_failures_without_the_targets() {
+    let mut w = world();
+    let body = w.request("site:tokyo");
+    let rollout = w.create(&body, None);
+    let id = rollout.rollout_id.clone();
+    let answer = w.call("GET", &format!("/rollouts/{id}"), None, None);
+    let summary: Rollout = serde_json::from_str(&answer.body).unwrap();
+    assert!(!answer.body.contains("\"targets\""), "{}", answer.body);
+    assert_eq!(summary.wave_counts.len(), 3, "three waves");
+    let mut summed = std::collections::BTreeMap::<String, u64>::new();
+    for wave in &summary.wave_counts {
+        for (state, n) in wave {
+            *summed.entry(state.clone()).or_default() += n;
+        }
+    }
+    assert_eq!(summed, summary.counts, "the waves add up to the whole");
+    assert_eq!(
+        summary.wave_counts[0].values().sum::<u64>(),
+        1,
+        "the canary"
+    );
+    assert!(summary.failed_targets.is_empty());
+
+    // A failure is named in the summary with its codes.
+    w.wait(STAGES);
+    let victim = w.get(&id).targets[1].clone();
+    w.platform
+        .set_device_online(&victim.device_id, false, w.now)
+        .unwrap();
+    w.wait(STAGES);
+    let answer = w.call("GET", &format!("/rollouts/{id}"), None, None);
+    let halted: Rollout = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!(halted.state, RolloutState::Halted);
+    assert_eq!(halted.failed_targets.len(), 1);
+    assert_eq!(halted.failed_targets[0].device_id, victim.device_id);
+    assert!(
+        halted.failed_targets[0]
+            .errors
+            .as_ref()
+            .is_some_and(|codes| codes.contains(&"DEP_E151".to_string())),
+        "{:?}",
+        halted.failed_targets
+    );
+}
+
+#[test]
+fn targets_come_in_pages_filtered_and_then_only_what_changed() {
+    let mut w = world();
+    let body = w.request("site:tokyo");
+    let rollout = w.create(&body, None);
+    let id = rollout.rollout_id.clone();
+    let all = rollout.targets.clone();
+    assert!(all.len() >= 5, "{}", all.len());
+
+    // Pages of two cover every target once, in wave order.
+    let mut seen = Vec::new();
+    let mut path = format!("/rollouts/{id}/targets?limit=2");
+    loop {
+        let answer = w.call("GET", &path, None, None);
+        let page: TargetPage = serde_json::from_str(&answer.body).unwrap();
+        assert_eq!(page.total, all.len() as u64);
+        seen.extend(page.items.into_iter().map(|t| t.device_id));
+        match page.next {
+            Some(token) => path = format!("/rollouts/{id}/targets?limit=2&continue={token}"),
+            None => break,
+        }
+    }
+    let expected: Vec<String> = all.iter().map(|t| t.device_id.clone()).collect();
+    assert_eq!(seen, expected);
+
+    // A jump, a wave, a state, a search.
+    let jumped = w.targets(&id, "&offset=3");
+    assert_eq!(
+        jumped.items.first().map(|t| &t.device_id),
+        Some(&all[3].device_id)
+    );
+    let wave3 = w.targets(&id, "&wave=3");
+    assert!(!wave3.items.is_empty() && wave3.items.iter().all(|t| t.wave == 3));
+    let pending = w.targets(&id, "&phase=pending");
+    assert_eq!(pending.total, all.len() as u64 - 1, "all but the canary");
+    let name = all[2].device_name.clone();
+    let found = w.targets(&id, &format!("&search={}", name.to_uppercase()));
+    assert!(found.items.iter().any(|t| t.device_name == name));
+    assert!(found.total < all.len() as u64);
+
+    // Nothing changed: nothing comes; the canary succeeds and wave 2 starts: those come.
+    let version = w.targets(&id, "").resource_version;
+    let path = format!("/rollouts/{id}/targets?since={version}");
+    let none: Value = serde_json::from_str(&w.call("GET", &path, None, None).body).unwrap();
+    assert_eq!(none["items"], json!([]), "{none}");
+    w.wait(STAGES);
+    let changed: Value = serde_json::from_str(&w.call("GET", &path, None, None).body).unwrap();
+    let items = changed["items"].as_array().cloned().unwrap_or_default();
+    let half = all.len().div_ceil(2);
+    assert_eq!(
+        items.len(),
+        half,
+        "the canary and the rest of wave 2: {changed}"
+    );
+    assert!(items.iter().all(|t| t["wave"].as_u64() <= Some(2)));
+    // Filtered by state, a changed target outside it is deleted (the canary, which was not
+    // pending, and wave 2's, which are not any more).
+    let path = format!("/rollouts/{id}/targets?phase=pending&since={version}");
+    let left: Value = serde_json::from_str(&w.call("GET", &path, None, None).body).unwrap();
+    assert_eq!(
+        left["deleted"].as_array().map(Vec::len),
+        Some(half),
+        "{left}"
+    );
+
+    for bad in [
+        "limit=0",
+        "wave=first",
+        "since=soon",
+        "offset=-1",
+        "continue=nope",
+        "offset=2&since=1",
+    ] {
+        let answer = w.call("GET", &format!("/rollouts/{id}/targets?{bad}"), None, None);
+        assert_eq!(answer.status, 400, "{bad}: {}", answer.body);
+    }
+    let future = format!("/rollouts/{id}/targets?since=999999999");
+    assert_eq!(w.call("GET", &future, None, None).status, 410);
+    assert_eq!(
+        w.call("GET", "/rollouts/ro-missing/targets", None, None)
+            .status,
+        404
+    );
+}
+
+#[test]
+fn the_preview_counts_every_match_and_pages_the_devices() {
+    let mut w = world();
+    let body = w.request("site:tokyo");
+    let path = "/rollouts/preview?limit=3";
+    let first: RolloutPreview =
+        serde_json::from_str(&w.call("POST", path, Some(&body), None).body).unwrap();
+    let everything: RolloutPreview = serde_json::from_str(
+        &w.call("POST", "/rollouts/preview?limit=1000", Some(&body), None)
+            .body,
+    )
+    .unwrap();
+    assert_eq!(first.targets.len(), 3);
+    assert_eq!(first.total, everything.targets.len() as u64);
+    let compatible = everything.targets.iter().filter(|t| t.compatible).count() as u64;
+    assert_eq!(first.compatible, compatible);
+    let cannot: u64 = first.total - first.compatible;
+    assert!(cannot > 0, "the seed has an offline robot at tokyo");
+    assert!(
+        first
+            .reasons
+            .iter()
+            .any(|r| r.reason.contains("offline") && r.devices >= 1),
+        "{:?}",
+        first.reasons
+    );
+    let token = first.next.clone().expect("more than one page");
+    let second: RolloutPreview = serde_json::from_str(
+        &w.call(
+            "POST",
+            &format!("/rollouts/preview?limit=3&continue={token}"),
+            Some(&body),
+            None,
+        )
+        .body,
+    )
+    .unwrap();
+    assert_eq!(
+        second.targets.first().map(|t| &t.device_id),
+        everything.targets.get(3).map(|t| &t.device_id)
+    );
+    // A token of another selector is refused.
+    let other = w.request("site:osaka");
+    let answer = w.call(
+        "POST",
+        &format!("/rollouts/preview?continue={token}"),
+        Some(&other),
+        None,
+    );
+    assert_eq!(answer.status, 400, "{}", answer.body);
 }

@@ -7,7 +7,7 @@
 use platform::ApiErrorBody;
 use platform::list::{Changes, DevicePage, Page};
 use platform::sim::demo::{
-    DEMO_LOG_LINES, Demo, FromWorker, GROWN_FLEET, SAVE_EVERY_TICKS, SimulationStatus, ToWorker,
+    DEMO_LOG_LINES, Demo, FromWorker, GROWN_FLEET, SAVE_LIMIT, SimulationStatus, ToWorker,
     config_at,
 };
 use platform::sim::serve::{Answer, Request, answer};
@@ -216,8 +216,13 @@ fn control<'a>(method: &'a str, path: &'a str, body: Option<&'a str>) -> Request
 
 #[test]
 fn a_demo_starts_from_its_saved_state_or_a_new_seed() {
-    let fresh = Demo::start(None, 2.0, 5, T0);
+    let mut fresh = Demo::start(None, 2.0, 5, T0);
     let saved = fresh.state_to_save().expect("a seeded demo is saved");
+    assert_eq!(
+        fresh.state_to_save(),
+        None,
+        "an unchanged demo is not saved again"
+    );
     let restored = Demo::start(Some(&saved), 1.0, 99, T0);
     assert_eq!(
         restored.platform().records().len(),
@@ -290,14 +295,94 @@ fn a_grown_demo_is_not_saved_and_a_reset_makes_old_lists_read_again() {
 }
 
 #[test]
-fn ticks_announce_a_change_and_save_now_and_then() {
+fn ticks_announce_and_save_only_what_moved() {
     let mut demo = Demo::start(None, 1.0, 5, T0);
-    let saves = (1..=SAVE_EVERY_TICKS * 2)
-        .map(|n| demo.tick(T0.plus(n as i64 * 1_000)))
-        .inspect(|effects| assert!(effects.changed))
-        .filter(|effects| effects.save)
-        .count();
-    assert_eq!(saves, 2);
+    assert!(
+        demo.state_to_save().is_some(),
+        "a new demo is saved at once"
+    );
+    // The seeded demo has deployments on their way: an hour later they have all arrived.
+    let moved = demo.tick(T0.plus(Millis::HOUR));
+    assert!(moved.changed && moved.save);
+    assert!(demo.state_to_save().is_some());
+    // Idle: a minute of ticks reports nothing and saves nothing.
+    for second in 1..=60 {
+        let idle = demo.tick(T0.plus(Millis::HOUR + second * 1_000));
+        assert!(!idle.changed && !idle.save, "tick {second}");
+        assert_eq!(demo.state_to_save(), None);
+    }
+    // A read that moves nothing tells nobody; a change the user asks for is told and saved.
+    let (_, read) = demo.answer(&get("/deployments?limit=5"), T0.plus(Millis::HOUR + 61_000));
+    assert!(!read.changed);
+    let uuid = demo.platform().devices(None, None)[0].uuid.clone();
+    let path = format!("/__control/devices/{uuid}/offline");
+    let (_, changed) = demo.answer(
+        &control("POST", &path, None),
+        T0.plus(Millis::HOUR + 62_000),
+    );
+    assert!(changed.changed && changed.save);
+    assert!(demo.state_to_save().is_some());
+}
+
+#[test]
+fn a_demo_too_big_for_local_storage_says_so_and_is_not_saved() {
+    let mut demo = Demo::start(None, 1.0, 5, T0);
+    assert!(!demo.beyond_saving());
+    // Few deployments, each with a long parameter: the size counts, not the number.
+    let package = demo
+        .platform()
+        .all_packages()
+        .iter()
+        .find(|p| {
+            p.plans.first().is_some_and(|plan| {
+                !plan.uses_ros()
+                    && plan
+                        .components
+                        .iter()
+                        .all(|c| c.required_runtime == platform::wire::Runtime::Cloud)
+                    && plan.components.iter().any(|c| !c.parameters.is_empty())
+            })
+        })
+        .cloned()
+        .expect("a cloud package with a parameter");
+    let plan = &package.plans[0];
+    let component = plan
+        .components
+        .iter()
+        .find(|c| !c.parameters.is_empty())
+        .unwrap();
+    let long = "x".repeat(4_000);
+    let mut made = 0;
+    while made * long.len() < SAVE_LIMIT + 100_000 {
+        let body = serde_json::json!({
+            "name": format!("big-{made}"),
+            "packageId": package.summary.guid,
+            "planId": plan.plan_id,
+            "componentContext": {
+                component.component_id.clone(): {"parameters": {component.parameters[0].name.clone(): long}}
+            }
+        })
+        .to_string();
+        let request = Request {
+            method: "POST",
+            path: "/deployments",
+            body: Some(&body),
+            idempotency_key: None,
+        };
+        let (answer, _) = demo.answer(&request, T0);
+        assert_eq!(answer.status, 201, "{}", answer.body);
+        made += 1;
+    }
+    assert!(
+        demo.platform().records().len() < 2_000,
+        "well under the old count limit"
+    );
+    assert_eq!(demo.state_to_save(), None, "too big to keep");
+    let (answer, _) = demo.answer(&control("GET", "/__control/simulation", None), T0);
+    assert!(ok::<SimulationStatus>(&answer, 200).beyond_saving);
+    let (answer, _) = demo.answer(&control("POST", "/__control/reset", None), T0);
+    assert!(!ok::<SimulationStatus>(&answer, 200).beyond_saving);
+    assert!(demo.state_to_save().is_some(), "a reset demo is kept again");
 }
 
 #[test]

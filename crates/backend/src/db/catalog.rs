@@ -1,21 +1,38 @@
 //! The other lists (devices, packages) and one deployment as stored.
 
+use platform::PlatformError;
 use platform::list::{DeviceListRequest, DevicePage};
+use platform::rules::compat::{DeviceProfile, FitSummary};
+use platform::sim::Rows;
 use platform::wire::{CatalogFilter, Package, PackageSummary};
 
 use super::driver::{Value, col};
 use super::error::StoreError;
-use super::filter::{Filter, take_page};
+use super::filter::{Filter, name_search, take_page};
 use super::lists::{Raw, raw, raw_column};
 use super::rows::{SqlRows, parse};
 
 impl SqlRows<'_> {
-    /// A page of the devices list.
+    /// A page of the devices list. A query naming a component judges the devices by their
+    /// profiles (few, counted per profile), never one by one; 404 when the component does not
+    /// exist.
     pub fn devices_page(
         &mut self,
         request: &DeviceListRequest,
-    ) -> Result<DevicePage<Raw>, StoreError> {
+    ) -> Result<Result<DevicePage<Raw>, PlatformError>, StoreError> {
         let query = &request.query;
+        let component = match &query.fit {
+            None => None,
+            Some(fit) => {
+                let Some(package) = Rows::package(self, &fit.package_id)? else {
+                    return Ok(Err(PlatformError::not_found("package", &fit.package_id)));
+                };
+                match fit.component(&package) {
+                    Ok(component) => Some(component.clone()),
+                    Err(refused) => return Ok(Err(refused)),
+                }
+            }
+        };
         let mut filter = Filter::new();
         if let Some(status) = &query.status {
             let status = filter.bind(status.as_str().into());
@@ -32,13 +49,67 @@ impl SqlRows<'_> {
                 "EXISTS (SELECT 1 FROM device_labels l WHERE l.key = {key} AND l.value = {value} AND l.uuid = d.uuid)"
             ));
         }
-        let total_sql = format!("SELECT count(*) FROM devices d{}", filter.sql());
-        let total = self
-            .db
-            .query(&total_sql, &filter.params)?
-            .first()
-            .and_then(|r| r.first())
-            .map_or(0, Value::int);
+        if !query.ids.is_empty() {
+            let ids: Vec<String> = query
+                .ids
+                .iter()
+                .map(|id| filter.bind(id.as_str().into()))
+                .collect();
+            filter.and(format!("d.uuid IN ({})", ids.join(", ")));
+        }
+        if !query.search.is_empty() {
+            name_search(
+                &mut filter,
+                "device_names",
+                &query.search,
+                self.dialect,
+                true,
+            );
+        }
+        // Devices per profile under these filters: the kept counts for the whole fleet.
+        let profiles: Vec<(DeviceProfile, u64)> = {
+            let (sql, params) = if filter.clauses.is_empty() {
+                (
+                    "SELECT profile, n FROM device_profiles WHERE n > 0".to_string(),
+                    Vec::new(),
+                )
+            } else {
+                (
+                    format!(
+                        "SELECT d.profile, count(*) FROM devices d{} GROUP BY d.profile",
+                        filter.sql()
+                    ),
+                    filter.params.clone(),
+                )
+            };
+            self.db
+                .query(&sql, &params)?
+                .into_iter()
+                .filter_map(|row| {
+                    let profile = DeviceProfile::from_key(col(&row, 0).text())?;
+                    Some((profile, u64::try_from(col(&row, 1).int()).unwrap_or(0)))
+                })
+                .collect()
+        };
+        let fit = component
+            .as_ref()
+            .map(|component| FitSummary::of(component, profiles.iter().map(|(p, n)| (p, *n))));
+        let listed: Vec<&(DeviceProfile, u64)> = profiles
+            .iter()
+            .filter(|(profile, _)| query.fits(component.as_ref(), profile))
+            .collect();
+        let total: u64 = listed.iter().map(|(_, n)| n).sum();
+        if query.fit.as_ref().is_some_and(|f| f.compatible.is_some()) {
+            let keys: Vec<String> = listed
+                .iter()
+                .map(|(profile, _)| filter.bind(profile.key().into()))
+                .collect();
+            filter.and(if keys.is_empty() {
+                "1 = 0".to_string()
+            } else {
+                format!("d.profile IN ({})", keys.join(", "))
+            });
+        }
         if let Some(after) = request.after {
             let after = filter.bind(Value::Int(i64::try_from(after).unwrap_or(i64::MAX)));
             filter.and(format!("d.seq > {after}"));
@@ -55,11 +126,12 @@ impl SqlRows<'_> {
             .filter(|_| more)
             .map(|last| request.continue_token(u64::try_from(col(last, 0).int()).unwrap_or(0)));
         let items = raw_column(rows, 1)?;
-        Ok(DevicePage {
+        Ok(Ok(DevicePage {
             items,
             next,
-            total: u64::try_from(total).unwrap_or(0),
-        })
+            total,
+            fit,
+        }))
     }
 
     /// A deployment as stored, to send as it is.

@@ -98,37 +98,49 @@ pub(super) fn scope_filter(
         });
     }
     if !query.search.is_empty() {
-        let trigrams = plan == Plan::Driven && query.search.chars().count() >= 3;
-        match dialect {
-            Dialect::Sqlite => {
-                if trigrams {
-                    let phrase =
-                        filter.bind(format!("\"{}\"", query.search.replace('"', "\"\"")).into());
-                    filter.and(format!(
-                        "d.rowid IN (SELECT rowid FROM deployment_names WHERE deployment_names MATCH {phrase})"
-                    ));
-                }
-                let search = filter.bind(query.search.as_str().into());
-                filter.and(format!("instr(d.name_fold, {search}) > 0"));
-            }
-            Dialect::Postgres => {
-                if trigrams {
-                    let escaped = query
-                        .search
-                        .replace('\\', "\\\\")
-                        .replace('%', "\\%")
-                        .replace('_', "\\_");
-                    let pattern = filter.bind(format!("%{escaped}%").into());
-                    filter.and(format!("d.name_fold LIKE {pattern}"));
-                }
-                let search = filter.bind(query.search.as_str().into());
-                filter.and(format!("strpos(d.name_fold, {search}) > 0"));
-            }
-        }
+        let trigrams = plan == Plan::Driven;
+        name_search(filter, "deployment_names", &query.search, dialect, trigrams);
     }
     if !query.package_id.is_empty() {
         let package = filter.bind(query.package_id.as_str().into());
         filter.and(format!("d.package_id = {package}"));
+    }
+}
+
+/// Rows of `d` whose folded name contains `search` (folded): with `trigrams`, and a search of
+/// three characters or more, the name index of `names` (SQLite's FTS5 table of that name, or
+/// PostgreSQL's trigram index on `d.name_fold`) finds the candidates first.
+pub(super) fn name_search(
+    filter: &mut Filter,
+    names: &str,
+    search: &str,
+    dialect: Dialect,
+    trigrams: bool,
+) {
+    let trigrams = trigrams && search.chars().count() >= 3;
+    match dialect {
+        Dialect::Sqlite => {
+            if trigrams {
+                let phrase = filter.bind(format!("\"{}\"", search.replace('"', "\"\"")).into());
+                filter.and(format!(
+                    "d.rowid IN (SELECT rowid FROM {names} WHERE {names} MATCH {phrase})"
+                ));
+            }
+            let search = filter.bind(search.into());
+            filter.and(format!("instr(d.name_fold, {search}) > 0"));
+        }
+        Dialect::Postgres => {
+            if trigrams {
+                let escaped = search
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                let pattern = filter.bind(format!("%{escaped}%").into());
+                filter.and(format!("d.name_fold LIKE {pattern}"));
+            }
+            let search = filter.bind(search.into());
+            filter.and(format!("strpos(d.name_fold, {search}) > 0"));
+        }
     }
 }
 

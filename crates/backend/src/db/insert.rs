@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use platform::list::fold;
+use platform::rules::compat::DeviceProfile;
 use platform::sim::Record;
 use platform::wire::{Device, Package, RoutedNetwork};
 
@@ -149,16 +150,20 @@ impl SqlRows<'_> {
         Ok(())
     }
 
-    /// Adds devices after those there are, with their labels.
+    /// Adds devices after those there are, with their labels, their profiles counted and
+    /// their names indexed for `search`.
     pub fn insert_devices(&mut self, devices: &[Device]) -> Result<(), StoreError> {
         self.version()?;
         let rows = self.db.query("SELECT max(seq) FROM devices", &[])?;
         let mut seq = rows.first().and_then(|r| r.first()).map_or(0, Value::int);
+        let mut profiles: BTreeMap<String, i64> = BTreeMap::new();
         for chunk in devices.chunks(CHUNK) {
-            let mut values = Vec::with_capacity(chunk.len() * 5);
+            let mut values = Vec::with_capacity(chunk.len() * 7);
             let mut labels = Vec::new();
             for device in chunk {
                 seq += 1;
+                let profile = DeviceProfile::of(device).key();
+                *profiles.entry(profile.clone()).or_default() += 1;
                 values.extend([
                     Value::Text(device.uuid.clone()),
                     Value::Int(seq),
@@ -171,6 +176,8 @@ impl SqlRows<'_> {
                             .unwrap_or_default(),
                     ),
                     Value::Text(json(device)?),
+                    Value::Text(fold(&device.name)),
+                    Value::Text(profile),
                 ]);
                 for label in &device.labels {
                     labels.extend([
@@ -180,11 +187,42 @@ impl SqlRows<'_> {
                     ]);
                 }
             }
-            let columns = ["uuid", "seq", "status", "architecture", "body"];
+            let columns = [
+                "uuid",
+                "seq",
+                "status",
+                "architecture",
+                "body",
+                "name_fold",
+                "profile",
+            ];
             self.db
                 .execute(&insert_sql("devices", &columns, chunk.len(), ""), &values)?;
+            if self.dialect == Dialect::Sqlite {
+                let ids: Vec<Value> = chunk.iter().map(|d| d.uuid.as_str().into()).collect();
+                let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+                self.db.execute(
+                    &format!(
+                        "INSERT INTO device_names (rowid, name) SELECT rowid, name_fold FROM devices WHERE uuid IN ({})",
+                        placeholders.join(", ")
+                    ),
+                    &ids,
+                )?;
+            }
             self.insert_pairs("device_labels", &["key", "value", "uuid"], labels)?;
         }
+        for (profile, n) in profiles {
+            self.add_profile(&profile, n)?;
+        }
+        Ok(())
+    }
+
+    /// Counts `n` more devices (or fewer, when negative) with `profile`.
+    pub(super) fn add_profile(&mut self, profile: &str, n: i64) -> Result<(), StoreError> {
+        self.db.execute(
+            "INSERT INTO device_profiles (profile, n) VALUES ($1, $2) ON CONFLICT (profile) DO UPDATE SET n = device_profiles.n + excluded.n",
+            &[profile.into(), n.into()],
+        )?;
         Ok(())
     }
 

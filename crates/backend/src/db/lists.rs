@@ -98,7 +98,28 @@ impl SqlRows<'_> {
             Order::Asc => (">", "ASC"),
             Order::Desc => ("<", "DESC"),
         };
-        if let Some(after) = &request.after {
+        // A jump (`offset`): the item before the offset, found through the same filters and
+        // index reading only the sort column, is where the page continues from.
+        let mut after = request.after.clone();
+        if let Some(offset) = request.offset.filter(|n| *n > 0) {
+            let skip = filter.bind(Value::Int(i64::try_from(offset - 1).unwrap_or(i64::MAX)));
+            let sql = format!(
+                "SELECT {id}, {column} FROM {from}{} ORDER BY {column} {direction}, {id} {direction} LIMIT 1 OFFSET {skip}",
+                filter.sql()
+            );
+            let found = self.db.query(&sql, &filter.params)?;
+            filter.params.pop();
+            match found.first() {
+                Some(row) => {
+                    after = Some(list::Cursor {
+                        value: sort_value(query.sort, col(row, 1)),
+                        id: col(row, 0).text().to_string(),
+                    });
+                }
+                None => filter.and("1 = 0".to_string()),
+            }
+        }
+        if let Some(after) = &after {
             let value = filter.bind(sort_param(&after.value));
             let after_id = filter.bind(after.id.as_str().into());
             filter.and(format!(

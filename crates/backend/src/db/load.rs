@@ -83,10 +83,12 @@ pub fn reset(
         rows.db.execute(&format!("DELETE FROM {table}"), &[])?;
     }
     if rows.dialect == super::Dialect::Sqlite {
-        rows.db.execute(
-            "INSERT INTO deployment_names (deployment_names) VALUES ('delete-all')",
-            &[],
-        )?;
+        for names in ["deployment_names", "device_names"] {
+            rows.db.execute(
+                &format!("INSERT INTO {names} ({names}) VALUES ('delete-all')"),
+                &[],
+            )?;
+        }
     }
     load(rows, &seed::seeded(seed_value, now, config))
 }

@@ -18,6 +18,7 @@ mod filter;
 mod insert;
 mod lists;
 mod load;
+mod migrate;
 mod operations;
 mod postgres;
 mod rollouts;
@@ -47,6 +48,11 @@ pub(crate) type CountsCache = HashMap<String, (u64, PhaseCounts)>;
 
 /// Times a write is tried when other writers keep changing its rows first.
 const ATTEMPTS: u32 = 12;
+
+/// A device as stored (a page of the devices list sends them as they are).
+pub fn parse_device(text: &str) -> Result<platform::wire::Device, StoreError> {
+    rows::parse(text, "device")
+}
 
 /// The current time from the system clock.
 pub fn now() -> Millis {

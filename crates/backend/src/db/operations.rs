@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 
 use platform::list::fold;
+use platform::rules::compat::DeviceProfile;
 use platform::sim::rollouts::RolloutRecord;
 use platform::sim::{Book, IdempotencyEntry, Record, Rows, engine};
 use platform::time::Millis;
@@ -32,14 +33,24 @@ impl Rows for SqlRows<'_> {
 
     fn save_device(&mut self, device: &Device) -> Result<(), StoreError> {
         self.version()?;
+        let uuid = device.uuid.as_str();
+        let Some(old) = self.one_text("SELECT profile FROM devices WHERE uuid = $1", uuid)? else {
+            return Ok(());
+        };
+        let profile = DeviceProfile::of(device).key();
         self.db.execute(
-            "UPDATE devices SET status = $1, body = $2 WHERE uuid = $3",
+            "UPDATE devices SET status = $1, body = $2, profile = $3 WHERE uuid = $4",
             &[
                 device.status.as_str().into(),
                 json(device)?.into(),
-                device.uuid.as_str().into(),
+                profile.as_str().into(),
+                uuid.into(),
             ],
         )?;
+        if old != profile {
+            self.add_profile(&old, -1)?;
+            self.add_profile(&profile, 1)?;
+        }
         Ok(())
     }
 

@@ -3,8 +3,11 @@
 //! rollout is saved with a conditional `UPDATE … WHERE rv = <the version it was read at>`,
 //! like a deployment, so two processes moving one rollout on never lose a wave.
 
+use platform::PlatformError;
 use platform::list::{DeviceListRequest, DeviceQuery};
-use platform::rollout::{Rollout, RolloutList, RolloutListRequest};
+use platform::rollout::{
+    Rollout, RolloutList, RolloutListRequest, TargetAnswer, TargetListRequest,
+};
 use platform::sim::Rng;
 use platform::sim::rollouts::RolloutRecord;
 use platform::wire::{Device, Label};
@@ -27,6 +30,10 @@ impl SqlRows<'_> {
             limit: None,
             after: None,
         })?;
+        // Without a component to judge by, nothing is refused.
+        let Ok(page) = page else {
+            return Ok(Vec::new());
+        };
         page.items
             .iter()
             .map(|raw| parse(raw.get(), "device"))
@@ -76,7 +83,9 @@ impl SqlRows<'_> {
     pub(super) fn store_rollout(&mut self, record: &RolloutRecord) -> Result<(), StoreError> {
         let version = self.version()?;
         let id = record.rollout.rollout_id.as_str();
-        let body = json(record)?;
+        let mut stamped = record.clone();
+        stamped.stamp(u64::try_from(version).unwrap_or(0));
+        let body = json(&stamped)?;
         if record.version == 0 {
             self.db.execute(
                 "INSERT INTO rollouts (id, seq, rv, body) VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM rollouts), $2, $3)",
@@ -126,8 +135,28 @@ impl SqlRows<'_> {
         Ok(RolloutList { items, next })
     }
 
-    /// `GET /rollouts/{id}`: the rollout with its targets.
+    /// `GET /rollouts/{id}`: the rollout's summary (its counts, per wave too, and the failed
+    /// targets), without the other targets.
     pub fn rollout_view(&mut self, id: &str) -> Result<Option<Rollout>, StoreError> {
-        Ok(self.rollout_row(id)?.map(|r| r.rollout))
+        Ok(self.rollout_row(id)?.map(|r| r.rollout.summary()))
+    }
+
+    /// `GET /rollouts/{id}/targets`: a page of its targets, or what changed in them since a
+    /// version; `None` when there is no such rollout.
+    pub fn rollout_targets(
+        &mut self,
+        id: &str,
+        request: &TargetListRequest,
+    ) -> Result<Option<Result<TargetAnswer, PlatformError>>, StoreError> {
+        let Some(record) = self.rollout_row(id)? else {
+            return Ok(None);
+        };
+        let version = u64::try_from(self.meta("rv")?).unwrap_or(0);
+        let epoch = u64::try_from(self.meta("epoch")?).unwrap_or(0);
+        Ok(Some(request.answer(
+            &record.rollout.targets,
+            version,
+            epoch,
+        )))
     }
 }

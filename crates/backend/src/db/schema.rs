@@ -12,8 +12,10 @@
 //!   `deployment_devices`: what lists filter on and what changes reach.
 //! - `counts`: deployments per phase for the whole fleet, each package and each label, kept in
 //!   the same transaction as every change, so the common lists never count rows.
-//! - `packages`, `devices` (+ `device_labels`), `networks`, `unpullable`, `idempotency`,
-//!   `update_failures`.
+//! - `packages`, `devices` (+ `device_labels`; each device's folded name for `search` and its
+//!   compatibility profile, `platform::rules::compat::DeviceProfile`, as columns),
+//!   `device_profiles` (devices per profile, kept with every change), `networks`,
+//!   `unpullable`, `idempotency`, `update_failures`.
 //! - `rollouts`: each rollout as JSON (its request and targets), with its creation order
 //!   (`seq`, which lists page on) and `rv` (a change is saved only over the version read).
 
@@ -68,8 +70,11 @@ CREATE TABLE IF NOT EXISTS devices (
     seq {int} NOT NULL UNIQUE,
     status TEXT NOT NULL,
     architecture TEXT NOT NULL,
-    body TEXT NOT NULL
+    body TEXT NOT NULL,
+    name_fold TEXT NOT NULL DEFAULT '',
+    profile TEXT NOT NULL DEFAULT ''
 );
+CREATE TABLE IF NOT EXISTS device_profiles (profile TEXT {c} PRIMARY KEY, n {int} NOT NULL);
 CREATE TABLE IF NOT EXISTS device_labels (
     key TEXT {c} NOT NULL, value TEXT {c} NOT NULL, uuid TEXT {c} NOT NULL,
     PRIMARY KEY (key, value, uuid)
@@ -86,17 +91,23 @@ CREATE TABLE IF NOT EXISTS rollouts (
 );
 ";
 
-/// The trigram index `search` uses: an FTS5 table of folded names keyed by the deployments'
-/// rowid (SQLite), a trigram GIN index (PostgreSQL, with the pg_trgm extension that Debian's
-/// server package ships).
+/// Indexes on the devices' columns that older databases lacked (added by `migrate` first).
+pub const DEVICE_INDEXES: &str =
+    "CREATE INDEX IF NOT EXISTS devices_profile ON devices (profile, seq);";
+
+/// The trigram indexes `search` uses: FTS5 tables of folded names keyed by the deployments' and
+/// the devices' rowids (SQLite), trigram GIN indexes (PostgreSQL, with the pg_trgm extension
+/// that Debian's server package ships).
 fn search_index(dialect: Dialect) -> &'static str {
     match dialect {
         Dialect::Sqlite => {
-            "CREATE VIRTUAL TABLE IF NOT EXISTS deployment_names USING fts5(name, tokenize = 'trigram', content = '');"
+            "CREATE VIRTUAL TABLE IF NOT EXISTS deployment_names USING fts5(name, tokenize = 'trigram', content = '');
+             CREATE VIRTUAL TABLE IF NOT EXISTS device_names USING fts5(name, tokenize = 'trigram', content = '');"
         }
         Dialect::Postgres => {
             "CREATE EXTENSION IF NOT EXISTS pg_trgm;
-             CREATE INDEX IF NOT EXISTS deployments_name_trigrams ON deployments USING gin (name_fold gin_trgm_ops);"
+             CREATE INDEX IF NOT EXISTS deployments_name_trigrams ON deployments USING gin (name_fold gin_trgm_ops);
+             CREATE INDEX IF NOT EXISTS devices_name_trigrams ON devices USING gin (name_fold gin_trgm_ops);"
         }
     }
 }
@@ -113,6 +124,8 @@ pub fn create(driver: &mut dyn Driver) -> Result<(), StoreError> {
         },
     );
     in_transaction(driver, &sql)?;
+    super::migrate::devices(driver)?;
+    in_transaction(driver, DEVICE_INDEXES)?;
     // Without the trigram index (a PostgreSQL role that may not create the pg_trgm extension),
     // `search` still works, reading the names in the list's order.
     if let Err(error) = in_transaction(driver, search_index(dialect)) {
@@ -122,7 +135,7 @@ pub fn create(driver: &mut dyn Driver) -> Result<(), StoreError> {
 }
 
 /// Runs `sql` in a transaction of its own (PostgreSQL: one process at a time).
-fn in_transaction(driver: &mut dyn Driver, sql: &str) -> Result<(), StoreError> {
+pub(super) fn in_transaction(driver: &mut dyn Driver, sql: &str) -> Result<(), StoreError> {
     driver.begin(true)?;
     let done = match driver.dialect() {
         Dialect::Postgres => driver.batch("SELECT pg_advisory_xact_lock(7461)"),
@@ -147,7 +160,7 @@ fn int(dialect: Dialect) -> &'static str {
 }
 
 /// The tables emptied by a reset (everything but `meta`).
-pub const DATA_TABLES: [&str; 13] = [
+pub const DATA_TABLES: [&str; 14] = [
     "deployments",
     "deployment_labels",
     "deployment_links",
@@ -156,6 +169,7 @@ pub const DATA_TABLES: [&str; 13] = [
     "packages",
     "devices",
     "device_labels",
+    "device_profiles",
     "networks",
     "unpullable",
     "idempotency",

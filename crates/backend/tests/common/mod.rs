@@ -263,6 +263,27 @@ impl Server {
     }
 }
 
+/// A package whose plan has a device component, and that component.
+pub async fn device_package(server: &Server) -> (String, String, String) {
+    let (_, packages) = server.get("/api/v1/packages").await;
+    for summary in packages["items"].as_array().cloned().unwrap_or_default() {
+        let id = summary["guid"].as_str().unwrap_or_default();
+        let (_, package) = server.get(&format!("/api/v1/packages/{id}")).await;
+        for plan in package["plans"].as_array().cloned().unwrap_or_default() {
+            let component = plan["components"].as_array().and_then(|components| {
+                components
+                    .iter()
+                    .find(|c| c["requiredRuntime"] == "device")
+                    .and_then(|c| c["componentId"].as_str().map(str::to_string))
+            });
+            if let (Some(component), Some(plan)) = (component, plan["planId"].as_str()) {
+                return (id.to_string(), plan.to_string(), component);
+            }
+        }
+    }
+    panic!("no package with a device component in the seed");
+}
+
 /// A valid request for the seeded dashboard package.
 pub fn dashboard(name: &str) -> serde_json::Value {
     serde_json::json!({"name": name, "packageId": "pkg-fleet-dashboard", "planId": "plan-fleet-dashboard"})

@@ -91,12 +91,14 @@ pub fn page<'a>(
         id: entry.deployment.deployment_id.clone(),
     };
     // Listed in the order cursors compare in, so the items at or before the cursor lead.
-    let start = request.after.as_ref().map_or(0, |after| {
-        listed.partition_point(|entry| {
+    let start = match (&request.after, request.offset) {
+        (Some(after), _) => listed.partition_point(|entry| {
             let Cursor { value, id } = cursor_of(entry);
             !after.is_before(&value, &id, query.order)
-        })
-    });
+        }),
+        (None, Some(offset)) => offset.min(listed.len()),
+        (None, None) => 0,
+    };
     let end = start
         .saturating_add(request.limit.unwrap_or(usize::MAX))
         .min(listed.len());

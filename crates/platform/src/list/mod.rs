@@ -11,6 +11,7 @@
 
 pub mod apply;
 mod devices;
+mod history;
 mod request;
 mod token;
 
@@ -24,9 +25,10 @@ use crate::phase::Phase;
 use crate::time::Millis;
 use crate::wire::{Deployment, Label};
 
-pub use devices::{DeviceListRequest, DevicePage, DeviceQuery};
+pub use devices::{DeviceListRequest, DevicePage, DeviceQuery, FitFilter, MAX_DEVICE_IDS};
+pub use history::{HistoryPage, HistoryRequest};
 pub use request::{ListRequest, parse_limit};
-pub(crate) use request::{bad, first, labels};
+pub(crate) use request::{bad, first, labels, values};
 pub use token::{base64url_decode, base64url_encode};
 
 /// Most items one page can hold (`limit`).

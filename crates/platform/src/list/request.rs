@@ -16,6 +16,8 @@ pub struct ListRequest {
     pub limit: Option<usize>,
     /// Continue after this item (from `continue`).
     pub after: Option<Cursor>,
+    /// Skip this many items first (a jump into the middle of the list; never with `continue`).
+    pub offset: Option<usize>,
     /// Only what changed after this resourceVersion.
     pub since: Option<u64>,
 }
@@ -25,7 +27,7 @@ const QUERY_KEYS: [&str; 6] = ["phase", "label", "search", "packageId", "sort", 
 
 impl ListRequest {
     /// Reads `phase` (repeats), `label` (repeats), `search`, `packageId`, `sort`, `order`,
-    /// `limit`, `continue` and `since`. Bad values are refused with a sentence saying what is
+    /// `limit`, `continue`, `offset` and `since`. Bad values are refused with a sentence saying what is
     /// accepted (400); unknown phase words are kept and match nothing.
     pub fn from_pairs(pairs: &[(String, String)]) -> Result<ListRequest, PlatformError> {
         let phases = values(pairs, "phase").map(Phase::parse).collect();
@@ -60,8 +62,26 @@ impl ListRequest {
                 ))
             })?),
         };
+        let offset = match first(pairs, "offset") {
+            None => None,
+            Some(text) => Some(text.trim().parse::<usize>().map_err(|_| {
+                bad(format!(
+                    "offset must be a whole number of items to skip, not \"{text}\"."
+                ))
+            })?),
+        };
+        if offset.is_some() && since.is_some() {
+            return Err(bad(
+                "since and offset cannot be combined: offset jumps into a list, since asks for changes.",
+            ));
+        }
         let (query, after) = match first(pairs, "continue") {
             None => (query, None),
+            Some(_) if offset.is_some() => {
+                return Err(bad(
+                    "continue and offset cannot be combined: a continue token already says where the page starts.",
+                ));
+            }
             Some(_) if since.is_some() => {
                 return Err(bad(
                     "since and continue cannot be combined: continue pages a list, since asks for changes.",
@@ -82,6 +102,7 @@ impl ListRequest {
             query,
             limit,
             after,
+            offset,
             since,
         })
     }

@@ -5,6 +5,7 @@
 
 pub mod plan;
 pub mod state;
+pub mod targets;
 pub mod waves;
 
 use std::collections::BTreeMap;
@@ -14,8 +15,11 @@ use serde::{Deserialize, Serialize};
 use crate::phase::{Phase, Status};
 use crate::wire::{Label, NetworkRef};
 
-pub use plan::{RolloutPreview, TargetPreview, plan, preview, selector_query};
+pub use plan::{
+    PREVIEW_PAGE, RolloutPreview, TargetPreview, plan, preview, preview_request, selector_query,
+};
 pub use state::{Decision, RolloutState, TargetPhase, decide};
+pub use targets::{TargetAnswer, TargetListRequest, TargetPage, TargetQuery};
 
 pub use waves::{Wave, assign, wave_ends, waves_error};
 
@@ -106,15 +110,39 @@ pub struct Rollout {
     /// Targets per phase (`pending` for those whose wave has not started).
     #[serde(default)]
     pub counts: BTreeMap<String, u64>,
-    /// Its targets, in wave order (none in lists).
+    /// Targets per phase in each wave, the first wave first (as `counts`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wave_counts: Vec<BTreeMap<String, u64>>,
+    /// The failed targets, in wave order (at most [`FAILED_SHOWN`]): what explains a halt.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failed_targets: Vec<RolloutTarget>,
+    /// Its targets, in wave order, as stores keep them; the API pages them
+    /// (`GET /rollouts/{id}/targets`) and answers the rollout without them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<RolloutTarget>,
 }
 
+/// Failed targets a rollout's summary names.
+pub const FAILED_SHOWN: usize = 20;
+
 impl Rollout {
-    /// As lists show it: everything but its targets (the counts say where they are).
+    /// As the API answers it: its counts overall and per wave, and the failed targets, without
+    /// the other targets (their pages are read apart).
     pub fn summary(&self) -> Rollout {
+        let waves = self.targets.iter().map(|t| t.wave).max().unwrap_or(0);
+        let wave_counts = (1..=waves)
+            .map(|wave| counts(self.targets.iter().filter(|t| t.wave == wave)))
+            .collect();
+        let failed_targets = self
+            .targets
+            .iter()
+            .filter(|t| t.target_phase().failed())
+            .take(FAILED_SHOWN)
+            .cloned()
+            .collect();
         Rollout {
+            wave_counts,
+            failed_targets,
             targets: Vec::new(),
             ..self.clone()
         }
@@ -206,6 +234,16 @@ pub struct RolloutTarget {
     /// Why the platform refused to deploy to it when its wave started.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refused: Option<String>,
+    /// The store's resourceVersion when it last changed (what `since` compares).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub resource_version: u64,
+    /// Changed since it was read: the store gives it the version of the write that saves it.
+    #[serde(skip)]
+    pub changed: bool,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl RolloutTarget {
@@ -221,6 +259,8 @@ impl RolloutTarget {
             status: None,
             errors: None,
             refused: None,
+            resource_version: 0,
+            changed: true,
         }
     }
 
@@ -247,17 +287,24 @@ pub const PENDING: &str = "pending";
 /// The word a rollout's counts use for targets the platform refused to deploy to.
 pub const REFUSED: &str = "refused";
 
+impl RolloutTarget {
+    /// Where it is, as a rollout's counts say it: its deployment's phase, [`PENDING`] or
+    /// [`REFUSED`].
+    pub fn state_word(&self) -> &str {
+        match (&self.refused, &self.phase) {
+            (Some(_), _) => REFUSED,
+            (None, Some(phase)) => phase.as_str(),
+            (None, None) => PENDING,
+        }
+    }
+}
+
 /// Targets per phase, `pending` for those not started and `refused` for those the platform
 /// refused: what the fleet progress bar shows.
-pub fn counts(targets: &[RolloutTarget]) -> BTreeMap<String, u64> {
+pub fn counts<'a>(targets: impl IntoIterator<Item = &'a RolloutTarget>) -> BTreeMap<String, u64> {
     let mut counts = BTreeMap::new();
     for target in targets {
-        let key = match (&target.refused, &target.phase) {
-            (Some(_), _) => REFUSED.to_string(),
-            (None, Some(phase)) => phase.as_str().to_string(),
-            (None, None) => PENDING.to_string(),
-        };
-        *counts.entry(key).or_insert(0) += 1;
+        *counts.entry(target.state_word().to_string()).or_insert(0) += 1;
     }
     counts
 }

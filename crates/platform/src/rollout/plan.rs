@@ -7,11 +7,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::errors::FieldError;
+use crate::errors::{FieldError, PlatformError};
+use crate::list::{DeviceListRequest, DevicePage, FitFilter};
 use crate::rollout::{DEVICE_PLACEHOLDER, RolloutRequest, waves};
-use crate::rules::compat::device_incompatibilities;
+use crate::rules::compat::{FitSummary, ReasonCount, device_incompatibilities};
 use crate::rules::validate::{label_key_error, label_value_error, name_error};
-use crate::wire::{Device, Package, Runtime};
+use crate::wire::{Component, Device, Package, Runtime};
 
 /// Most devices a rollout's targets are named in one field error.
 const NAMED: usize = 5;
@@ -33,11 +34,98 @@ pub struct TargetPreview {
     pub reasons: Vec<String>,
 }
 
-/// `POST /rollouts/preview`: every device the selector matches; nothing is created.
+/// `POST /rollouts/preview`: how many devices the selector matches, how many can run the
+/// component and why the others cannot, with one page of the devices; nothing is created.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RolloutPreview {
-    /// The matching devices, compatible or not.
+    /// Devices carrying every label of the selector.
+    #[serde(default)]
+    pub total: u64,
+    /// Of those, how many can run the component.
+    #[serde(default)]
+    pub compatible: u64,
+    /// Why the others cannot, most common first (a device with several reasons counts under
+    /// each).
+    #[serde(default)]
+    pub reasons: Vec<ReasonCount>,
+    /// One page of the matching devices, compatible or not, in the order they were registered.
     pub targets: Vec<TargetPreview>,
+    /// The token of the next page; `None` (null) on the last one.
+    #[serde(rename = "continue", default)]
+    pub next: Option<String>,
+}
+
+/// Devices one preview page lists unless the request says (`limit`).
+pub const PREVIEW_PAGE: usize = 50;
+
+/// The devices-list request a preview page of `package` reads: the selector's devices, judged
+/// against the component when the plan has it, `limit` (default [`PREVIEW_PAGE`]) and
+/// `continue` from the query string `pairs`. A token of another selector is a 400.
+pub fn preview_request(
+    request: &RolloutRequest,
+    package: &Package,
+    pairs: &[(String, String)],
+) -> Result<DeviceListRequest, PlatformError> {
+    let mut query = selector_query(request);
+    query.fit = component_of(request, package).map(|_| FitFilter {
+        package_id: request.package_id.clone(),
+        component_id: request.component_id.clone(),
+        compatible: None,
+    });
+    let page = DeviceListRequest::from_pairs(pairs)?;
+    if page.after.is_some() && page.query != query {
+        return Err(PlatformError::BadQuery(
+            "This continue token belongs to another selector or component; preview again from the first page.".into(),
+        ));
+    }
+    Ok(DeviceListRequest {
+        query,
+        limit: Some(page.limit.unwrap_or(PREVIEW_PAGE)),
+        after: page.after,
+    })
+}
+
+impl RolloutPreview {
+    /// The preview of `request` from a page of the devices list read with
+    /// [`preview_request`] (`page.fit` counts every matching device).
+    pub fn from_page(
+        request: &RolloutRequest,
+        package: &Package,
+        page: DevicePage<Device>,
+    ) -> RolloutPreview {
+        let fit = match page.fit {
+            Some(fit) => fit,
+            // Without the component, no device can run it (`preview` says why for each).
+            None if component_of(request, package).is_none() && page.total > 0 => FitSummary {
+                compatible: 0,
+                incompatible: page.total,
+                reasons: vec![ReasonCount {
+                    reason: NO_SUCH_COMPONENT.into(),
+                    devices: page.total,
+                }],
+            },
+            None => FitSummary::default(),
+        };
+        RolloutPreview {
+            total: page.total,
+            compatible: fit.compatible,
+            reasons: fit.reasons,
+            targets: preview(request, package, &page.items),
+            next: page.next,
+        }
+    }
+}
+
+/// Why no device can run a rollout whose plan lacks its component.
+const NO_SUCH_COMPONENT: &str = "The plan has no such component.";
+
+/// The request's component in its plan of `package`, if there is one.
+fn component_of<'a>(request: &RolloutRequest, package: &'a Package) -> Option<&'a Component> {
+    package
+        .plans
+        .iter()
+        .find(|p| p.plan_id == request.plan_id)
+        .and_then(|p| p.component(&request.component_id))
 }
 
 /// The selector as a devices-list query: its labels sorted, each once (empty: match nothing,
@@ -67,11 +155,7 @@ pub fn preview(
     if request.selector.is_empty() {
         return Vec::new();
     }
-    let component = package
-        .plans
-        .iter()
-        .find(|p| p.plan_id == request.plan_id)
-        .and_then(|p| p.component(&request.component_id));
+    let component = component_of(request, package);
     devices
         .iter()
         .filter(|d| request.selector.iter().all(|label| label.is_in(&d.labels)))
@@ -81,7 +165,7 @@ pub fn preview(
                     .iter()
                     .map(ToString::to_string)
                     .collect(),
-                None => vec!["The plan has no such component.".into()],
+                None => vec![NO_SUCH_COMPONENT.into()],
             };
             TargetPreview {
                 device_id: device.uuid.clone(),

@@ -3,10 +3,13 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use crate::phase::{Phase, Status};
 use crate::rules::VOLUME_PACKAGE_NAME;
 use crate::wire::{
-    Architecture, Component, Deployment, Device, DeviceRuntime, RoutedNetwork, Runtime,
+    Architecture, Component, Deployment, Device, DeviceRuntime, DeviceStatus, RoutedNetwork,
+    Runtime,
 };
 
 /// What a component's executables need from a device.
@@ -148,31 +151,81 @@ impl fmt::Display for Incompatibility {
     }
 }
 
+/// What of a device the compatibility rule looks at: its connection state, architecture,
+/// runtime and ROS setup. Devices with the same profile can run the same components, so a
+/// store judges a fleet by its few distinct profiles instead of device by device.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct DeviceProfile {
+    /// ONLINE, OFFLINE, …
+    #[serde(rename = "s")]
+    pub status: DeviceStatus,
+    /// CPU architecture.
+    #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
+    pub architecture: Option<Architecture>,
+    /// Its `runtime` config variable.
+    #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<DeviceRuntime>,
+    /// Whether it has a `ros_workspace` config variable.
+    #[serde(rename = "w", default)]
+    pub ros_workspace: bool,
+    /// Its `ros_distro` config variable.
+    #[serde(rename = "d", default, skip_serializing_if = "Option::is_none")]
+    pub ros_distro: Option<String>,
+}
+
+impl DeviceProfile {
+    /// The profile of `device`.
+    pub fn of(device: &Device) -> DeviceProfile {
+        DeviceProfile {
+            status: device.status.clone(),
+            architecture: device.architecture.clone(),
+            runtime: device.runtime(),
+            ros_workspace: device.config("ros_workspace").is_some(),
+            ros_distro: device.config("ros_distro").map(str::to_string),
+        }
+    }
+
+    /// The profile as a store keeps it (compact JSON; [`DeviceProfile::from_key`] reads it).
+    pub fn key(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// A profile from its [`DeviceProfile::key`].
+    pub fn from_key(key: &str) -> Option<DeviceProfile> {
+        serde_json::from_str(key).ok()
+    }
+}
+
 /// Every reason `device` cannot run `component` (empty: it can).
 pub fn device_incompatibilities(component: &Component, device: &Device) -> Vec<Incompatibility> {
+    incompatibilities(component, &DeviceProfile::of(device))
+}
+
+/// Every reason a device with `profile` cannot run `component` (empty: it can).
+pub fn incompatibilities(component: &Component, profile: &DeviceProfile) -> Vec<Incompatibility> {
     let mut reasons = Vec::new();
     if component.required_runtime != Runtime::Device {
         reasons.push(Incompatibility::CloudComponent);
         return reasons;
     }
-    if !device.is_online() {
+    if profile.status != DeviceStatus::Online {
         reasons.push(Incompatibility::Offline {
-            status: device.status.to_string(),
+            status: profile.status.to_string(),
         });
     }
     if let Some(needed) = &component.architecture
-        && device.architecture.as_ref() != Some(needed)
+        && profile.architecture.as_ref() != Some(needed)
     {
         reasons.push(Incompatibility::Architecture {
-            device: device
+            device: profile
                 .architecture
                 .as_ref()
                 .map_or("of unknown architecture".into(), |a| a.to_string()),
             needed: needed.clone(),
         });
     }
-    let runtime = device.runtime();
-    match (RuntimeNeed::of(component), &runtime) {
+    let runtime = &profile.runtime;
+    match (RuntimeNeed::of(component), runtime) {
         (RuntimeNeed::Conflicting, _) => reasons.push(Incompatibility::ConflictingExecutables),
         (_, None) => reasons.push(Incompatibility::UnknownRuntime),
         (_, Some(DeviceRuntime::Unknown(raw))) => {
@@ -188,13 +241,13 @@ pub fn device_incompatibilities(component: &Component, device: &Device) -> Vec<I
         }
         _ => {}
     }
-    if runtime == Some(DeviceRuntime::Preinstalled) {
-        if device.config("ros_workspace").is_none() {
+    if *runtime == Some(DeviceRuntime::Preinstalled) {
+        if !profile.ros_workspace {
             reasons.push(Incompatibility::MissingRosWorkspace);
         }
         if component.ros.is_ros {
             match (
-                device.config("ros_distro"),
+                profile.ros_distro.as_deref(),
                 component.ros.ros_distro.as_deref(),
             ) {
                 (None, _) => reasons.push(Incompatibility::MissingRosDistro),
@@ -208,6 +261,62 @@ pub fn device_incompatibilities(component: &Component, device: &Device) -> Vec<I
         }
     }
     reasons
+}
+
+/// How many devices share one reason they cannot run a component.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReasonCount {
+    /// The reason, a sentence.
+    pub reason: String,
+    /// How many devices it holds back.
+    pub devices: u64,
+}
+
+/// How a set of devices fits a component: how many can run it, how many cannot, and why not
+/// (a device with several reasons is counted under each).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct FitSummary {
+    /// Devices that can run it.
+    pub compatible: u64,
+    /// Devices that cannot.
+    pub incompatible: u64,
+    /// Why not, most common first.
+    #[serde(default)]
+    pub reasons: Vec<ReasonCount>,
+}
+
+impl FitSummary {
+    /// The summary of devices counted by profile (`profiles`: each profile with how many devices
+    /// have it), judged against `component`.
+    pub fn of<'a>(
+        component: &Component,
+        profiles: impl IntoIterator<Item = (&'a DeviceProfile, u64)>,
+    ) -> FitSummary {
+        let mut summary = FitSummary::default();
+        let mut tally: Vec<ReasonCount> = Vec::new();
+        for (profile, devices) in profiles {
+            let reasons = incompatibilities(component, profile);
+            if reasons.is_empty() {
+                summary.compatible += devices;
+                continue;
+            }
+            summary.incompatible += devices;
+            for reason in reasons {
+                let reason = reason.to_string();
+                match tally.iter_mut().find(|r| r.reason == reason) {
+                    Some(known) => known.devices += devices,
+                    None => tally.push(ReasonCount { reason, devices }),
+                }
+            }
+        }
+        tally.sort_by(|a, b| {
+            b.devices
+                .cmp(&a.devices)
+                .then_with(|| a.reason.cmp(&b.reason))
+        });
+        summary.reasons = tally;
+        summary
+    }
 }
 
 /// Why a routed network cannot be picked.

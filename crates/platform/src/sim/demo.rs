@@ -18,14 +18,14 @@ use crate::time::Millis;
 pub const SPEEDS: [f64; 4] = [0.5, 1.0, 2.0, 5.0];
 /// The fleet the simulation panel grows the demo to.
 pub const GROWN_FLEET: usize = 10_000;
-/// Deployments up to which the demo is saved (about 5 MB of local storage in all); a bigger
-/// (grown) fleet lasts until the page is reloaded.
+/// Deployments beyond which the demo is not saved without measuring it (a grown fleet).
 pub const SAVED_UP_TO: usize = 2_000;
+/// The largest saved state, in characters: local storage holds about 5 million per origin,
+/// and the console keeps a few small things beside the demo. Deployments, their history and
+/// rollouts all count.
+pub const SAVE_LIMIT: usize = 4_500_000;
 /// Log lines kept per deployment in the browser (local storage is small).
 pub const DEMO_LOG_LINES: usize = 150;
-/// Ticks between saves when nothing was changed by the user (phases replay from the saved
-/// state at the same times, so saving after each change is enough; this keeps log lines).
-pub const SAVE_EVERY_TICKS: u64 = 10;
 /// Who changes things in demo mode.
 pub const DEMO_USER: &str = "demo@rio.dev";
 
@@ -109,14 +109,19 @@ pub fn offered_speed(speed: f64) -> Option<f64> {
     SPEEDS.into_iter().find(|offered| *offered == speed)
 }
 
-/// The demo: the platform, its speed, and how many ticks passed.
+/// The demo: the platform, its speed, and what was saved of it.
 #[derive(Debug)]
 pub struct Demo {
     platform: Platform,
     speed: f64,
-    ticks: u64,
     /// Seeds new worlds (a start without a state, a reset).
     seed: u64,
+    /// The revision last saved (`None`: nothing saved yet).
+    saved: Option<u64>,
+    /// The revision the views were last told about.
+    reported: u64,
+    /// The state grew past what local storage keeps; nothing is saved until a reset.
+    too_big: bool,
 }
 
 /// What an answer did besides answering.
@@ -142,10 +147,12 @@ impl Demo {
             })
             .unwrap_or_else(|| demo_fleet::seeded(seed, now, config));
         Demo {
+            reported: platform.revision(),
             platform,
             speed,
-            ticks: 0,
             seed,
+            saved: None,
+            too_big: false,
         }
     }
 
@@ -154,24 +161,48 @@ impl Demo {
         &self.platform
     }
 
-    /// Moves the simulation to `now`; whether to save (every [`SAVE_EVERY_TICKS`] ticks).
+    /// Moves the simulation to `now`: changed (and to be saved) only when something moved.
+    /// Log lines are made from the time, so an idle demo neither reports nor saves anything.
     pub fn tick(&mut self, now: Millis) -> Effects {
         self.platform.advance(now);
-        self.ticks += 1;
+        self.effects(false)
+    }
+
+    /// What to tell the console: a change when `asked` (a change the user asked for, even a
+    /// refused one) or when the platform moved since the views were last told.
+    fn effects(&mut self, asked: bool) -> Effects {
+        let revision = self.platform.revision();
+        let changed = asked || revision != self.reported;
+        self.reported = revision;
         Effects {
-            changed: true,
-            save: self.ticks.is_multiple_of(SAVE_EVERY_TICKS),
+            changed,
+            save: changed,
         }
     }
 
-    /// The state to keep, unless the demo is too big to be kept.
-    pub fn state_to_save(&self) -> Option<String> {
-        (!self.beyond_saving()).then(|| self.platform.to_json())
+    /// The state to keep, when it changed since the last one kept and is not too big for
+    /// local storage (once it is, nothing is saved until a reset).
+    pub fn state_to_save(&mut self) -> Option<String> {
+        let revision = self.platform.revision();
+        if self.saved == Some(revision) || self.too_big {
+            return None;
+        }
+        self.saved = Some(revision);
+        if self.platform.records().len() > SAVED_UP_TO {
+            self.too_big = true;
+            return None;
+        }
+        let state = self.platform.to_json();
+        if state.len() > SAVE_LIMIT {
+            self.too_big = true;
+            return None;
+        }
+        Some(state)
     }
 
-    /// Whether the demo holds more deployments than are saved.
+    /// Whether the demo grew too big to be kept across a reload.
     pub fn beyond_saving(&self) -> bool {
-        self.platform.records().len() > SAVED_UP_TO
+        self.too_big || self.platform.records().len() > SAVED_UP_TO
     }
 
     /// Answers a request to the API or to `/__control` at `now`.
@@ -181,26 +212,14 @@ impl Demo {
             let answer = self
                 .control(request, &target, now)
                 .unwrap_or_else(|error| Answer::refused(&error));
-            let changed = (200..300).contains(&answer.status) && request.method != "GET";
-            return (
-                answer,
-                Effects {
-                    changed,
-                    save: changed,
-                },
-            );
+            let asked = (200..300).contains(&answer.status) && request.method != "GET";
+            return (answer, self.effects(asked));
         }
         let answer = serve::answer(&mut self.platform, request, DEMO_USER, now);
-        // A change the user asked for (even a refused one) is saved and shown at once; reads
-        // wait for the next tick.
-        let changed = request.method != "GET";
-        (
-            answer,
-            Effects {
-                changed,
-                save: changed,
-            },
-        )
+        // A change the user asked for (even a refused one) is saved and shown at once; a read
+        // that moved the platform on tells the other views too.
+        let asked = request.method != "GET";
+        (answer, self.effects(asked))
     }
 
     fn status(&self, added: usize) -> SimulationStatus {
@@ -254,6 +273,7 @@ impl Demo {
                 // Lists showing the old world read the new one again (their `since` is refused).
                 fresh.succeed(&self.platform);
                 self.platform = fresh;
+                self.too_big = false;
             }
             _ => return Ok(Answer::no_endpoint()),
         }

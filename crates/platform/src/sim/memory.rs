@@ -293,6 +293,7 @@ impl Rows for Platform {
         let version = self.touch();
         let mut record = record.clone();
         record.version = version;
+        record.stamp(version);
         match self
             .rollouts
             .iter_mut()

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::errors::PlatformError;
 use crate::list::{self, DeploymentQuery};
 use crate::phase::Phase;
+use crate::rules::compat::{DeviceProfile, FitSummary};
 use crate::sim::{IdempotencyEntry, Platform, Record, logs, memory};
 use crate::wire::{
     Architecture, CatalogFilter, Deployment, Device, DeviceStatus, HistoryEntry, LogPage, Package,
@@ -80,7 +81,7 @@ impl Platform {
         let query = list::DeviceQuery {
             status: status.cloned(),
             architecture: architecture.cloned(),
-            labels: Vec::new(),
+            ..list::DeviceQuery::default()
         };
         self.devices
             .iter()
@@ -89,19 +90,43 @@ impl Platform {
             .collect()
     }
 
-    /// A page of the devices list, in the order they were registered (positions from 1).
-    pub fn devices_page(&self, request: &list::DeviceListRequest) -> list::DevicePage<Device> {
+    /// A page of the devices list, in the order they were registered (positions from 1); 404
+    /// when the query names a component that does not exist.
+    pub fn devices_page(
+        &self,
+        request: &list::DeviceListRequest,
+    ) -> Result<list::DevicePage<Device>, PlatformError> {
+        let query = &request.query;
+        let package = match &query.fit {
+            Some(fit) => Some(self.package(&fit.package_id)?),
+            None => None,
+        };
+        let component = match (&query.fit, &package) {
+            (Some(fit), Some(package)) => Some(fit.component(package)?),
+            _ => None,
+        };
         let after = request.after.unwrap_or(0);
-        let matching = self
+        let candidates: Vec<(u64, &Device, DeviceProfile)> = self
             .devices
             .iter()
             .zip(1u64..)
-            .filter(|(d, _)| request.query.matches(d));
+            .filter(|(d, _)| query.matches(d))
+            .map(|(d, position)| (position, d, DeviceProfile::of(d)))
+            .collect();
+        let fit = component.map(|component| {
+            FitSummary::of(
+                component,
+                candidates.iter().map(|(_, _, profile)| (profile, 1)),
+            )
+        });
+        let matching = candidates
+            .iter()
+            .filter(|(_, _, profile)| query.fits(component, profile));
         let total = matching.clone().count() as u64;
         let mut items: Vec<(u64, Device)> = matching
-            .filter(|(_, position)| *position > after)
+            .filter(|(position, _, _)| *position > after)
             .take(request.limit.map_or(usize::MAX, |l| l.saturating_add(1)))
-            .map(|(d, position)| (position, d.clone()))
+            .map(|(position, d, _)| (*position, (*d).clone()))
             .collect();
         let more = request.limit.is_some_and(|limit| items.len() > limit);
         if let Some(limit) = request.limit {
@@ -111,11 +136,12 @@ impl Platform {
             .last()
             .filter(|_| more)
             .map(|(position, _)| request.continue_token(*position));
-        list::DevicePage {
+        Ok(list::DevicePage {
             items: items.into_iter().map(|(_, d)| d).collect(),
             next,
             total,
-        }
+            fit,
+        })
     }
 
     /// Routed networks.
@@ -176,10 +202,20 @@ impl Platform {
         self.record(id).map(|r| r.deployment.clone())
     }
 
-    /// A deployment's generations, newest first.
+    /// A deployment's generations, newest first, each with its phases.
     pub fn history(&self, id: &str) -> Result<Vec<HistoryEntry>, PlatformError> {
+        self.history_page(id, &list::HistoryRequest::default())
+            .map(|page| page.items)
+    }
+
+    /// A page of a deployment's generations, newest first.
+    pub fn history_page(
+        &self,
+        id: &str,
+        request: &list::HistoryRequest,
+    ) -> Result<list::HistoryPage, PlatformError> {
         let record = self.record(id)?;
-        Ok(record.book.history.iter().rev().cloned().collect())
+        Ok(request.page(&record.book.history, &record.deployment.phase_timeline))
     }
 
     /// Log lines after the cursor `after` (from the start when empty), of one component if

@@ -8,12 +8,12 @@ use serde::Serialize;
 
 use crate::bulk::BulkRequest;
 use crate::errors::PlatformError;
-use crate::list::{DeviceListRequest, ListAnswer, ListRequest};
-use crate::rollout::{RolloutListRequest, RolloutPreview, RolloutRequest};
+use crate::list::{DeviceListRequest, DevicePage, HistoryRequest, ListAnswer, ListRequest};
+use crate::rollout::{RolloutListRequest, RolloutPreview, RolloutRequest, TargetListRequest};
 use crate::sim::Platform;
 use crate::sim::rollouts::Action;
 use crate::time::Millis;
-use crate::wire::{Device, List, ProvisionRequest, UpdateRequest};
+use crate::wire::{List, ProvisionRequest, UpdateRequest};
 
 /// Longest accepted `Idempotency-Key` (as the backend).
 pub const MAX_IDEMPOTENCY_KEY: usize = 255;
@@ -132,7 +132,8 @@ pub fn answer(platform: &mut Platform, request: &Request<'_>, user: &str, now: M
         ("GET", ["packages"]) => Ok(packages(platform, &target)),
         ("GET", ["packages", id]) => platform.package(id).map(|p| Answer::json(200, &p)),
         ("GET", ["devices"]) => DeviceListRequest::from_pairs(&target.pairs)
-            .map(|request| Answer::json(200, &platform.devices_page(&request))),
+            .and_then(|request| platform.devices_page(&request))
+            .map(|page| Answer::json(200, &page)),
         ("GET", ["networks"]) => Ok(Answer::json(
             200,
             &List {
@@ -142,15 +143,23 @@ pub fn answer(platform: &mut Platform, request: &Request<'_>, user: &str, now: M
         ("GET", ["deployments"]) => deployments(platform, &target),
         ("POST", ["deployments"]) => provision(platform, request, user, now),
         ("POST", ["deployments", "bulk"]) => bulk(platform, request, user, now),
-        ("POST", ["rollouts", "preview"]) => rollout_preview(platform, request),
+        ("POST", ["rollouts", "preview"]) => rollout_preview(platform, request, &target),
         ("GET", ["rollouts"]) => RolloutListRequest::from_pairs(&target.pairs)
             .map(|request| Answer::json(200, &platform.rollouts_page(&request))),
         ("POST", ["rollouts"]) => create_rollout(platform, request, user, now),
-        ("GET", ["rollouts", id]) => platform.rollout(id).map(|r| Answer::json(200, &r)),
+        ("GET", ["rollouts", id]) => platform
+            .rollout(id)
+            .map(|r| Answer::json(200, &r.summary())),
+        ("GET", ["rollouts", id, "targets"]) => TargetListRequest::from_pairs(&target.pairs)
+            .and_then(|request| {
+                let rollout = platform.rollout(id)?;
+                request.answer(&rollout.targets, platform.revision(), platform.epoch())
+            })
+            .map(|answer| Answer::json(200, &answer)),
         ("POST", ["rollouts", id, action]) => match Action::parse(action) {
             Some(action) => platform
                 .act_on_rollout(id, action, now)
-                .map(|r| Answer::json(202, &r)),
+                .map(|r| Answer::json(202, &r.summary())),
             None => Ok(Answer::no_endpoint()),
         },
         ("GET", ["deployments", id]) => platform.deployment(id).map(|d| Answer::json(200, &d)),
@@ -160,13 +169,14 @@ pub fn answer(platform: &mut Platform, request: &Request<'_>, user: &str, now: M
         ("DELETE", ["deployments", id]) => {
             platform.deprovision(id, now).map(|d| Answer::json(202, &d))
         }
-        ("GET", ["deployments", id, "history"]) => platform
-            .history(id)
-            .map(|items| Answer::json(200, &List { items })),
+        ("GET", ["deployments", id, "history"]) => HistoryRequest::from_pairs(&target.pairs)
+            .and_then(|request| platform.history_page(id, &request))
+            .map(|page| Answer::json(200, &page)),
         ("GET", ["deployments", id, "logs"]) => logs(platform, id, &target),
         (_, ["packages" | "devices" | "networks" | "deployments" | "rollouts"])
         | (_, ["packages" | "deployments" | "rollouts", _])
-        | (_, ["deployments", _, "history" | "logs"]) => Ok(Answer::method_not_allowed()),
+        | (_, ["deployments", _, "history" | "logs"])
+        | (_, ["rollouts", _, "targets"]) => Ok(Answer::method_not_allowed()),
         _ => Ok(Answer::no_endpoint()),
     };
     result.unwrap_or_else(|error| Answer::refused(&error))
@@ -225,24 +235,31 @@ fn create_rollout(
     let rollout: RolloutRequest = body(request.body)?;
     platform
         .create_rollout(&rollout, user, now, key)
-        .map(|r| Answer::json(201, &r))
+        .map(|r| Answer::json(201, &r.summary()))
 }
 
-fn rollout_preview(platform: &Platform, request: &Request<'_>) -> Result<Answer, PlatformError> {
+fn rollout_preview(
+    platform: &Platform,
+    request: &Request<'_>,
+    target: &Target,
+) -> Result<Answer, PlatformError> {
     let rollout: RolloutRequest = body(request.body)?;
     let package = platform.package(&rollout.package_id)?;
-    let query = crate::rollout::selector_query(&rollout);
-    let devices: Vec<Device> = if query.labels.is_empty() {
-        Vec::new()
+    let devices = crate::rollout::preview_request(&rollout, &package, &target.pairs)?;
+    let page = if devices.query.labels.is_empty() {
+        DevicePage {
+            items: Vec::new(),
+            next: None,
+            total: 0,
+            fit: None,
+        }
     } else {
-        platform
-            .devices(None, None)
-            .into_iter()
-            .filter(|d| query.matches(d))
-            .collect()
+        platform.devices_page(&devices)?
     };
-    let targets = crate::rollout::preview(&rollout, &package, &devices);
-    Ok(Answer::json(200, &RolloutPreview { targets }))
+    Ok(Answer::json(
+        200,
+        &RolloutPreview::from_page(&rollout, &package, page),
+    ))
 }
 
 fn logs(platform: &Platform, id: &str, target: &Target) -> Result<Answer, PlatformError> {

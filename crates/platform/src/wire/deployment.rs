@@ -231,6 +231,10 @@ pub struct HistoryEntry {
     /// Error codes of a failed generation.
     #[serde(default, deserialize_with = "codes")]
     pub errors: Vec<String>,
+    /// When each phase of this generation was entered, oldest first (the current
+    /// generation's are the deployment's `phaseTimeline`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phases: Vec<PhaseAt>,
 }
 
 fn unknown_history_status() -> HistoryStatus {

@@ -193,6 +193,7 @@ impl Record {
                     status: HistoryStatus::InProgress,
                     components: all.clone(),
                     errors: Vec::new(),
+                    phases: Vec::new(),
                 }],
                 created: now,
                 stage_started: now,

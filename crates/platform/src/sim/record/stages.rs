@@ -60,6 +60,11 @@ impl Record {
                 }
             }
         }
+        // The deployment carries its current generation's phases; the ones before go with
+        // their generation into the history.
+        if let Some(previous) = self.book.history.last_mut() {
+            previous.phases = std::mem::take(&mut self.deployment.phase_timeline);
+        }
         self.book.history.push(HistoryEntry {
             generation,
             time: now.to_rfc3339(),
@@ -67,6 +72,7 @@ impl Record {
             status: HistoryStatus::InProgress,
             components: request.components.clone(),
             errors: Vec::new(),
+            phases: Vec::new(),
         });
         self.enter(Phase::Provisioning, Status::Pending, now, log_every);
     }

@@ -34,6 +34,19 @@ pub struct RolloutRecord {
     pub version: u64,
 }
 
+impl RolloutRecord {
+    /// Gives the targets changed since the record was read the resourceVersion `version` of
+    /// the write that saves it (stores call this as they save).
+    pub fn stamp(&mut self, version: u64) {
+        for target in &mut self.rollout.targets {
+            if target.changed {
+                target.resource_version = version;
+                target.changed = false;
+            }
+        }
+    }
+}
+
 /// A person's action on a rollout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -157,6 +170,8 @@ fn new_rollout(
         waves: request.waves.clone(),
         max_failures: request.max_failures,
         counts: rollout::counts(&targets),
+        wave_counts: Vec::new(),
+        failed_targets: Vec::new(),
         targets,
     }
 }
@@ -225,7 +240,10 @@ fn start<R: Rows + ?Sized>(
     };
     match made {
         Ok(made) => sync(target, &made.deployment),
-        Err(Fail::Refused(error)) => target.refused = Some(refusal(&error)),
+        Err(Fail::Refused(error)) => {
+            target.refused = Some(refusal(&error));
+            target.changed = true;
+        }
         Err(Fail::Store(error)) => return Err(error),
     }
     Ok(())
@@ -243,13 +261,25 @@ fn refusal(error: &PlatformError) -> String {
     }
 }
 
-/// `target` as its deployment now is.
+/// `target` as its deployment now is (marked changed when that differs from what it showed).
 fn sync(target: &mut RolloutTarget, deployment: &Deployment) {
-    target.deployment_id = Some(deployment.deployment_id.clone());
-    target.phase = Some(deployment.phase.clone());
-    target.status = Some(deployment.status.clone());
-    target.errors = (!deployment.errors.is_empty()).then(|| deployment.errors.clone());
-    target.refused = None;
+    let deployment_id = Some(deployment.deployment_id.clone());
+    let phase = Some(deployment.phase.clone());
+    let status = Some(deployment.status.clone());
+    let errors = (!deployment.errors.is_empty()).then(|| deployment.errors.clone());
+    if target.deployment_id != deployment_id
+        || target.phase != phase
+        || target.status != status
+        || target.errors != errors
+        || target.refused.is_some()
+    {
+        target.deployment_id = deployment_id;
+        target.phase = phase;
+        target.status = status;
+        target.errors = errors;
+        target.refused = None;
+        target.changed = true;
+    }
 }
 
 /// After the deployments `changed` changed: each rollout one of them belongs to (by its
