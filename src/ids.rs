@@ -44,6 +44,32 @@ pub const CONFIRM_DEPLOY: &str = "confirm-deploy";
 pub const SUBMIT_ERROR: &str = "submit-error";
 /// Refresh the list of online devices.
 pub const REFRESH_DEVICES: &str = "refresh-devices";
+/// The device picker's search box.
+pub const DEVICE_SEARCH: &str = "device-search";
+/// The device picker's list of devices (`data-showing`: `can-run` or `cannot`).
+pub const DEVICE_OPTIONS: &str = "device-options";
+/// The device picker's line saying how the devices found fit the component.
+pub const DEVICES_NOTE: &str = "devices-note";
+/// The device picker's **Show more**.
+pub const DEVICES_MORE: &str = "devices-more";
+/// The device picker's switch to the devices that cannot run the component, and back.
+pub const DEVICES_OTHER_SIDE: &str = "devices-other-side";
+/// The fleet preview's tally of why devices cannot run the component.
+pub const PREVIEW_REASONS: &str = "preview-reasons";
+/// The fleet preview's "7 of 12 shown".
+pub const PREVIEW_SHOWN: &str = "preview-shown";
+/// The fleet preview's **Show more devices**.
+pub const PREVIEW_MORE: &str = "preview-more";
+/// The rollout targets' search box.
+pub const TARGETS_SEARCH: &str = "targets-search";
+/// The rollout targets' footer ("Targets 1–8 of 2,000").
+pub const TARGETS_FOOT: &str = "targets-foot";
+/// The Simulation panel's notice that the demo is too big to be kept across a reload.
+pub const SIM_NOT_KEPT: &str = "sim-not-kept";
+/// The History tab's **Show older generations**.
+pub const HISTORY_MORE: &str = "history-more";
+/// A deployment a dependency or volume search found.
+pub const DEPLOYMENT_OPTION: &str = "deployment-option";
 /// The deployment page's phase.
 pub const DEPLOYMENT_PHASE: &str = "deployment-phase";
 /// The deployment page's status.

@@ -1,5 +1,6 @@
-//! Component tests of the deploy form's parts in headless Chromium: the device picker with the
-//! platform's reasons, text fields and when their errors show, and the Confirm summary.
+//! Component tests of the deploy form's parts in headless Chromium: a device as a choice with
+//! the platform's reasons, the picker's note of how the devices found fit, text fields and
+//! when their errors show, and the Confirm summary.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed expectation fails it.
 #![cfg(target_arch = "wasm32")]
@@ -8,13 +9,16 @@ use std::sync::{Arc, Mutex};
 
 use leptos::prelude::*;
 use leptos_router::components::Router;
+use platform::rules::compat::{FitSummary, ReasonCount};
 use platform::sim::seed;
 use platform::time::Millis;
+use platform::wire::Device;
 use platform::wire::{Component, Package, ProvisionRequest};
 use rio_console::ids;
 use rio_console::pages::deploy::{
     confirm::ConfirmSummary,
-    fields::{DevicePicker, TextField},
+    fields::TextField,
+    fields::device_options::{DeviceOption, FitNote, Showing, summary},
     model::{DeployDraft, LabelRow, access},
     state::FormState,
 };
@@ -22,6 +26,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+mod common;
 
 const AGENT: &str = "comp-bridge-agent";
 
@@ -47,8 +53,11 @@ fn FormHarness(
     sink: Arc<Mutex<Option<FormState>>>,
     render: fn(FormState) -> AnyView,
 ) -> impl IntoView {
-    let devices = Signal::stored(seed::devices(Millis(0)));
-    let form = FormState::new(bridge(), draft, devices, seed::networks(), Vec::new());
+    let form = FormState::new(bridge(), draft, seed::networks());
+    // What the form would have looked up by ID: every seeded device.
+    for device in seed::devices(Millis(0)) {
+        form.chosen.pick_device(device);
+    }
     provide_context(form);
     *sink.lock().unwrap() = Some(form);
     render(form)
@@ -83,17 +92,6 @@ fn fresh_draft() -> DeployDraft {
     DeployDraft::new(&bridge())
 }
 
-fn device_picker(_: FormState) -> AnyView {
-    view! {
-        <DevicePicker
-            component=agent(&bridge())
-            refresh=Callback::new(|_| {})
-            loading=Signal::stored(false)
-        />
-    }
-    .into_any()
-}
-
 fn name_field(_: FormState) -> AnyView {
     view! {
         <TextField label="Name of deployment" path="name" get=access::name set=access::set_name />
@@ -112,52 +110,6 @@ fn dispatch(target: &web_sys::Element, event: &str) {
     target
         .dispatch_event(&web_sys::Event::new(event).unwrap())
         .unwrap();
-}
-
-/// One device as the picker shows it.
-struct DeviceOption {
-    name: String,
-    disabled: bool,
-    reason: String,
-    radio: web_sys::HtmlInputElement,
-}
-
-fn device_options(root: &web_sys::HtmlElement) -> Vec<DeviceOption> {
-    let list = root
-        .query_selector("[role=radiogroup]")
-        .unwrap()
-        .expect("the list of devices");
-    let mut options = Vec::new();
-    let mut next = list.first_element_child();
-    while let Some(label) = next {
-        let text_of = |selector: &str| {
-            label
-                .query_selector(selector)
-                .unwrap()
-                .and_then(|e| e.text_content())
-                .unwrap_or_default()
-        };
-        let radio = label
-            .query_selector("input[type=radio]")
-            .unwrap()
-            .expect("a radio per device")
-            .unchecked_into::<web_sys::HtmlInputElement>();
-        options.push(DeviceOption {
-            name: text_of(".option-name"),
-            disabled: radio.disabled(),
-            reason: text_of(".option-reason"),
-            radio,
-        });
-        next = label.next_element_sibling();
-    }
-    options
-}
-
-fn option<'a>(options: &'a [DeviceOption], name: &str) -> &'a DeviceOption {
-    options
-        .iter()
-        .find(|o| o.name == name)
-        .unwrap_or_else(|| panic!("{name} is listed"))
 }
 
 fn by_id(root: &web_sys::HtmlElement, id: &str) -> web_sys::Element {
@@ -184,98 +136,147 @@ async fn type_and_leave(input: &web_sys::HtmlInputElement, value: &str) {
     leptos::task::tick().await;
 }
 
-#[wasm_bindgen_test]
-async fn device_picker_lists_the_compatible_online_device_first_and_enabled() {
-    let (root, _form, _handle) = mount_form(fresh_draft(), device_picker);
-    leptos::task::tick().await;
-    let options = device_options(&root);
-    assert_eq!(
-        options.len(),
-        seed::devices(Millis(0)).len(),
-        "every device"
-    );
-    assert_eq!(options[0].name, "edge-01");
-    assert!(!options[0].disabled, "edge-01 can be chosen");
-    assert!(options[0].reason.is_empty(), "{}", options[0].reason);
-    assert!(
-        options[1..].iter().all(|o| o.disabled),
-        "edge-01 is the only compatible device"
-    );
-    let legend = root
-        .query_selector("legend")
+fn seed_device(name: &str) -> Device {
+    seed::devices(Millis(0))
+        .into_iter()
+        .find(|d| d.name == name)
+        .unwrap_or_else(|| panic!("{name} is seeded"))
+}
+
+/// Mounts one device as a choice for the bridge's agent; returns the container, what was
+/// chosen (through the callback) and the mount handle.
+fn mount_option(
+    device: Device,
+    chosen: &str,
+) -> (web_sys::HtmlElement, Arc<Mutex<Option<String>>>, impl Drop) {
+    let root = common::container();
+    let picked = Arc::new(Mutex::new(None));
+    let sink = picked.clone();
+    let chosen = chosen.to_string();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        let sink = sink.clone();
+        view! {
+            <div role="radiogroup">
+                <DeviceOption
+                    device=device
+                    component=agent(&bridge())
+                    group="g"
+                    chosen=Signal::stored(chosen)
+                    choose=Callback::new(move |d: Device| *sink.lock().unwrap() = Some(d.uuid))
+                />
+            </div>
+        }
+    });
+    (root, picked, handle)
+}
+
+fn radio(root: &web_sys::HtmlElement) -> web_sys::HtmlInputElement {
+    root.query_selector("input[type=radio]")
         .unwrap()
-        .and_then(|l| l.text_content())
+        .expect("a radio")
+        .unchecked_into()
+}
+
+fn text(root: &web_sys::HtmlElement, selector: &str) -> String {
+    root.query_selector(selector)
+        .unwrap()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn a_compatible_device_is_a_choice_and_choosing_it_says_so() {
+    let (root, picked, _handle) = mount_option(seed_device("edge-01"), "");
+    common::settle().await;
+    let input = radio(&root);
+    assert!(!input.disabled(), "edge-01 can run the agent");
+    assert_eq!(input.value(), "dev-edge-01");
+    assert!(!input.checked());
+    assert_eq!(text(&root, ".option-name"), "edge-01");
+    assert!(
+        text(&root, ".option-meta").contains("amd64"),
+        "{}",
+        text(&root, ".option-meta")
+    );
+    assert!(root.query_selector(".option-reason").unwrap().is_none());
+    input.set_checked(true);
+    dispatch(&input, "change");
+    common::settle().await;
+    assert_eq!(picked.lock().unwrap().as_deref(), Some("dev-edge-01"));
+}
+
+#[wasm_bindgen_test]
+async fn a_device_that_cannot_run_the_component_is_disabled_with_the_platform_reasons() {
+    for (name, reason) in [
+        ("amr-01", "built for amd64"),
+        ("amr-03", "offline"),
+        ("sensor-pi-01", "docker"),
+    ] {
+        let (root, _picked, _handle) = mount_option(seed_device(name), "");
+        common::settle().await;
+        assert!(radio(&root).disabled(), "{name}");
+        let shown = text(&root, ".option-reason");
+        assert!(shown.contains(reason), "{name}: {shown}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_chosen_device_is_checked() {
+    let (root, _picked, _handle) = mount_option(seed_device("edge-01"), "dev-edge-01");
+    common::settle().await;
+    assert!(radio(&root).checked());
+}
+
+#[wasm_bindgen_test]
+async fn the_note_counts_the_matches_and_lists_why_the_others_cannot() {
+    let fit = FitSummary {
+        compatible: 1_900,
+        incompatible: 100,
+        reasons: vec![
+            ReasonCount {
+                reason: "The device is offline (it must be online).".into(),
+                devices: 95,
+            },
+            ReasonCount {
+                reason: "The device is arm64v8; this component is built for amd64.".into(),
+                devices: 5,
+            },
+        ],
+    };
+    let can = summary(Showing::CanRun, "", 1_900, Some(&fit));
+    assert_eq!(
+        can.text,
+        "1,900 of the 2,000 devices can run this component."
+    );
+    assert!(can.reasons.is_empty());
+    let searched = summary(Showing::CanRun, "amr-04", 1_900, Some(&fit));
+    assert!(
+        searched.text.contains("named like “amr-04”"),
+        "{}",
+        searched.text
+    );
+    let cannot = summary(Showing::Cannot, "", 100, Some(&fit));
+    assert_eq!(
+        cannot.text,
+        "100 of the 2,000 devices cannot run this component:"
+    );
+    let none = summary(Showing::CanRun, "zz", 0, Some(&FitSummary::default()));
+    assert_eq!(none.text, "No device is named like “zz”.");
+
+    let root = common::container();
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <FitNote note=Signal::stored(cannot.clone()) loading=Signal::stored(false) /> }
+    });
+    common::settle().await;
+    let items = root.query_selector_all(".picker-reasons li").unwrap();
+    assert_eq!(items.length(), 2);
+    let first = items
+        .item(0)
+        .and_then(|n| n.text_content())
         .unwrap_or_default();
     assert!(
-        legend.contains("agent") && legend.contains("amd64"),
-        "{legend}"
-    );
-    assert!(
-        root.query_selector(&format!("[data-testid=\"{}\"]", ids::REFRESH_DEVICES))
-            .unwrap()
-            .is_some()
-    );
-}
-
-#[wasm_bindgen_test]
-async fn device_picker_disables_incompatible_devices_with_the_platform_reason() {
-    let (root, _form, _handle) = mount_form(fresh_draft(), device_picker);
-    leptos::task::tick().await;
-    let options = device_options(&root);
-    for name in ["amr-01", "amr-02", "amr-03"] {
-        let arm = option(&options, name);
-        assert!(arm.disabled, "{name} is arm64");
-        assert!(
-            arm.reason.contains("built for amd64"),
-            "{name}: {}",
-            arm.reason
-        );
-    }
-    for name in ["amr-03", "lab-pc-01"] {
-        let offline = option(&options, name);
-        assert!(offline.disabled, "{name} is offline");
-        assert!(
-            offline.reason.to_lowercase().contains("offline"),
-            "{name}: {}",
-            offline.reason
-        );
-    }
-    for name in ["sensor-pi-01", "sensor-pi-02", "lab-pc-01"] {
-        let preinstalled = option(&options, name);
-        assert!(preinstalled.disabled, "{name} is preinstalled");
-        assert!(
-            preinstalled.reason.contains("docker"),
-            "{name}: {}",
-            preinstalled.reason
-        );
-    }
-}
-
-#[wasm_bindgen_test]
-async fn choosing_a_device_puts_it_into_the_draft() {
-    let (root, form, _handle) = mount_form(fresh_draft(), device_picker);
-    leptos::task::tick().await;
-    let options = device_options(&root);
-    let edge = option(&options, "edge-01");
-    assert!(!edge.radio.checked(), "nothing is chosen at first");
-    edge.radio.set_checked(true);
-    dispatch(&edge.radio, "change");
-    leptos::task::tick().await;
-    assert_eq!(
-        form.draft.get_untracked().components[AGENT].device_id,
-        "dev-edge-01"
-    );
-    let options = device_options(&root);
-    assert!(option(&options, "edge-01").radio.checked());
-    let error = by_id(
-        &root,
-        "field-componentContext-comp-bridge-agent-deviceId-error",
-    )
-    .text_content()
-    .unwrap_or_default();
-    assert!(
-        error.is_empty(),
-        "a compatible choice has no error: {error}"
+        first.starts_with("95 devices") && first.contains("offline"),
+        "{first}"
     );
 }
 

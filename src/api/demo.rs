@@ -30,6 +30,8 @@ pub struct DemoBackend {
     pub client: HttpBackend,
     /// Bumped whenever the simulation changes, so views showing live data can refresh.
     pub version: RwSignal<u64>,
+    /// The browser refused to keep the last state (its storage is full).
+    pub not_kept: RwSignal<bool>,
     speed: RwSignal<f64>,
 }
 
@@ -39,6 +41,7 @@ impl DemoBackend {
     pub fn start() -> DemoBackend {
         let speed = parse_speed(stored(SPEED_KEY).as_deref());
         let version = RwSignal::new(0u64);
+        let not_kept = RwSignal::new(false);
         let script = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.base_uri().ok().flatten())
@@ -54,12 +57,20 @@ impl DemoBackend {
                 changed: Box::new(move || {
                     version.try_update(|v| *v += 1);
                 }),
-                save: Box::new(|state| store(STORAGE_KEY, &state)),
+                save: Box::new(move |state| {
+                    let kept = store(STORAGE_KEY, &state);
+                    if !kept {
+                        // An old, smaller state would come back on reload: better none.
+                        forget(STORAGE_KEY);
+                    }
+                    not_kept.try_set(!kept);
+                }),
             },
         );
         DemoBackend {
             client: HttpBackend::worker(StoredValue::new_local(Rc::new(link))),
             version,
+            not_kept,
             speed: RwSignal::new(speed),
         }
     }
@@ -114,7 +125,7 @@ impl DemoBackend {
     pub async fn set_speed(&self, speed: f64) -> Result<(), ApiError> {
         let speed = offered_speed(speed).unwrap_or(1.0);
         self.speed.set(speed);
-        store(SPEED_KEY, speed_text(speed).0);
+        let _ = store(SPEED_KEY, speed_text(speed).0);
         let body = serde_json::json!({ "speed": speed }).to_string();
         self.control(Method::PUT, "speed", Some(body))
             .await
@@ -178,7 +189,7 @@ pub fn tour_dismissed() -> bool {
 
 /// Remembers whether the first-visit tour is dismissed.
 pub fn set_tour_dismissed(dismissed: bool) {
-    store(TOUR_DISMISSED_KEY, if dismissed { "true" } else { "false" });
+    let _ = store(TOUR_DISMISSED_KEY, if dismissed { "true" } else { "false" });
 }
 
 fn local_storage() -> Option<web_sys::Storage> {
@@ -189,10 +200,16 @@ fn stored(key: &str) -> Option<String> {
     local_storage()?.get_item(key).ok()?
 }
 
-/// Keeps `value` under `key`; without local storage (private mode) it lasts this visit only.
-fn store(key: &str, value: &str) {
+/// Keeps `value` under `key`; whether the browser kept it (without local storage, in private
+/// mode, or with its storage full, it lasts this visit only).
+fn store(key: &str, value: &str) -> bool {
+    local_storage().is_some_and(|storage| storage.set_item(key, value).is_ok())
+}
+
+/// Forgets what is kept under `key`.
+fn forget(key: &str) {
     if let Some(storage) = local_storage() {
-        let _ = storage.set_item(key, value);
+        let _ = storage.remove_item(key);
     }
 }
 

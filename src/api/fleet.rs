@@ -3,9 +3,11 @@
 
 use gloo_net::http::Method;
 use platform::bulk::{BulkAction, BulkAnswer, BulkRequest};
-use platform::rollout::{Rollout, RolloutList, RolloutPreview, RolloutRequest};
+use platform::rollout::{
+    Rollout, RolloutList, RolloutPreview, RolloutRequest, TargetChanges, TargetPage, TargetQuery,
+};
 
-use super::{ApiError, Backend, encode};
+use super::{ApiError, Backend, encode, query_path};
 
 /// A person's action on a rollout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,15 +45,21 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
 }
 
 impl Backend {
-    /// The devices `request`'s selector matches, each compatible or not and why; nothing made.
+    /// How many devices `request`'s selector matches, how many can run the component and why
+    /// the others cannot, with up to `limit` of the devices from `token` (`None`: the first);
+    /// nothing made.
     pub async fn rollout_preview(
         &self,
         request: &RolloutRequest,
+        limit: usize,
+        token: Option<&str>,
     ) -> Result<RolloutPreview, ApiError> {
+        let mut pairs = vec![("limit".to_string(), limit.to_string())];
+        pairs.extend(token.map(|t| ("continue".to_string(), t.to_string())));
         self.client()
             .change(
                 Method::POST,
-                "/rollouts/preview",
+                &query_path("/rollouts/preview", &pairs),
                 Some(json(request)?),
                 None,
             )
@@ -87,11 +95,40 @@ impl Backend {
         self.client().get(&path).await
     }
 
-    /// One rollout with its targets.
+    /// One rollout's summary: its counts, overall and per wave, and its failed targets.
     pub async fn rollout(&self, id: &str) -> Result<Rollout, ApiError> {
         self.client()
             .get(&format!("/rollouts/{}", encode(id)))
             .await
+    }
+
+    /// Up to `limit` of rollout `id`'s targets that `query` lists, from the `offset`-th.
+    pub async fn rollout_targets(
+        &self,
+        id: &str,
+        query: &TargetQuery,
+        limit: usize,
+        offset: usize,
+    ) -> Result<TargetPage, ApiError> {
+        let mut pairs = query.to_pairs();
+        pairs.push(("limit".into(), limit.to_string()));
+        pairs.push(("offset".into(), offset.to_string()));
+        let path = query_path(&format!("/rollouts/{}/targets", encode(id)), &pairs);
+        self.client().get(&path).await
+    }
+
+    /// What changed in rollout `id`'s targets after version `since`, as `query` lists them;
+    /// [`ApiError::Expired`] when the backend no longer knows (read the pages again).
+    pub async fn rollout_target_changes(
+        &self,
+        id: &str,
+        query: &TargetQuery,
+        since: &str,
+    ) -> Result<TargetChanges, ApiError> {
+        let mut pairs = query.to_pairs();
+        pairs.push(("since".into(), since.to_string()));
+        let path = query_path(&format!("/rollouts/{}/targets", encode(id)), &pairs);
+        self.client().get(&path).await
     }
 
     /// **Pause**, **Resume** or **Abort** a rollout.

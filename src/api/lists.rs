@@ -9,7 +9,16 @@ use platform::list::{Changes, DeploymentQuery, Page};
 use platform::wire::Deployment;
 use serde::Deserialize;
 
-use super::{ApiError, Backend, encode};
+use super::{ApiError, Backend, query_path};
+
+/// What a search for deployments found.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Found {
+    /// The first deployments listed.
+    pub items: Vec<Deployment>,
+    /// Deployments per phase matching every filter but the phase one.
+    pub counts: BTreeMap<String, u64>,
+}
 
 /// The first answer to a list.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,14 +80,7 @@ fn pairs(
 }
 
 fn path(pairs: &[(String, String)]) -> String {
-    if pairs.is_empty() {
-        return "/deployments".into();
-    }
-    let query: Vec<String> = pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={}", encode(v)))
-        .collect();
-    format!("/deployments?{}", query.join("&"))
+    query_path("/deployments", pairs)
 }
 
 impl Backend {
@@ -95,6 +97,53 @@ impl Backend {
             .get::<Answer>(&path(&pairs))
             .await
             .map(Answer::listing)
+    }
+
+    /// Up to `limit` deployments of `query` from its `offset`-th on (a jump into the middle of
+    /// the list); a backend that does not page answers the whole list.
+    pub async fn list_deployments_at(
+        &self,
+        query: &DeploymentQuery,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Listing, ApiError> {
+        let mut pairs = pairs(query, Some(limit), None, None);
+        pairs.push(("offset".into(), offset.to_string()));
+        self.client()
+            .get::<Answer>(&path(&pairs))
+            .await
+            .map(Answer::listing)
+    }
+
+    /// Up to `limit` deployments `query` lists, first in its order, with the per-phase counts of
+    /// every deployment its other filters match (what a search box says beside its answers).
+    /// Against a backend that answers whole lists the rules run here.
+    pub async fn find_deployments(
+        &self,
+        query: &DeploymentQuery,
+        limit: usize,
+    ) -> Result<Found, ApiError> {
+        Ok(match self.list_deployments(query, limit, None).await? {
+            Listing::Page(page) => Found {
+                items: page.items,
+                counts: page.counts,
+            },
+            Listing::Whole(all) => {
+                let selection = platform::list::apply::select(
+                    all.iter().map(platform::list::apply::Entry::of),
+                    query,
+                );
+                Found {
+                    items: selection
+                        .order
+                        .iter()
+                        .take(limit)
+                        .filter_map(|p| all.get(*p).cloned())
+                        .collect(),
+                    counts: selection.counts.to_map(),
+                }
+            }
+        })
     }
 
     /// Every deployment, for a backend that answers whole lists (filters are applied here).

@@ -3,6 +3,7 @@
 
 pub mod backoff;
 pub mod demo;
+mod devices;
 pub mod error;
 pub mod fleet;
 pub mod http;
@@ -11,16 +12,16 @@ pub mod worker;
 
 use gloo_net::http::Method;
 use leptos::prelude::*;
-use platform::phase::Phase;
+use platform::list::HistoryPage;
 use platform::wire::{
-    Deployment, Device, HistoryEntry, List, LogPage, Package, PackageSummary, ProvisionRequest,
-    RoutedNetwork, UpdateRequest,
+    Deployment, List, LogPage, Package, PackageSummary, ProvisionRequest, RoutedNetwork,
+    UpdateRequest,
 };
 
 pub use demo::DemoBackend;
 pub use error::ApiError;
 pub use http::{Auth, HttpBackend};
-pub use lists::Listing;
+pub use lists::{Found, Listing};
 
 use crate::config::{Mode, Settings};
 
@@ -87,6 +88,17 @@ impl Backend {
             .map(|l| l.items)
     }
 
+    /// The catalog's packages named exactly `name` (every version).
+    pub async fn packages_named(&self, name: &str) -> Result<Vec<PackageSummary>, ApiError> {
+        let path = query_path("/packages", &[("search".to_string(), name.to_string())]);
+        let found = self.client().get::<List<PackageSummary>>(&path).await?;
+        Ok(found
+            .items
+            .into_iter()
+            .filter(|p| p.package_name == name)
+            .collect())
+    }
+
     /// One package.
     pub async fn package(&self, id: &str) -> Result<Package, ApiError> {
         self.client()
@@ -94,35 +106,10 @@ impl Backend {
             .await
     }
 
-    /// Every device.
-    pub async fn devices(&self) -> Result<Vec<Device>, ApiError> {
-        self.client()
-            .get::<List<Device>>("/devices")
-            .await
-            .map(|l| l.items)
-    }
-
     /// Every routed network.
     pub async fn networks(&self) -> Result<Vec<RoutedNetwork>, ApiError> {
         self.client()
             .get::<List<RoutedNetwork>>("/networks")
-            .await
-            .map(|l| l.items)
-    }
-
-    /// Deployments in `phases` (all when empty).
-    pub async fn deployments(&self, phases: &[Phase]) -> Result<Vec<Deployment>, ApiError> {
-        let query: Vec<String> = phases
-            .iter()
-            .map(|p| format!("phase={}", encode(p.as_str())))
-            .collect();
-        let path = if query.is_empty() {
-            "/deployments".to_string()
-        } else {
-            format!("/deployments?{}", query.join("&"))
-        };
-        self.client()
-            .get::<List<Deployment>>(&path)
             .await
             .map(|l| l.items)
     }
@@ -179,12 +166,18 @@ impl Backend {
             .await
     }
 
-    /// A deployment's generations, newest first.
-    pub async fn history(&self, id: &str) -> Result<Vec<HistoryEntry>, ApiError> {
-        self.client()
-            .get::<List<HistoryEntry>>(&format!("/deployments/{}/history", encode(id)))
-            .await
-            .map(|l| l.items)
+    /// Up to `limit` of a deployment's generations, newest first, from `token` (`None`: the
+    /// newest). A backend that does not page answers them all.
+    pub async fn history(
+        &self,
+        id: &str,
+        limit: usize,
+        token: Option<&str>,
+    ) -> Result<HistoryPage, ApiError> {
+        let mut pairs = vec![("limit".to_string(), limit.to_string())];
+        pairs.extend(token.map(|t| ("continue".to_string(), t.to_string())));
+        let path = query_path(&format!("/deployments/{}/history", encode(id)), &pairs);
+        self.client().get(&path).await
     }
 
     /// Up to `limit` log lines after the cursor `after` ("" = from the start), of one component
@@ -205,6 +198,18 @@ impl Backend {
         }
         self.client().get(&path).await
     }
+}
+
+/// `path` with `pairs` as its query string (values percent-encoded).
+pub fn query_path(path: &str, pairs: &[(String, String)]) -> String {
+    if pairs.is_empty() {
+        return path.to_string();
+    }
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect();
+    format!("{path}?{}", query.join("&"))
 }
 
 /// Percent-encodes a path segment or query value (everything but `A-Z a-z 0-9 - _ . ~`).

@@ -82,6 +82,7 @@ fn Panel(demo: DemoBackend) -> impl IntoView {
     }
     let fail_armed = move || status.get().is_some_and(|s| s.next_update_fails);
     let grown = move || status.get().is_some_and(|s| s.beyond_saving);
+    let not_kept = demo.not_kept;
     let growing = RwSignal::new(false);
     let grow = {
         let demo = demo.clone();
@@ -266,6 +267,11 @@ fn Panel(demo: DemoBackend) -> impl IntoView {
                     {format!("Grow to {} deployments", format::count(GROWN_FLEET))}
                 </button>
                 <p class="hint">"Robots at ten sites with months of deployments, to try the lists at fleet scale."</p>
+                {move || (grown() || not_kept.get()).then(|| view! {
+                    <p class="notice-inline" role="status" data-testid=ids::SIM_NOT_KEPT>
+                        "This demo is too big for this browser's storage, so it lasts until you reload the page. Reset it to keep your demo across reloads again."
+                    </p>
+                })}
                 <h2 class="sim-title">"Start again"</h2>
                 <button type="button" class="button button-danger-outline button-small" data-testid=ids::SIM_RESET on:click=reset>
                     {move || if confirm_reset.get() { "Confirm: forget everything done in this demo" } else { "Reset the demo" }}

@@ -15,19 +15,12 @@ pub fn ConfirmSummary(
     let form = use_form();
     let package = form.package.get_value();
     let plan = package.plans.first().cloned();
-    let devices = form.devices.get_untracked();
     let networks = form.networks.get_value();
-    let deployments = form.deployments.get_value();
     let device_name = |id: &str| {
-        devices
-            .iter()
-            .find(|d| d.uuid == id)
-            .map_or(id.to_string(), |d| format!("{} ({id})", d.name))
+        untrack(|| form.chosen.device(id)).map_or(id.to_string(), |d| format!("{} ({id})", d.name))
     };
     let deployment_name = |id: &str| {
-        deployments
-            .iter()
-            .find(|d| d.deployment_id == id)
+        untrack(|| form.chosen.deployment(id))
             .map_or(id.to_string(), |d| format!("{} ({id})", d.name))
     };
     let json = serde_json::to_string_pretty(&request).unwrap_or_default();

@@ -12,6 +12,7 @@ use super::draft_store::{forget_draft, initial_draft, save_draft};
 use super::fields::{
     DependencyPicker, DevicePicker, NetworkPicker, RestartPolicyField, TextField, VolumePicker,
 };
+use super::lookups::look_up_choices;
 use super::model::{self, LabelRow, access};
 use super::state::{FormState, use_form};
 use super::{QueryPairs, new_key};
@@ -31,16 +32,13 @@ enum Step {
 pub(super) fn DeployForm(
     package: Package,
     networks: Vec<platform::wire::RoutedNetwork>,
-    deployments: Vec<platform::wire::Deployment>,
-    #[prop(into)] devices: Signal<Vec<platform::wire::Device>>,
-    refresh: Callback<()>,
-    #[prop(into)] loading: Signal<bool>,
 ) -> impl IntoView {
     let query = use_query::<QueryPairs>();
     let pairs = query.get_untracked().map(|q| q.0).unwrap_or_default();
     let draft = initial_draft(&package, &pairs);
-    let form = FormState::new(package.clone(), draft, devices, networks, deployments);
+    let form = FormState::new(package.clone(), draft, networks);
     provide_context(form);
+    look_up_choices(form, use_backend());
     let package_id = package.summary.guid.clone();
     Effect::new(move |_| form.draft.with(|d| save_draft(&package_id, d)));
     let step = RwSignal::new(Step::Form);
@@ -164,7 +162,7 @@ pub(super) fn DeployForm(
     let devices_section = device_components
         .iter()
         .cloned()
-        .map(|c| view! { <DevicePicker component=c refresh=refresh loading=loading /> })
+        .map(|c| view! { <DevicePicker component=c /> })
         .collect_view();
     let restart_section = device_components
         .into_iter()

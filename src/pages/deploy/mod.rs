@@ -5,6 +5,7 @@ pub mod confirm;
 mod draft_store;
 pub mod fields;
 mod form;
+pub mod lookups;
 pub mod model;
 pub mod state;
 
@@ -29,7 +30,8 @@ pub(crate) fn new_key() -> String {
     format!("deploy-{}{}{}{}", part(), part(), part(), part())
 }
 
-/// The deploy page for the package in the URL.
+/// The deploy page for the package in the URL: the package and the routed networks, then the
+/// form (devices and deployments are searched as the user goes, never read whole).
 #[component]
 pub fn DeployPage() -> impl IntoView {
     let backend = use_backend();
@@ -40,60 +42,22 @@ pub fn DeployPage() -> impl IntoView {
         let (backend, id) = (b.clone(), id());
         async move { backend.package(&id).await }
     });
-    let b = backend.clone();
-    let devices = LocalResource::new(move || {
-        let backend = b.clone();
-        async move { backend.devices().await }
-    });
-    let b = backend.clone();
     let networks = LocalResource::new(move || {
-        let backend = b.clone();
+        let backend = backend.clone();
         async move { backend.networks().await }
-    });
-    let b = backend;
-    let deployments = LocalResource::new(move || {
-        let backend = b.clone();
-        async move { backend.deployments(&[]).await }
-    });
-    let devices_loading = RwSignal::new(false);
-    let last_devices = RwSignal::new(Vec::new());
-    Effect::new(move |_| {
-        if let Some(Ok(list)) = devices.get() {
-            last_devices.set(list);
-            devices_loading.set(false);
-        }
-    });
-    let refresh = Callback::new(move |_| {
-        devices_loading.set(true);
-        devices.refetch();
     });
     let retry = move |_| {
         package.refetch();
-        devices.refetch();
         networks.refetch();
-        deployments.refetch();
     };
-    let content = move || {
-        let first_error = [
-            package.get().and_then(|r| r.err()),
-            networks.get().and_then(|r| r.err()),
-            deployments.get().and_then(|r| r.err()),
-            devices.get().and_then(|r| r.err()),
-        ]
-        .into_iter()
-        .flatten()
-        .next();
-        if let Some(error) = first_error {
-            return view! { <LoadError what="what the form needs" error=error retry=retry /> }
-                .into_any();
+    let content = move || match (package.get(), networks.get()) {
+        (Some(Err(error)), _) | (_, Some(Err(error))) => {
+            view! { <LoadError what="what the form needs" error=error retry=retry /> }.into_any()
         }
-        match (package.get(), networks.get(), deployments.get(), devices.get()) {
-            (Some(Ok(package)), Some(Ok(networks)), Some(Ok(deployments)), Some(Ok(_))) => view! {
-                <DeployForm package=package networks=networks deployments=deployments devices=last_devices refresh=refresh loading=devices_loading />
-            }
-            .into_any(),
-            _ => view! { <TableSkeleton rows=8 /> }.into_any(),
+        (Some(Ok(package)), Some(Ok(networks))) => {
+            view! { <DeployForm package=package networks=networks /> }.into_any()
         }
+        _ => view! { <TableSkeleton rows=8 /> }.into_any(),
     };
     let title = Signal::derive(move || match package.get() {
         Some(Ok(p)) => format!("Deploy {}", p.summary.package_name),

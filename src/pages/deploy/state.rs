@@ -1,5 +1,6 @@
 //! The deploy form's reactive state, shared by its parts through context: the draft, which
-//! fields the user has visited, the backend's field errors, and the platform's verdict.
+//! fields the user has visited, the backend's field errors, the devices and deployments the
+//! draft names (looked up by ID, never listed whole), and the platform's verdict.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -8,6 +9,72 @@ use platform::rules::{World, validate::validate_provision};
 use platform::wire::{Deployment, Device, Package, RoutedNetwork};
 
 use super::model::{DeployDraft, errors_by_field};
+
+/// What the form knows of an object the draft names by ID.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lookup<T> {
+    /// Being looked up.
+    Pending,
+    /// It exists, as read.
+    Found(T),
+    /// The backend has no such object.
+    Missing,
+    /// It could not be looked up (the reason, in words).
+    Failed(String),
+}
+
+impl<T> Lookup<T> {
+    /// The object, when found.
+    pub fn found(&self) -> Option<&T> {
+        match self {
+            Lookup::Found(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The devices and deployments the draft names, by ID.
+#[derive(Clone, Copy)]
+pub struct Chosen {
+    /// Devices by ID.
+    pub devices: RwSignal<BTreeMap<String, Lookup<Device>>>,
+    /// Deployments (dependencies and volumes) by ID.
+    pub deployments: RwSignal<BTreeMap<String, Lookup<Deployment>>>,
+}
+
+impl Chosen {
+    fn new() -> Chosen {
+        Chosen {
+            devices: RwSignal::new(BTreeMap::new()),
+            deployments: RwSignal::new(BTreeMap::new()),
+        }
+    }
+
+    /// The device `id`, once found.
+    pub fn device(&self, id: &str) -> Option<Device> {
+        self.devices
+            .with(|m| m.get(id).and_then(Lookup::found).cloned())
+    }
+
+    /// The deployment `id`, once found.
+    pub fn deployment(&self, id: &str) -> Option<Deployment> {
+        self.deployments
+            .with(|m| m.get(id).and_then(Lookup::found).cloned())
+    }
+
+    /// A device the user picked from a list: known as listed.
+    pub fn pick_device(&self, device: Device) {
+        self.devices
+            .update(|m| drop(m.insert(device.uuid.clone(), Lookup::Found(device))));
+    }
+
+    /// A deployment the user picked from a search: known as found.
+    pub fn pick_deployment(&self, deployment: Deployment) {
+        self.deployments.update(|m| {
+            drop(m.insert(deployment.deployment_id.clone(), Lookup::Found(deployment)))
+        });
+    }
+}
 
 /// Everything the form's parts read and change.
 #[derive(Clone, Copy)]
@@ -24,42 +91,72 @@ pub struct FormState {
     pub client_errors: Memo<BTreeMap<String, String>>,
     /// The package being deployed.
     pub package: StoredValue<Package>,
-    /// Devices as last fetched.
-    pub devices: Signal<Vec<Device>>,
     /// Routed networks.
     pub networks: StoredValue<Vec<RoutedNetwork>>,
-    /// Deployments (for dependencies and volumes).
-    pub deployments: StoredValue<Vec<Deployment>>,
+    /// The devices and deployments the draft names.
+    pub chosen: Chosen,
+    /// Bumped by **Refresh**: the device lists and everything chosen are read again.
+    pub refresh: RwSignal<u64>,
     /// The key of the submission being confirmed; a new one after any edit.
     pub submit_key: RwSignal<Option<String>>,
 }
 
+/// What a field path refers to by ID.
+enum Reference {
+    Device(String),
+    Deployment(String),
+}
+
 impl FormState {
-    /// State for `package` starting from `draft`.
-    pub fn new(
-        package: Package,
-        draft: DeployDraft,
-        devices: Signal<Vec<Device>>,
-        networks: Vec<RoutedNetwork>,
-        deployments: Vec<Deployment>,
-    ) -> FormState {
+    /// State for `package` starting from `draft`; nothing chosen is known yet (see
+    /// [`super::lookups`], which looks it up).
+    pub fn new(package: Package, draft: DeployDraft, networks: Vec<RoutedNetwork>) -> FormState {
         let draft = RwSignal::new(draft);
         let package = StoredValue::new(package);
         let networks = StoredValue::new(networks);
-        let deployments = StoredValue::new(deployments);
+        let chosen = Chosen::new();
         let client_errors = Memo::new(move |_| {
-            let devices = devices.get();
+            let devices: Vec<Device> = chosen
+                .devices
+                .with(|m| m.values().filter_map(Lookup::found).cloned().collect());
+            let deployments: Vec<Deployment> = chosen
+                .deployments
+                .with(|m| m.values().filter_map(Lookup::found).cloned().collect());
             package.with_value(|package| {
                 networks.with_value(|networks| {
-                    deployments.with_value(|deployments| {
-                        let request = draft.with(|d| d.to_request(package.plans.first()));
-                        let world = World {
-                            devices: &devices,
-                            networks,
-                            deployments,
+                    let request = draft.with(|d| d.to_request(package.plans.first()));
+                    let world = World {
+                        devices: &devices,
+                        networks,
+                        deployments: &deployments,
+                    };
+                    let mut errors =
+                        errors_by_field(&validate_provision(&request, package, &world));
+                    // What is still being looked up says nothing yet; what could not be looked
+                    // up says so, instead of claiming it does not exist.
+                    for (path, reference) in references(&request) {
+                        let state = match &reference {
+                            Reference::Device(id) => {
+                                chosen.devices.with(|m| m.get(id).map(lookup_state))
+                            }
+                            Reference::Deployment(id) => {
+                                chosen.deployments.with(|m| m.get(id).map(lookup_state))
+                            }
                         };
-                        errors_by_field(&validate_provision(&request, package, &world))
-                    })
+                        match state {
+                            None | Some(State::Pending) => {
+                                errors.remove(&path);
+                            }
+                            Some(State::Failed(reason)) => {
+                                errors.insert(
+                                    path,
+                                    format!("It could not be checked: {reason} Press Refresh to try again."),
+                                );
+                            }
+                            Some(State::Known) => {}
+                        }
+                    }
+                    errors
                 })
             })
         });
@@ -70,9 +167,9 @@ impl FormState {
             server_errors: RwSignal::new(BTreeMap::new()),
             client_errors,
             package,
-            devices,
             networks,
-            deployments,
+            chosen,
+            refresh: RwSignal::new(0),
             submit_key: RwSignal::new(None),
         }
     }
@@ -108,6 +205,52 @@ impl FormState {
         }
         self.submit_key.set(None);
     }
+}
+
+/// Where a lookup stands, as the errors need it.
+enum State {
+    Pending,
+    Known,
+    Failed(String),
+}
+
+fn lookup_state<T>(lookup: &Lookup<T>) -> State {
+    match lookup {
+        Lookup::Pending => State::Pending,
+        Lookup::Found(_) | Lookup::Missing => State::Known,
+        Lookup::Failed(reason) => State::Failed(reason.clone()),
+    }
+}
+
+/// The field paths of `request` that name an object by ID, with the ID.
+fn references(request: &platform::wire::ProvisionRequest) -> Vec<(String, Reference)> {
+    let mut found = Vec::new();
+    for (component, context) in &request.component_context {
+        if let Some(id) = context.device_id.as_deref().filter(|id| !id.is_empty()) {
+            found.push((
+                format!("componentContext.{component}.deviceId"),
+                Reference::Device(id.to_string()),
+            ));
+        }
+    }
+    for (i, dependency) in request.dependent_deployments.iter().enumerate() {
+        let id = &dependency.dependent_deployment_id;
+        if !id.trim().is_empty() {
+            found.push((
+                format!("dependentDeployments[{i}]"),
+                Reference::Deployment(id.clone()),
+            ));
+        }
+    }
+    for (i, volume) in request.volumes.iter().enumerate() {
+        if !volume.deployment_id.trim().is_empty() {
+            found.push((
+                format!("volumes[{i}].deploymentId"),
+                Reference::Deployment(volume.deployment_id.clone()),
+            ));
+        }
+    }
+    found
 }
 
 /// The form state in context.

@@ -1,5 +1,5 @@
-//! The History tab: every generation, newest first, with who applied it, how it ended, the
-//! components it updated and the error codes of a failed one.
+//! The History tab: the generations, newest first and a page at a time, with who applied each,
+//! how it ended, the components it updated and the error codes of a failed one.
 
 use leptos::prelude::*;
 use platform::wire::{Deployment, HistoryEntry, HistoryStatus};
@@ -11,7 +11,19 @@ use crate::components::{
 };
 use crate::{format, ids};
 
-/// The history table of the deployment shown; reloaded when its generation or phase changes.
+/// Generations read at a time.
+pub const HISTORY_PAGE: usize = 20;
+
+/// The generations shown and where the next older page starts.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Shown {
+    entries: Vec<HistoryEntry>,
+    next: Option<String>,
+}
+
+/// The history table of the deployment shown, newest first, a page at a time: its first page
+/// is read again when the generation changes or the current one ends (not on every phase
+/// change); older pages, once read, do not change.
 #[component]
 pub fn HistoryTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
     let backend = use_backend();
@@ -21,20 +33,75 @@ pub fn HistoryTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
                 (
                     d.deployment_id.clone(),
                     d.current_generation,
-                    d.phase.clone(),
+                    d.phase.is_transient(),
                 )
             })
         })
     });
-    let history = LocalResource::new(move || {
-        let (backend, key) = (backend.clone(), key.get());
+    let b = backend.clone();
+    let first = LocalResource::new(move || {
+        let (backend, key) = (b.clone(), key.get());
         async move {
             match key {
-                Some((id, _, _)) => backend.history(&id).await,
-                None => Ok(Vec::new()),
+                Some((id, _, _)) => backend.history(&id, HISTORY_PAGE, None).await.map(Some),
+                None => Ok(None),
             }
         }
     });
+    // The last answer stays on screen while the next one loads: no flicker on each change.
+    let shown = RwSignal::new(None::<Result<Shown, crate::api::ApiError>>);
+    Effect::new(move |_| match first.get() {
+        Some(Ok(Some(page))) => shown.update(|shown| {
+            // Older pages already read stay below the new first page.
+            let oldest = page.items.last().map_or(0, |e| e.generation);
+            let (older, next) = match shown {
+                Some(Ok(before)) if before.entries.len() > HISTORY_PAGE => (
+                    before
+                        .entries
+                        .iter()
+                        .filter(|e| e.generation < oldest)
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                    before.next.clone(),
+                ),
+                _ => (Vec::new(), page.next.clone()),
+            };
+            let mut entries = page.items;
+            entries.extend(older);
+            *shown = Some(Ok(Shown { entries, next }));
+        }),
+        Some(Err(error)) => shown.set(Some(Err(error))),
+        _ => {}
+    });
+    let loading_more = RwSignal::new(false);
+    let more_error = RwSignal::new(None::<crate::api::ApiError>);
+    let older = move |_| {
+        let token = shown.with_untracked(|s| match s {
+            Some(Ok(s)) => s.next.clone(),
+            _ => None,
+        });
+        let (Some(token), Some((id, _, _))) = (token, key.get_untracked()) else {
+            return;
+        };
+        loading_more.set(true);
+        more_error.set(None);
+        let backend = backend.clone();
+        leptos::task::spawn_local(async move {
+            let page = backend.history(&id, HISTORY_PAGE, Some(&token)).await;
+            loading_more.try_set(false);
+            match page {
+                Ok(page) => {
+                    shown.try_update(|shown| {
+                        if let Some(Ok(shown)) = shown {
+                            shown.entries.extend(page.items);
+                            shown.next = page.next;
+                        }
+                    });
+                }
+                Err(error) => drop(more_error.try_set(Some(error))),
+            }
+        });
+    };
     // Component names by ID, for the "updated" column.
     let names = Memo::new(move |_| {
         deployment.with(|d| {
@@ -48,24 +115,17 @@ pub fn HistoryTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    // The last answer stays on screen while the next one loads: no flicker on each change.
-    let shown = RwSignal::new(None::<Result<Vec<HistoryEntry>, crate::api::ApiError>>);
-    Effect::new(move |_| {
-        if let Some(result) = history.get() {
-            shown.set(Some(result));
-        }
-    });
     move || match shown.get() {
         None => view! { <TableSkeleton rows=3 /> }.into_any(),
         Some(Err(error)) => view! {
-            <LoadError what="the history" error=error retry=move |_| history.refetch() />
+            <LoadError what="the history" error=error retry=move |_| first.refetch() />
         }
         .into_any(),
-        Some(Ok(entries)) if entries.is_empty() => view! {
+        Some(Ok(shown)) if shown.entries.is_empty() => view! {
             <p class="panel muted">"No generations recorded yet."</p>
         }
         .into_any(),
-        Some(Ok(entries)) => {
+        Some(Ok(Shown { entries, next })) => {
             let names = names.get();
             let name_of = move |id: &str| {
                 names
@@ -110,6 +170,18 @@ pub fn HistoryTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
                                 .collect_view()}
                         </tbody>
                     </table>
+                    {next.is_some().then(|| {
+                        let older = older.clone();
+                        view! {
+                            <div class="table-foot history-more">
+                                <button type="button" class="button button-secondary button-small" data-testid=ids::HISTORY_MORE
+                                    disabled=move || loading_more.get() on:click=older>
+                                    {move || if loading_more.get() { "Reading older generations…" } else { "Show older generations" }}
+                                </button>
+                                {move || more_error.get().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+                            </div>
+                        }
+                    })}
                 </div>
             }
             .into_any()

@@ -76,6 +76,7 @@ fn RolloutView(id: String, widget: bool) -> impl IntoView {
         })
     });
     let has_data = Memo::new(move |_| rollout.with(Option::is_some));
+    let targets_of = StoredValue::new(id.clone());
     let body = move || {
         if !has_data.get() {
             return match live.error.get() {
@@ -91,7 +92,7 @@ fn RolloutView(id: String, widget: bool) -> impl IntoView {
                 <Overview rollout=rollout live=live widget=widget />
                 {(!widget).then(|| view! {
                     <h2 class="section-title">"Targets"</h2>
-                    <TargetsTable rollout=rollout />
+                    <TargetsTable rollout_id=targets_of.get_value() polled=live.fetched_at />
                 })}
             }
             .into_any()
@@ -155,11 +156,12 @@ fn Overview(rollout: Memo<Option<Rollout>>, live: Live<Rollout>, widget: bool) -
         rollout.with(|r| r.as_ref().map(|r| r.waves.clone()).unwrap_or_default())
     });
     let halt = Memo::new(move |_| rollout.with(|r| r.as_ref().and_then(|r| r.halt_reason.clone())));
-    // The failed targets' codes, each once, for their meaning and what to do.
+    // The failed targets' codes (the summary names them), each once, for their meaning and
+    // what to do.
     let codes = Memo::new(move |_| {
         rollout.with(|r| {
             let mut codes: Vec<String> = Vec::new();
-            for target in r.iter().flat_map(|r| r.targets.iter()) {
+            for target in r.iter().flat_map(|r| r.failed_targets.iter()) {
                 if let TargetPhase::Deployed { codes: these, .. } = target.target_phase()
                     && target.target_phase().failed()
                 {

@@ -1,14 +1,16 @@
 //! The live preview of **Deploy to a fleet**: how many devices the selector matches, how many
-//! can run the component, and each device with the name it would get or why it cannot.
+//! can run the component and why the others cannot (counted over every match by the backend),
+//! and the devices a page at a time, each with the name it would get or why it cannot.
 
 use leptos::prelude::*;
 use platform::rollout::RolloutPreview;
 
 use crate::api::ApiError;
+use crate::format::count;
 use crate::ids;
 
-/// Devices the preview lists (the counts cover all).
-const LISTED: usize = 50;
+/// Devices the preview lists per page.
+pub const PREVIEW_PAGE: usize = 25;
 
 /// Where the preview is.
 #[derive(Clone, PartialEq)]
@@ -17,15 +19,31 @@ pub enum Preview {
     Idle,
     /// Asked for.
     Loading,
-    /// What the backend found.
+    /// What the backend found (the pages read so far, their targets together).
     Ready(RolloutPreview),
     /// It could not be asked.
     Failed(ApiError),
 }
 
-/// What the selector matches now.
+fn devices(n: u64) -> String {
+    format!(
+        "{} device{}",
+        count(n as usize),
+        if n == 1 { "" } else { "s" }
+    )
+}
+
+/// What the selector matches now; `more` reads the next page of devices.
 #[component]
-pub fn PreviewPanel(preview: RwSignal<Preview>) -> impl IntoView {
+pub fn PreviewPanel(
+    /// The preview.
+    preview: RwSignal<Preview>,
+    /// Reads the next page of devices.
+    more: Callback<()>,
+    /// A next page is being read.
+    #[prop(into)]
+    loading_more: Signal<bool>,
+) -> impl IntoView {
     view! {
         <div class="fleet-preview" data-testid=ids::FLEET_PREVIEW aria-live="polite">
             {move || match preview.get() {
@@ -33,21 +51,41 @@ pub fn PreviewPanel(preview: RwSignal<Preview>) -> impl IntoView {
                 Preview::Loading => view! { <p class="hint">"Finding the devices…"</p> }.into_any(),
                 Preview::Failed(error) => view! { <p class="form-error" role="alert">{format!("Could not list the devices: {error}")}</p> }.into_any(),
                 Preview::Ready(found) => {
-                    let total = found.targets.len();
-                    let compatible = found.targets.iter().filter(|t| t.compatible).count();
-                    let summary = match total {
+                    let summary = match found.total {
                         0 => "No device carries these labels.".to_string(),
-                        _ => format!("{total} devices match: {compatible} can run it, {} cannot.", total - compatible),
+                        total => format!(
+                            "{} match: {} can run it, {} cannot.",
+                            devices(total),
+                            count(found.compatible as usize),
+                            count((total - found.compatible) as usize)
+                        ),
                     };
-                    let more = total.saturating_sub(LISTED);
+                    let listed = found.targets.len();
+                    let shown = (found.total > 0).then(|| {
+                        let more = found.next.is_some() && (listed as u64) < found.total;
+                        format!(
+                            "{} of {} shown{}",
+                            count(listed),
+                            count(found.total as usize),
+                            if more { "" } else { " (all)" }
+                        )
+                    });
+                    let has_more = found.next.is_some();
                     view! {
                         <p class="preview-summary"><strong>{summary}</strong></p>
-                        {(total > 0).then(|| view! {
+                        {(!found.reasons.is_empty()).then(|| view! {
+                            <ul class="picker-reasons" data-testid=ids::PREVIEW_REASONS>
+                                {found.reasons.iter().map(|r| view! {
+                                    <li><strong>{devices(r.devices)}</strong>": "{r.reason.clone()}</li>
+                                }).collect_view()}
+                            </ul>
+                        })}
+                        {(listed > 0).then(|| view! {
                             <div class="table-scroll-x">
                                 <table class="data-table compact">
                                     <thead><tr><th scope="col">"Device"</th><th scope="col">"Deployment"</th><th scope="col">"Can run it"</th></tr></thead>
                                     <tbody>
-                                        {found.targets.into_iter().take(LISTED).map(|t| view! {
+                                        {found.targets.into_iter().map(|t| view! {
                                             <tr data-testid=ids::PREVIEW_ROW data-compatible=t.compatible.to_string()>
                                                 <td>{t.device_name}</td>
                                                 <td><code>{t.name}</code></td>
@@ -58,7 +96,15 @@ pub fn PreviewPanel(preview: RwSignal<Preview>) -> impl IntoView {
                                 </table>
                             </div>
                         })}
-                        {(more > 0).then(|| view! { <p class="hint">{format!("and {more} more")}</p> })}
+                        <div class="preview-foot">
+                            {shown.map(|shown| view! { <p class="hint" data-testid=ids::PREVIEW_SHOWN>{shown}</p> })}
+                            {has_more.then(|| view! {
+                                <button type="button" class="button button-secondary button-small" data-testid=ids::PREVIEW_MORE
+                                    disabled=move || loading_more.get() on:click=move |_| more.run(())>
+                                    {move || if loading_more.get() { "Reading…" } else { "Show more devices" }}
+                                </button>
+                            })}
+                        </div>
                     }
                     .into_any()
                 }

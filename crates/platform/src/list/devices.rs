@@ -77,6 +77,35 @@ impl DeviceQuery {
             && (self.ids.is_empty() || self.ids.contains(&device.uuid))
     }
 
+    /// The query-string pairs that ask for this query (values as they are: the client
+    /// percent-encodes them); [`DeviceListRequest::from_pairs`] reads them back to it.
+    pub fn to_pairs(&self) -> Vec<(String, String)> {
+        let pair = |key: &str, value: &str| (key.to_string(), value.to_string());
+        let mut pairs = Vec::new();
+        if let Some(status) = &self.status {
+            pairs.push(pair("status", status.as_str()));
+        }
+        if let Some(architecture) = &self.architecture {
+            pairs.push(pair("architecture", architecture.as_str()));
+        }
+        pairs.extend(self.labels.iter().map(|l| pair("label", &l.selector())));
+        if !self.search.is_empty() {
+            pairs.push(pair("search", &self.search));
+        }
+        pairs.extend(self.ids.iter().map(|id| pair("deviceId", id)));
+        if let Some(fit) = &self.fit {
+            pairs.push(pair("packageId", &fit.package_id));
+            pairs.push(pair("componentId", &fit.component_id));
+            if let Some(compatible) = fit.compatible {
+                pairs.push(pair(
+                    "compatible",
+                    if compatible { "true" } else { "false" },
+                ));
+            }
+        }
+        pairs
+    }
+
     /// Whether a device with `profile` passes the component's filter (`component`: the one
     /// [`DeviceQuery::fit`] names; any device passes without one).
     pub fn fits(&self, component: Option<&Component>, profile: &DeviceProfile) -> bool {

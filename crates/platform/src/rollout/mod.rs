@@ -19,7 +19,7 @@ pub use plan::{
     PREVIEW_PAGE, RolloutPreview, TargetPreview, plan, preview, preview_request, selector_query,
 };
 pub use state::{Decision, RolloutState, TargetPhase, decide};
-pub use targets::{TargetAnswer, TargetListRequest, TargetPage, TargetQuery};
+pub use targets::{TargetAnswer, TargetChanges, TargetListRequest, TargetPage, TargetQuery};
 
 pub use waves::{Wave, assign, wave_ends, waves_error};
 

@@ -40,6 +40,22 @@ impl TargetQuery {
     }
 }
 
+impl TargetQuery {
+    /// The query-string pairs that ask for this query (values as they are: the client
+    /// percent-encodes them); [`TargetListRequest::from_pairs`] reads them back to it.
+    pub fn to_pairs(&self) -> Vec<(String, String)> {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        if let Some(wave) = self.wave {
+            pairs.push(("wave".into(), wave.to_string()));
+        }
+        pairs.extend(self.states.iter().map(|s| ("phase".to_string(), s.clone())));
+        if !self.search.is_empty() {
+            pairs.push(("search".into(), self.search.clone()));
+        }
+        pairs
+    }
+}
+
 /// A state word of the query string in the form targets' counts use it.
 fn state(word: &str) -> String {
     let folded = word.trim().to_lowercase();

@@ -447,3 +447,62 @@ pub fn volume_eligibility(deployment: &Deployment) -> Result<(), VolumeIneligibl
     }
     Ok(())
 }
+
+/// What can be picked, where the deploy form searches for a deployment by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pick {
+    /// A dependency: any Succeeded deployment.
+    Dependency,
+    /// A volume: a Succeeded deployment of the storage package.
+    Volume,
+}
+
+impl Pick {
+    /// The deployments-list query that finds the deployments that can be picked whose name
+    /// contains `search` (`volume_package`: the storage package's ID, for volumes), by name.
+    pub fn query(self, search: &str, volume_package: &str) -> crate::list::DeploymentQuery {
+        let package = match self {
+            Pick::Dependency => "",
+            Pick::Volume => volume_package,
+        };
+        crate::list::DeploymentQuery::new(
+            vec![Phase::Succeeded],
+            Vec::new(),
+            search,
+            package,
+            crate::list::SortKey::Name,
+            crate::list::Order::Asc,
+        )
+    }
+
+    /// Why the other deployments that match cannot be picked, from the counts per phase of
+    /// every match (a list page's `counts`); `None` when every match can be.
+    pub fn others(self, counts: &std::collections::BTreeMap<String, u64>) -> Option<String> {
+        let others: Vec<(String, u64)> = counts
+            .iter()
+            .filter(|(phase, n)| **n > 0 && Phase::parse(phase) != Phase::Succeeded)
+            .map(|(phase, n)| (Phase::parse(phase).label(), *n))
+            .collect();
+        let total: u64 = others.iter().map(|(_, n)| n).sum();
+        if total == 0 {
+            return None;
+        }
+        let (noun, rule) = match self {
+            Pick::Dependency => (
+                "deployment",
+                "only Succeeded deployments can be dependencies",
+            ),
+            Pick::Volume => ("volume", "only Succeeded volumes can be mounted"),
+        };
+        let phases: Vec<String> = others
+            .iter()
+            .map(|(phase, n)| format!("{n} {phase}"))
+            .collect();
+        Some(format!(
+            "{total} more {noun}{} match{} but cannot be chosen ({}): {rule}.",
+            if total == 1 { "" } else { "s" },
+            if total == 1 { "es" } else { "" },
+            phases.join(", ")
+        ))
+    }
+}

@@ -1,8 +1,11 @@
 //! The deploy form's fields: text inputs with their errors, and the pickers for devices,
-//! networks, dependencies and volumes. Each refusal shows the platform's own reason.
+//! networks, dependencies and volumes. Devices and deployments are searched on the backend,
+//! a few at a time; each refusal shows the platform's own reason.
 
 mod dependency;
+mod deployment_search;
 mod device;
+pub mod device_options;
 mod network;
 mod restart;
 mod volume;
@@ -13,7 +16,8 @@ use super::model::{DeployDraft, field_dom_id};
 use super::state::use_form;
 
 pub use dependency::{DependencyPicker, DependencyPickerProps};
-pub use device::{DevicePicker, DevicePickerProps};
+pub use deployment_search::{DeploymentSearch, DeploymentSearchProps};
+pub use device::{DevicePicker, DevicePickerProps, PICKER_PAGE};
 pub use network::{NetworkPicker, NetworkPickerProps};
 pub use restart::{RestartPolicyField, RestartPolicyFieldProps};
 pub use volume::{VolumePicker, VolumePickerProps};

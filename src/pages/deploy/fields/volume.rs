@@ -1,9 +1,13 @@
-//! The volume rows: a volume deployment, the component it mounts into, and the mount path.
+//! The volume rows: a volume deployment (found by typing part of its name), the component it
+//! mounts into, and the mount path.
 
 use leptos::prelude::*;
-use platform::rules::compat::volume_eligibility;
+use platform::rules::{VOLUME_PACKAGE_NAME, compat::Pick};
+use platform::wire::Deployment;
 
+use super::deployment_search::DeploymentSearch;
 use super::{FieldMessage, TextField};
+use crate::api::use_backend;
 use crate::pages::deploy::model::{access, field_dom_id};
 use crate::pages::deploy::state::use_form;
 
@@ -11,6 +15,7 @@ use crate::pages::deploy::state::use_form;
 #[component]
 pub fn VolumePicker() -> impl IntoView {
     let form = use_form();
+    let backend = use_backend();
     let components = form.package.with_value(|p| {
         p.plans
             .first()
@@ -18,45 +23,69 @@ pub fn VolumePicker() -> impl IntoView {
             .unwrap_or_default()
     });
     let components = StoredValue::new(components);
+    // The storage package, whose deployments are volumes: looked up once a volume is added.
+    let wanted = Memo::new(move |_| form.draft.with(|d| !d.volumes.is_empty()));
+    let package = LocalResource::new(move || {
+        let (backend, wanted) = (backend.clone(), wanted.get());
+        async move {
+            if !wanted {
+                return Ok(String::new());
+            }
+            backend
+                .packages_named(VOLUME_PACKAGE_NAME)
+                .await
+                .map(|found| found.into_iter().next().map(|p| p.guid).unwrap_or_default())
+        }
+    });
+    let volume_package =
+        Signal::derive(move || package.get().and_then(Result::ok).unwrap_or_default());
+    let package_error = move || {
+        package
+            .get()
+            .and_then(Result::err)
+            .map(|e| view! { <p class="form-error" role="alert">{format!("The storage package could not be found: {e}")}</p> })
+    };
     let count = move || form.draft.with(|d| d.volumes.len());
     let rows = move || {
         (0..count())
             .map(|i| {
                 let volume_path = format!("volumes[{i}].deploymentId");
                 let component_path = format!("volumes[{i}].componentId");
-                let volume_id = field_dom_id(&volume_path);
                 let component_id = field_dom_id(&component_path);
-                let volumes = form
-                    .deployments
-                    .get_value()
-                    .into_iter()
-                    .filter(|d| d.package_name == platform::rules::VOLUME_PACKAGE_NAME && d.phase.is_live())
-                    .map(|d| {
-                        let reason = volume_eligibility(&d).err().map(|r| r.to_string());
-                        let text = format!("{} ({})", d.name, d.deployment_id);
-                        let text = match &reason { Some(r) => format!("{text}: {r}"), None => text };
-                        view! { <option value=d.deployment_id.clone() disabled=reason.is_some()>{text}</option> }
+                let edit_path = volume_path.clone();
+                let choose = Callback::new(move |deployment: Deployment| {
+                    let id = deployment.deployment_id.clone();
+                    form.chosen.pick_deployment(deployment);
+                    form.edit(&edit_path, |d| {
+                        if let Some(row) = d.volumes.get_mut(i) {
+                            row.deployment_id = id;
+                        }
+                    });
+                });
+                let value = Signal::derive(move || {
+                    form.draft.with(|d| {
+                        d.volumes
+                            .get(i)
+                            .map(|v| v.deployment_id.clone())
+                            .unwrap_or_default()
                     })
-                    .collect_view();
+                });
                 let component_options = components
                     .get_value()
                     .into_iter()
                     .map(|c| view! { <option value=c.component_id.clone()>{c.name.clone()}</option> })
                     .collect_view();
-                let (vp, vb, cp, cb) = (volume_path.clone(), volume_path.clone(), component_path.clone(), component_path.clone());
+                let (cp, cb) = (component_path.clone(), component_path.clone());
                 view! {
                     <div class="row-fields">
-                        <div class="field grow">
-                            <label for=volume_id.clone()>{format!("Volume {}", i + 1)}</label>
-                            <select id=volume_id
-                                prop:value=move || form.draft.with(|d| d.volumes.get(i).map(|v| v.deployment_id.clone()).unwrap_or_default())
-                                on:change=move |ev| { let v = event_target_value(&ev); form.edit(&vp, |d| if let Some(row) = d.volumes.get_mut(i) { row.deployment_id = v; }); }
-                                on:blur=move |_| form.touch(&vb)>
-                                <option value="">"Choose a volume"</option>
-                                {volumes}
-                            </select>
-                            <FieldMessage path=volume_path />
-                        </div>
+                        <DeploymentSearch
+                            label=format!("Volume {}", i + 1)
+                            path=volume_path
+                            pick=Pick::Volume
+                            volume_package=volume_package
+                            value=value
+                            choose=choose
+                        />
                         <div class="field">
                             <label for=component_id.clone()>"Component"</label>
                             <select id=component_id
@@ -82,6 +111,7 @@ pub fn VolumePicker() -> impl IntoView {
     view! {
         <fieldset class="field picker">
             <legend>"Volumes"</legend>
+            {package_error}
             {rows}
             <button type="button" class="button button-secondary button-small" on:click=move |_| form.edit("volumes", |d| d.volumes.push(Default::default()))>
                 "Add volume"

@@ -205,6 +205,28 @@ impl DeployDraft {
         applied
     }
 
+    /// The devices and the deployments (dependencies and volumes) this draft names, each once.
+    pub fn chosen_ids(&self) -> (Vec<String>, Vec<String>) {
+        let mut devices: Vec<String> = self
+            .components
+            .values()
+            .map(|c| c.device_id.trim().to_string())
+            .filter(|id| !id.is_empty())
+            .collect();
+        devices.sort();
+        devices.dedup();
+        let mut deployments: Vec<String> = self
+            .dependencies
+            .iter()
+            .chain(self.volumes.iter().map(|v| &v.deployment_id))
+            .filter(|id| !id.trim().is_empty())
+            .cloned()
+            .collect();
+        deployments.sort();
+        deployments.dedup();
+        (devices, deployments)
+    }
+
     /// A deploy link's query that reproduces this form's choices (not its parameters).
     pub fn to_query(&self) -> Vec<(String, String)> {
         let mut pairs = Vec::new();

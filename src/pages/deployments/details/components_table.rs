@@ -1,5 +1,5 @@
 //! The components table of a deployment's Details tab: each component's runtime, device (by
-//! name when the devices load), restart policy, status and executables.
+//! name once its devices are read, by ID), restart policy, status and executables.
 
 use leptos::prelude::*;
 use platform::wire::{ComponentInfo, Device, Runtime};
@@ -7,15 +7,23 @@ use platform::wire::{ComponentInfo, Device, Runtime};
 use crate::api::use_backend;
 use crate::components::status::{StatusChip, status_class};
 use crate::ids;
+use crate::pages::deployments::update::device_ids;
 
 /// The components table, following `components` (a poll that changes a status rebuilds it).
 #[component]
 pub(super) fn ComponentsTable(components: Memo<Vec<ComponentInfo>>) -> impl IntoView {
     let backend = use_backend();
-    // Device names for the components table (IDs alone when they cannot be loaded).
+    // The names of the devices the components run on (IDs alone when they cannot be read);
+    // read again only when the set of devices changes, not on every poll.
+    let ids = Memo::new(move |_| components.with(|c| device_ids(c)));
     let devices = LocalResource::new(move || {
-        let backend = backend.clone();
-        async move { backend.devices().await.unwrap_or_default() }
+        let (backend, ids) = (backend.clone(), ids.get());
+        async move {
+            if ids.is_empty() {
+                return Vec::new();
+            }
+            backend.devices_by_id(&ids).await.unwrap_or_default()
+        }
     });
     let device_name = move |id: &str| -> String {
         devices

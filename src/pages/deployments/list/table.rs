@@ -144,9 +144,18 @@ pub fn WindowedTable(
         loading.set(true);
         let backend = backend.clone();
         let task = async move {
-            let answer = backend
-                .list_deployments(&ask.query, ask.limit, ask.token.as_deref())
-                .await;
+            let answer = match ask.offset {
+                Some(offset) => {
+                    backend
+                        .list_deployments_at(&ask.query, ask.limit, offset)
+                        .await
+                }
+                None => {
+                    backend
+                        .list_deployments(&ask.query, ask.limit, ask.token.as_deref())
+                        .await
+                }
+            };
             loading.set(false);
             match answer {
                 Ok(Listing::Page(page)) => {

@@ -19,6 +19,18 @@ pub struct Choice {
     pub blocked: Option<String>,
 }
 
+/// The devices `components` run on, each once: all a deployment's page reads of the fleet.
+pub fn device_ids(components: &[ComponentInfo]) -> Vec<String> {
+    let mut ids: Vec<String> = components
+        .iter()
+        .filter_map(|c| c.device_id.clone())
+        .filter(|id| !id.is_empty())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
 /// The dialog's lines for `components`, given the project's devices (`None` while they load:
 /// device components wait).
 pub fn choices(components: &[ComponentInfo], devices: Option<&[Device]>) -> Vec<Choice> {

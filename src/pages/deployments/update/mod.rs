@@ -11,7 +11,7 @@ use leptos::{prelude::*, task::spawn_local};
 use platform::rules::update::NO_COMPONENT_CHOSEN;
 use platform::wire::{Deployment, UpdateRequest};
 
-pub use choices::{Choice, UpdateChoices, choices};
+pub use choices::{Choice, UpdateChoices, choices, device_ids};
 
 use crate::api::{ApiError, use_backend};
 use crate::components::modal::Modal;
@@ -67,11 +67,13 @@ fn UpdateForm(
         .map(|d| d.component_info.clone())
         .unwrap_or_default();
     let deployment_id = seen.map(|d| d.deployment_id).unwrap_or_default();
+    // Only the devices its components run on, by ID.
+    let device_ids = device_ids(&components);
     let devices = {
         let backend = backend.clone();
         LocalResource::new(move || {
-            let backend = backend.clone();
-            async move { backend.devices().await }
+            let (backend, ids) = (backend.clone(), device_ids.clone());
+            async move { backend.devices_by_id(&ids).await }
         })
     };
     let choices = Signal::derive(move || match devices.get() {

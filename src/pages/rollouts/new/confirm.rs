@@ -117,7 +117,7 @@ pub(super) fn confirm_step(
     } = signals;
     let waves = draft.with(|d| d.wave_list().unwrap_or_default());
     let total = match preview.get() {
-        Preview::Ready(found) => found.targets.iter().filter(|t| t.compatible).count(),
+        Preview::Ready(found) => usize::try_from(found.compatible).unwrap_or(usize::MAX),
         // The backend checks the devices itself when the rollout starts.
         Preview::Failed(_) => 0,
         Preview::Idle | Preview::Loading => {

@@ -134,7 +134,8 @@ fn FleetForm(package: Package, networks: Vec<RoutedNetwork>) -> impl IntoView {
     };
 
     // The live preview: asked for a moment after the selector, component or pattern change.
-    let preview = live_preview(backend, draft, plan.plan_id.clone());
+    let live = live_preview(backend, draft, plan.plan_id.clone());
+    let preview = live.preview;
 
     let review = move |_| {
         reviewed.set(true);
@@ -199,7 +200,7 @@ fn FleetForm(package: Package, networks: Vec<RoutedNetwork>) -> impl IntoView {
         <form class="deploy-form fleet-form panel" data-testid=ids::FLEET_FORM on:submit=move |ev| ev.prevent_default()>
             <h2 class="step-title">"Which robots"</h2>
             {text_field("selector", "Label selector", "Every device carrying all these labels, such as site:tokyo (several: site:tokyo, tier:canary).", |d| d.selector.clone(), |d, v| d.selector = v)}
-            <PreviewPanel preview=preview />
+            <PreviewPanel preview=preview more=live.more loading_more=live.loading_more />
             <h2 class="step-title">"What runs on each"</h2>
             <div class="field">
                 <label for="fleet-component">"Device component"</label>

@@ -30,10 +30,13 @@ impl Store {
             .collect();
         let mut applied = Applied::default();
         let removed = self.remove_where(|id| deleted.contains(id));
-        for chunk in self.head.iter_mut().chain(self.tail.iter_mut()) {
-            let Some(rows) = chunk.rows.as_mut() else {
-                continue;
-            };
+        let chunks = self
+            .head
+            .iter_mut()
+            .chain(self.tail.iter_mut())
+            .filter_map(|c| c.rows.as_mut());
+        let islands = self.islands.iter_mut().map(|i| &mut i.rows);
+        for rows in chunks.chain(islands) {
             for row in rows.iter_mut() {
                 if let Some(new) = changed.remove(row.deployment_id.as_str())
                     && row != new
@@ -48,6 +51,11 @@ impl Store {
             if self.insert_in_head(new) {
                 inserted += 1;
             }
+        }
+        // Rows came or went above the islands: where they start is not known any more, so
+        // they are read again where the view is.
+        if removed > 0 || inserted > 0 {
+            self.islands.clear();
         }
         let (total, counts) = (self.total, self.counts.clone());
         self.total = (self.total + inserted).saturating_sub(removed);
@@ -128,7 +136,8 @@ impl Store {
         }
     }
 
-    /// Removes the loaded deployments whose ID is `gone`; how many rows went.
+    /// Removes the loaded deployments whose ID is `gone`; how many rows went. An island
+    /// that loses a row goes whole (the rows after it moved up).
     fn remove_where(&mut self, gone: impl Fn(&str) -> bool) -> usize {
         let mut removed = 0;
         for chunk in self.head.iter_mut().chain(self.tail.iter_mut()) {
@@ -138,6 +147,16 @@ impl Store {
                 removed += before - rows.len();
                 chunk.len = rows.len();
             }
+        }
+        let in_islands = self
+            .islands
+            .iter()
+            .flat_map(|i| i.rows.iter())
+            .filter(|d| gone(&d.deployment_id))
+            .count();
+        if in_islands > 0 {
+            removed += in_islands;
+            self.islands.clear();
         }
         removed
     }
@@ -151,6 +170,7 @@ impl Store {
             .chain(self.tail.iter_mut())
             .filter_map(|c| c.rows.as_mut())
             .flatten()
+            .chain(self.islands.iter_mut().flat_map(|i| i.rows.iter_mut()))
             .chain(self.whole.iter_mut());
         let mut found = false;
         for row in rows.filter(|d| d.deployment_id == id) {
@@ -164,7 +184,10 @@ impl Store {
     fn loaded(&self) -> impl Iterator<Item = &Deployment> {
         let whole = self.order.iter().filter_map(|p| self.whole.get(*p));
         let chunks = self.head.iter().chain(&self.tail);
-        whole.chain(chunks.filter_map(|c| c.rows.as_ref()).flatten())
+        let islands = self.islands.iter().flat_map(|i| i.rows.iter());
+        whole
+            .chain(chunks.filter_map(|c| c.rows.as_ref()).flatten())
+            .chain(islands)
     }
 
     /// Calls `f` with every loaded row of the list.

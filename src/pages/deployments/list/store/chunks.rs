@@ -1,6 +1,6 @@
-//! Reading the rows a view lacks: from the nearer end of the list, a dropped chunk again from
-//! its own token, and dropping the rows of the chunks farthest from the view when too many are
-//! held.
+//! Reading the rows a view lacks: from the nearer end of the list when they are near it, by
+//! offset where a jump landed far from both ends, a dropped chunk again from its own token, and
+//! dropping the rows farthest from the view when too many are held.
 
 use std::ops::Range;
 
@@ -8,8 +8,8 @@ use platform::list::{MAX_LIMIT, Page};
 use platform::wire::Deployment;
 
 use super::{
-    Applied, CHUNK, Chunk, ChunkAsk, End, MAX_HELD, Shape, Slot, Store, held, length, locate,
-    reversed,
+    Applied, CHUNK, Chunk, ChunkAsk, End, Island, MAX_HELD, Shape, Slot, Store, held, length,
+    locate, reversed,
 };
 
 impl Store {
@@ -35,6 +35,7 @@ impl Store {
             },
             token,
             limit: limit.clamp(1, MAX_LIMIT),
+            offset: None,
         };
         // A dropped chunk is read again from its own token.
         if index < in_head {
@@ -48,24 +49,31 @@ impl Store {
             let chunk = self.tail.get(k)?;
             return Some(ask(End::Tail, k, chunk.from.clone(), chunk.len));
         }
-        // A gap: read on from the nearer end, in one long step when the row is far.
+        // A gap: read on from the nearer end when the row is near it; far from both, read the
+        // chunk the row is in where it is (a jump costs one request, wherever it lands).
         let from_head = index - in_head;
         let from_tail = from_end - in_tail;
+        if from_head >= CHUNK && from_tail >= CHUNK {
+            let start = index / CHUNK * CHUNK;
+            return Some(ChunkAsk {
+                offset: Some(start),
+                ..ask(End::Head, 0, None, CHUNK)
+            });
+        }
         let end = if self.done(End::Tail) || (!self.done(End::Head) && from_head <= from_tail) {
             End::Head
         } else {
             End::Tail
         };
-        let (gap, chunks) = match end {
-            End::Head => (from_head, &self.head),
-            End::Tail => (from_tail, &self.tail),
+        let chunks = match end {
+            End::Head => &self.head,
+            End::Tail => &self.tail,
         };
         let token = match chunks.last() {
             None => None,
             Some(last) => Some(last.next.clone()?),
         };
-        let limit = if gap >= CHUNK { MAX_LIMIT } else { CHUNK };
-        Some(ask(end, chunks.len(), token, limit))
+        Some(ask(end, chunks.len(), token, CHUNK))
     }
 
     /// Takes the answer to `ask`, keeping rows near `near` when others must go; `None` when the
@@ -78,6 +86,20 @@ impl Store {
     ) -> Option<Applied> {
         if ask.generation != self.generation || self.shape != Shape::Paged {
             return None;
+        }
+        if let Some(start) = ask.offset {
+            self.total = usize::try_from(page.total).unwrap_or(usize::MAX);
+            self.counts = Some(page.counts);
+            self.islands.retain(|i| i.start != start);
+            self.islands.push(Island {
+                start,
+                rows: page.items,
+            });
+            self.drop_far_rows(End::Head, usize::MAX, near);
+            return Some(Applied {
+                updated: Vec::new(),
+                layout: true,
+            });
         }
         let chunks = self.chunks_mut(ask.end);
         if ask.slot > chunks.len() {
@@ -122,16 +144,28 @@ impl Store {
     }
 
     /// Drops the rows of the chunks farthest from `near` while more than [`MAX_HELD`] are held,
-    /// never those of the chunk just read.
+    /// never those of the chunk just read; islands farther than any chunk go first, whole.
     fn drop_far_rows(&mut self, keep_end: End, keep: usize, near: usize) {
+        let distance = |span: Range<usize>| {
+            if near < span.start {
+                span.start - near
+            } else {
+                near.saturating_sub(span.end)
+            }
+        };
+        while held(&self.head) + held(&self.tail) + self.island_rows() > MAX_HELD
+            && self.islands.len() > 1
+        {
+            let farthest = (0..self.islands.len()).max_by_key(|k| {
+                let island = &self.islands[*k];
+                distance(island.start..island.start + island.rows.len())
+            });
+            match farthest {
+                Some(k) => drop(self.islands.remove(k)),
+                None => break,
+            }
+        }
         while held(&self.head) + held(&self.tail) > MAX_HELD {
-            let distance = |span: Range<usize>| {
-                if near < span.start {
-                    span.start - near
-                } else {
-                    near.saturating_sub(span.end)
-                }
-            };
             let farthest = [End::Head, End::Tail]
                 .into_iter()
                 .flat_map(|end| (0..self.chunks(end).len()).map(move |k| (end, k)))

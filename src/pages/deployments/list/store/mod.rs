@@ -2,9 +2,10 @@
 //!
 //! - Against a backend that pages, rows arrive in chunks read from the top (`head`) and from
 //!   the bottom (`tail`, the same query in the other order), so the first rows and the last
-//!   are each one request away; a row in between is reached from the nearer end. Chunks far
-//!   from the view drop their rows (keeping their tokens), so memory stays that of a few
-//!   screens whatever the fleet.
+//!   are each one request away; a row near the rows read is reached from the nearer end, and a
+//!   row far from both is read where it is, by its offset (an `island`), so a jump anywhere
+//!   is one request. Chunks far from the view drop their rows (keeping their tokens; islands
+//!   go whole), so memory stays that of a few screens whatever the fleet.
 //! - Against a backend that answers whole lists, every deployment is held once and the view is
 //!   an order of positions into it, filtered and sorted by the platform's list rules.
 //! - Changes (`since=`) update loaded rows in place: rows do not move under the reader; a new
@@ -62,6 +63,18 @@ pub struct ChunkAsk {
     pub token: Option<String>,
     /// How many rows.
     pub limit: usize,
+    /// Read from this row of the list, in the list's order (a jump): the rows become an
+    /// island there, and `end`, `slot` and `token` do not apply.
+    pub offset: Option<usize>,
+}
+
+/// Rows read where a jump landed (by offset), away from both ends.
+#[derive(Debug, Clone)]
+struct Island {
+    /// The row of the list its first row is.
+    start: usize,
+    /// Its rows, in the list's order.
+    rows: Vec<Deployment>,
 }
 
 #[derive(Debug, Clone)]
@@ -114,6 +127,7 @@ pub struct Store {
     pub awaiting: bool,
     head: Vec<Chunk>,
     tail: Vec<Chunk>,
+    islands: Vec<Island>,
     whole: Vec<Deployment>,
     order: Vec<usize>,
 }
@@ -131,6 +145,7 @@ impl Default for Store {
             awaiting: false,
             head: Vec::new(),
             tail: Vec::new(),
+            islands: Vec::new(),
             whole: Vec::new(),
             order: Vec::new(),
         }
@@ -213,6 +228,7 @@ impl Store {
                     rows: Some(page.items),
                 }];
                 self.tail.clear();
+                self.islands.clear();
                 Applied {
                     updated: Vec::new(),
                     layout: true,
@@ -283,13 +299,20 @@ impl Store {
             Shape::Unknown => None,
             Shape::Paged => {
                 let in_head = length(&self.head);
+                let from_end = self.total.checked_sub(index + 1);
                 if index < in_head {
                     locate(&self.head, index).and_then(|(k, at)| self.row(End::Head, k, at))
+                } else if let Some(row) = from_end
+                    .and_then(|j| locate(&self.tail, j))
+                    .and_then(|(k, at)| self.row(End::Tail, k, at))
+                {
+                    Some(row)
                 } else {
-                    let from_end = self.total.checked_sub(index + 1);
-                    from_end
-                        .and_then(|j| locate(&self.tail, j))
-                        .and_then(|(k, at)| self.row(End::Tail, k, at))
+                    self.islands.iter().find_map(|island| {
+                        index
+                            .checked_sub(island.start)
+                            .and_then(|at| island.rows.get(at))
+                    })
                 }
             }
         };
@@ -314,6 +337,11 @@ impl Store {
         }
     }
 
+    /// Rows held in islands.
+    fn island_rows(&self) -> usize {
+        self.islands.iter().map(|i| i.rows.len()).sum()
+    }
+
     /// Whether an end has been read to the other end of the list.
     fn done(&self, end: End) -> bool {
         self.chunks(end).last().is_some_and(|c| c.next.is_none())
@@ -324,7 +352,7 @@ impl Store {
     pub fn held(&self) -> usize {
         match self.shape {
             Shape::Whole => self.whole.len(),
-            _ => held(&self.head) + held(&self.tail),
+            _ => held(&self.head) + held(&self.tail) + self.island_rows(),
         }
     }
 }

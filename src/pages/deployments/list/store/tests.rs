@@ -44,10 +44,23 @@ fn answer(
     token: Option<&str>,
     limit: usize,
 ) -> Page<Deployment> {
+    answer_at(all, query, token, limit, None)
+}
+
+fn answer_at(
+    all: &[Deployment],
+    query: &DeploymentQuery,
+    token: Option<&str>,
+    limit: usize,
+    offset: Option<usize>,
+) -> Page<Deployment> {
     let mut pairs: Vec<(String, String)> = vec![("limit".into(), limit.to_string())];
     match token {
         Some(token) => pairs.push(("continue".into(), token.into())),
         None => pairs.extend(query.to_pairs()),
+    }
+    if let Some(offset) = offset {
+        pairs.push(("offset".into(), offset.to_string()));
     }
     let request = ListRequest::from_pairs(&pairs).unwrap();
     apply::page(all.iter().map(apply::Entry::of), &request, 7)
@@ -67,7 +80,7 @@ fn listed(all: &[Deployment], query: &DeploymentQuery, first: usize) -> Store {
 fn fill(store: &mut Store, all: &[Deployment], range: Range<usize>) -> usize {
     let mut requests = 0;
     while let Some(ask) = store.wanted(range.clone()) {
-        let page = answer(all, &ask.query, ask.token.as_deref(), ask.limit);
+        let page = answer_at(all, &ask.query, ask.token.as_deref(), ask.limit, ask.offset);
         store.apply_chunk(&ask, page, range.start).unwrap();
         requests += 1;
         assert!(requests < 500, "no end to the requests for {range:?}");
@@ -104,7 +117,7 @@ fn the_first_page_shows_the_top_and_the_rest_waits() {
 }
 
 #[test]
-fn the_end_is_one_request_away_and_the_middle_is_walked_to_from_the_nearer_end() {
+fn the_end_is_one_request_away_and_a_jump_anywhere_is_one_more() {
     let all = fleet(10_000);
     for (sort, order) in [
         (SortKey::Created, Order::Desc),
@@ -118,13 +131,18 @@ fn the_end_is_one_request_away_and_the_middle_is_walked_to_from_the_nearer_end()
             ids(&store, 9_950..10_000),
             expected(&all, &q, 9_950..10_000)
         );
-        // Row 3,000 is nearer the top: read on from there in long steps.
-        let steps = fill(&mut store, &all, 3_000..3_040);
-        assert!(steps <= 4, "{steps} requests");
-        assert_eq!(ids(&store, 3_000..3_040), expected(&all, &q, 3_000..3_040));
-        // Row 8,000 is nearer the bottom.
-        fill(&mut store, &all, 8_000..8_040);
-        assert_eq!(ids(&store, 8_000..8_040), expected(&all, &q, 8_000..8_040));
+        // Row 5,000, far from both ends: one request where it is.
+        let steps = fill(&mut store, &all, 5_010..5_040);
+        assert_eq!(steps, 1, "{sort:?}: a jump is one request");
+        assert_eq!(ids(&store, 5_010..5_040), expected(&all, &q, 5_010..5_040));
+        // A view across two chunks there: one more.
+        assert_eq!(fill(&mut store, &all, 5_180..5_220), 1);
+        assert_eq!(ids(&store, 5_180..5_220), expected(&all, &q, 5_180..5_220));
+        // Just below the first page: read on from the top.
+        let ask = store.wanted(60..80).unwrap();
+        assert_eq!((ask.end, ask.offset), (End::Head, None));
+        fill(&mut store, &all, 60..80);
+        assert_eq!(ids(&store, 60..80), expected(&all, &q, 60..80));
     }
 }
 
@@ -143,12 +161,34 @@ fn scrolling_through_everything_holds_a_few_screens_and_dropped_rows_come_back()
             "{} held",
             store.held()
         );
-        at += 400;
+        at += 150;
     }
     // Back to the top: the first rows were dropped and are read again.
     assert_eq!(store.slot(0), Slot::Pending);
     fill(&mut store, &all, 0..40);
     assert_eq!(ids(&store, 0..40), expected(&all, &q, 0..40));
+}
+
+#[test]
+fn jumping_around_holds_a_few_screens_and_every_jump_lands_right() {
+    let all = fleet(50_000);
+    let q = query(SortKey::Created, Order::Desc);
+    let mut store = listed(&all, &q, 50);
+    for at in [
+        25_000, 3_000, 47_000, 12_345, 30_000, 8_000, 40_000, 20_000, 35_000, 25_000,
+    ] {
+        // A jump, then a few screens of scrolling from there.
+        for step in 0..20 {
+            let range = at + step * 25..at + step * 25 + 30;
+            assert!(fill(&mut store, &all, range.clone()) <= 2, "{at}");
+            assert_eq!(ids(&store, range.clone()), expected(&all, &q, range));
+        }
+        assert!(
+            store.held() <= MAX_HELD + MAX_LIMIT,
+            "{} held",
+            store.held()
+        );
+    }
 }
 
 #[test]
