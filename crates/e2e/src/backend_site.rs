@@ -66,6 +66,16 @@ impl BackendSite {
         speed: &str,
         extra: &[&str],
     ) -> BackendSite {
+        BackendSite::with_fleet_on(deployments, FLEET_DEVICES, speed, extra).await
+    }
+
+    /// [`BackendSite::with_fleet_at_speed`] with the fleet on `devices` robots.
+    pub async fn with_fleet_on(
+        deployments: usize,
+        devices: usize,
+        speed: &str,
+        extra: &[&str],
+    ) -> BackendSite {
         let dir = tempfile::tempdir().expect("a temporary directory for the state");
         let file = dir.path().join("fleet.db");
         let state = file.to_string_lossy().into_owned();
@@ -73,7 +83,7 @@ impl BackendSite {
             let state = state.clone();
             move || {
                 let count = deployments.to_string();
-                let devices = FLEET_DEVICES.to_string();
+                let robots = devices.to_string();
                 let options = backend::Options::try_parse_from([
                     "rio-backend",
                     "--state",
@@ -84,14 +94,14 @@ impl BackendSite {
                     "--deployments",
                     count.as_str(),
                     "--devices",
-                    devices.as_str(),
+                    robots.as_str(),
                 ])
                 .expect("valid seed-fleet options");
                 let started = std::time::Instant::now();
                 let store = backend::open_store(&options)
                     .unwrap_or_else(|e| panic!("open the state to seed: {e}"));
                 let report = store
-                    .seed_fleet(deployments, FLEET_DEVICES)
+                    .seed_fleet(deployments, devices)
                     .unwrap_or_else(|e| panic!("seed a fleet of {deployments}: {e}"));
                 eprintln!(
                     "seeded {} deployments on {} robots in {:.1} s ({:.1} s with opening)",

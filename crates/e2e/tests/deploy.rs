@@ -8,7 +8,10 @@
 
 use fantoccini::Locator;
 use rio_console::ids;
-use rio_e2e::page::{click, dismiss_tour, fill, test_id};
+use rio_e2e::page::{
+    click, devices_note, dismiss_tour, fill, pick_deployment, search_and_pick_device,
+    show_other_devices, test_id, type_into,
+};
 use rio_e2e::{BackendSite, Browser, ConfigJson, Site, deployment_id, get_json, http};
 
 /// Picks the option whose value is `value` in the select with this DOM id.
@@ -21,20 +24,6 @@ async fn select(browser: &Browser, dom_id: &str, value: &str) {
         Some(value),
         "{dom_id} has an option {value}"
     );
-}
-
-/// Picks the first enabled option whose text contains `text`; returns its value.
-async fn select_by_text(browser: &Browser, dom_id: &str, text: &str) -> String {
-    let script = format!(
-        "const s = document.getElementById('{dom_id}'); const o = [...s.options].find(o => !o.disabled && o.textContent.includes('{text}')); \
-         if (!o) return null; s.value = o.value; s.dispatchEvent(new Event('change')); return o.value"
-    );
-    browser
-        .eval(&script)
-        .await
-        .as_str()
-        .unwrap_or_else(|| panic!("{dom_id} has no enabled option with {text}"))
-        .to_string()
 }
 
 /// Fills the fleet-bridge form the way a person would.
@@ -51,11 +40,8 @@ async fn fill_bridge_form(browser: &Browser, name: &str) {
     .await; // Add label
     fill(browser, "field-labels-0--key", "site").await;
     fill(browser, "field-labels-0--value", "tokyo").await;
-    click(
-        browser,
-        "input[name='field-componentContext-comp-bridge-agent-deviceId'][value='dev-edge-01']",
-    )
-    .await;
+    // The device, found by typing part of its name.
+    search_and_pick_device(browser, "comp-bridge-agent", "Edge-0", "dev-edge-01").await;
     // floor-net is the only usable cloud network.
     let floor = browser
         .client()
@@ -66,9 +52,21 @@ async fn fill_bridge_form(browser: &Browser, name: &str) {
         .expect("floor-net option");
     floor.click().await.expect("pick floor-net");
     browser.eval("[...document.querySelectorAll('button')].find(b => b.textContent.trim() === 'Add dependency').click(); return null").await;
-    select_by_text(browser, "field-dependentDeployments-0-", "amr-nav-tokyo").await;
+    pick_deployment(
+        browser,
+        "field-dependentDeployments-0-",
+        "nav-tok",
+        "amr-nav-tokyo",
+    )
+    .await;
     browser.eval("[...document.querySelectorAll('button')].find(b => b.textContent.trim() === 'Add volume').click(); return null").await;
-    select_by_text(browser, "field-volumes-0--deploymentId", "telemetry-store").await;
+    pick_deployment(
+        browser,
+        "field-volumes-0--deploymentId",
+        "telemetry",
+        "telemetry-store",
+    )
+    .await;
     select(browser, "field-volumes-0--componentId", "comp-bridge-agg").await;
     fill(browser, "field-volumes-0--mountPath", "/data").await;
 }
@@ -160,7 +158,16 @@ async fn client_rules_refuse_bad_input_at_the_field() {
             "Start the name with a letter or a digit.",
         )
         .await;
-    // Incompatible devices are listed, disabled, with the platform's reason.
+    // The devices that cannot run the agent are counted; shown on request, disabled, with the
+    // platform's reasons.
+    let note = devices_note(&browser).await;
+    assert!(note.contains("can run this component"), "{note}");
+    show_other_devices(&browser, true).await;
+    let note = devices_note(&browser).await;
+    assert!(
+        note.contains("cannot run this component") && note.contains("offline"),
+        "{note}"
+    );
     let reasons = browser
         .eval("return [...document.querySelectorAll('.option-disabled .option-reason')].map(e => e.textContent).join(' | ')")
         .await;
@@ -366,19 +373,20 @@ async fn every_kind_of_field_refuses_bad_input_with_its_message() {
             "Enter a value for RETENTION_HOURS.",
         )
         .await;
-    // Only Succeeded deployments can be dependencies: the others are listed, disabled, with why.
+    // Only Succeeded deployments can be dependencies: a search that finds others says so.
     browser.eval("[...document.querySelectorAll('button')].find(b => b.textContent.trim() === 'Add dependency').click(); return null").await;
-    let refused = browser
-        .eval("const o = [...document.getElementById('field-dependentDeployments-0-').options].find(o => o.textContent.includes('vision-detector-test')); return o ? [o.disabled, o.textContent] : null")
+    type_into(
+        &browser,
+        "field-dependentDeployments-0-",
+        "vision-detector-t",
+    )
+    .await;
+    browser
+        .wait_text(
+            "#field-dependentDeployments-0--note",
+            "No Succeeded deployment matches. 1 more deployment matches but cannot be chosen (1 Failed to start): only Succeeded deployments can be dependencies.",
+        )
         .await;
-    assert_eq!(refused[0].as_bool(), Some(true), "{refused}");
-    assert!(
-        refused[1]
-            .as_str()
-            .unwrap_or_default()
-            .contains("only Succeeded deployments"),
-        "{refused}"
-    );
     // The device network cannot serve a package with a cloud component.
     let lan = browser
         .eval("const l = [...document.querySelectorAll('.option')].find(l => l.textContent.includes('robot-lan')); return [l.querySelector('input').disabled, l.textContent]")

@@ -366,7 +366,13 @@ async fn fill_valid_form(browser: &Browser) {
     browser
         .wait_css(&format!("#{}", field_dom_id("volumes[0].deploymentId")))
         .await;
-    pick(browser, "volumes[0].deploymentId", "telemetry-store").await;
+    rio_e2e::page::pick_deployment(
+        browser,
+        &field_dom_id("volumes[0].deploymentId"),
+        "telemetry",
+        "telemetry-store",
+    )
+    .await;
     pick(browser, "volumes[0].componentId", "aggregator").await;
     set(browser, MOUNT, "/data").await;
 }
@@ -741,7 +747,10 @@ async fn a_hostile_deploy_link_lands_at_the_fields_as_text() {
     )
     .await;
     assert_eq!(count(&site, POSTS).await, 0, "{}", requests(&site).await);
-    browser.finish(&[]).await;
+    // The dependency the link names is looked up by its ID, which the backend answers 404.
+    browser
+        .finish(&["the server responded with a status of 404"])
+        .await;
 }
 
 /// A device that goes offline after it was picked: once the list is refreshed the console

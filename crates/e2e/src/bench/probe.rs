@@ -83,6 +83,20 @@ const ON_NEW_DOCUMENT: &str = r#"
     } catch (_) {}
     return fetch.apply(this, arguments);
   };
+  // Demo mode's requests go to its worker: counted by path.
+  bench.workerRequests = [];
+  if (window.Worker) {
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (message) {
+      try {
+        if (typeof message === "string" && message.includes('"type":"request"')) {
+          const parsed = JSON.parse(message);
+          bench.workerRequests.push({ at: performance.now(), path: String(parsed.path || "") });
+        }
+      } catch (_) {}
+      return post.apply(this, arguments);
+    };
+  }
   // The bench's own reads use `bench.text`, and are not logged.
   const text = Response.prototype.text;
   bench.text = text;

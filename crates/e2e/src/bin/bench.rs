@@ -9,17 +9,17 @@
 //! `CHROMIUM`.
 //!
 //! Usage: `bench [MEASURE...]`, MEASURE one of transfer, breakdown, startup, render, ticks,
-//! memory, network, fleet, poll (default: all of them, in that order). `breakdown` builds the
+//! memory, network, fleet, poll, screens, demo (default: all of them, in that order). `breakdown` builds the
 //! console's release wasm with cargo (nothing to do after `trunk build --release`) and needs
-//! `wasm-bindgen` and `twiggy`. `fleet` and `poll` seed and start the reference backend with
-//! 100,000 deployments (once for both).
+//! `wasm-bindgen` and `twiggy`. `fleet`, `poll` and `screens` seed and start the reference
+//! backend with 100,000 deployments on 20,000 robots (once for all three).
 
 use std::{process::ExitCode, time::Instant};
 
 use rio_e2e::bench::{Settings, measure::Bench};
 
 /// The measures, in the order they run.
-const MEASURES: [&str; 9] = [
+const MEASURES: [&str; 11] = [
     "transfer",
     "breakdown",
     "startup",
@@ -29,6 +29,8 @@ const MEASURES: [&str; 9] = [
     "network",
     "fleet",
     "poll",
+    "screens",
+    "demo",
 ];
 
 #[tokio::main]
@@ -70,7 +72,9 @@ async fn main() -> ExitCode {
             "memory" => bench.memory().await,
             "network" => bench.network().await,
             "fleet" => bench.fleet().await,
-            _ => bench.poll().await,
+            "poll" => bench.poll().await,
+            "screens" => bench.screens().await,
+            _ => bench.demo_idle().await,
         }
         // After every measure: a later failure leaves what was measured.
         let text = report(&mut bench, started, Some(measure)).await;

@@ -3,6 +3,7 @@
 //! through its dialog, a device switched in the demo's simulation panel).
 
 mod demo;
+mod deploy;
 mod deployment;
 mod watch;
 
@@ -14,6 +15,9 @@ use tokio::time::Instant;
 use crate::Browser;
 
 pub use demo::{DEMO_WAIT, dismiss_tour, sim_set_device};
+pub use deploy::{
+    devices_note, pick_deployment, search_and_pick_device, show_other_devices, type_into,
+};
 pub use deployment::{
     OVERVIEW, ROW_NAMES, code_entry, overview, row, row_id, row_names, tab, update_from_dialog,
     wait_phase,

@@ -102,7 +102,7 @@ pub fn TargetsTable(
                 let page = backend
                     .rollout_targets(&id.get_value(), &query, CHUNK, offset)
                     .await;
-                if in_flight.try_set_value(false).is_none() {
+                if in_flight.try_set_value(false).is_some() {
                     return;
                 }
                 match page {
@@ -133,7 +133,7 @@ pub fn TargetsTable(
             let changes = backend
                 .rollout_target_changes(&id.get_value(), &query, &since)
                 .await;
-            if in_flight.try_set_value(false).is_none() {
+            if in_flight.try_set_value(false).is_some() {
                 return;
             }
             let filtered = query != TargetQuery::default();

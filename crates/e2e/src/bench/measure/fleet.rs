@@ -1,6 +1,6 @@
 //! The console against the reference backend at fleet scale: the release `rio-backend`, started
 //! here on free loopback ports with `--static` (the build the bench measures), one filled with
-//! `seed-fleet --deployments 100000 --devices 5000`, one with 50 deployments. A backend that
+//! `seed-fleet --deployments 100000 --devices 20000`, one with 50 deployments and 50 robots. A backend that
 //! pages: the console asks for a first page of 50, then rows as the view reaches them, and
 //! polls with `since=`.
 
@@ -16,10 +16,10 @@ use crate::bench_backend::{self, Backend};
 
 /// Deployments and robots in the big fleet.
 pub(super) const FLEET: usize = 100_000;
-const ROBOTS: usize = 5_000;
-/// The small backend: the seeded world's 8 deployments and 42 of a fleet.
+const ROBOTS: usize = 20_000;
+/// The small backend: the seeded world's 8 deployments and 8 devices, and 42 of a fleet's.
 const SMALL_FLEET: usize = 42;
-const SMALL_ROBOTS: usize = 5;
+const SMALL_ROBOTS: usize = 42;
 /// The wasm memory target after the list of 100,000 is loaded.
 const WASM_TARGET: f64 = 30.0 * 1_048_576.0;
 
@@ -66,8 +66,11 @@ impl Fleet {
         let seeding = bench_backend::seed(&binary, &store("fleet.db"), FLEET, ROBOTS);
         bench_backend::seed(&binary, &store("small.db"), SMALL_FLEET, SMALL_ROBOTS);
         // Speed 20: a deployment the bench updates is Succeeded again within half a second.
+        // Faults on: the screens take a robot offline.
         let args = |name: &str| {
-            let mut args: Vec<String> = ["--speed", "20", "--static"].map(String::from).to_vec();
+            let mut args: Vec<String> = ["--speed", "20", "--enable-faults", "--static"]
+                .map(String::from)
+                .to_vec();
             args.push(crate::dist_dir().to_string_lossy().into_owned());
             args.extend(store(name));
             args
@@ -100,7 +103,8 @@ impl Bench {
                         "- Fleet: the release `rio-backend` with `--static {}` and `--speed 20`, \
                          one seeded with `seed-fleet --deployments {FLEET} --devices {ROBOTS}` \
                          ({:.1} s; {} deployments in all phases, the seeded world's included), \
-                         one with {} (the seeded world's 8 and `--deployments {SMALL_FLEET}`).",
+                         one with {} (the seeded world's 8 and `--deployments {SMALL_FLEET} \
+                         --devices {SMALL_ROBOTS}`).",
                         crate::dist_dir().display(),
                         fleet.seeding.as_secs_f64(),
                         fleet.totals.0,

@@ -16,7 +16,9 @@
 //! - [`memory`]: JS heap and wasm memory;
 //! - [`network`]: requests per minute in each state of the page;
 //! - [`fleet`]: the reference backend with 100,000 deployments: start-up against 50, memory,
-//!   scrolling ([`scroll`]), and a poll with 100 changed ([`poll`]).
+//!   scrolling ([`scroll`]), and a poll with 100 changed ([`poll`]);
+//! - [`screens`]: every screen of the console at 100,000 deployments / 20,000 robots against
+//!   50 / 50, the rollout page's polls, a jump into the list, and demo mode left idle.
 
 mod fleet;
 mod memory;
@@ -24,6 +26,7 @@ mod network;
 mod poll;
 mod poll_report;
 mod render;
+mod screens;
 mod scroll;
 mod startup;
 mod ticks;

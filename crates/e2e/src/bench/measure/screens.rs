@@ -1,0 +1,490 @@
+//! The fleet screens: each screen of the console from navigation (or the click that opens it)
+//! to usable, and the bytes it read from the API, against the reference backend with 100,000
+//! deployments on 20,000 robots and against the same with 50 and 50, in one run; the rollout
+//! page's polls of a running 2,000-robot rollout; a jump to row 50,000 of the list; and demo
+//! mode left idle with the list open.
+
+use std::time::Duration;
+
+use rio_console::ids;
+use serde_json::{Value, json};
+
+use super::Bench;
+use crate::bench::report::{Met, Row, median, ms};
+
+/// Runs per screen and backend.
+const RUNS: usize = 5;
+/// How long the rollout page is watched while nothing changes.
+const POLL_WATCH: Duration = Duration::from_secs(20);
+
+/// The API bytes the page read so far (`transferSize` of its API resources: headers and body
+/// as they came over the wire, 304s included).
+const API_BYTES: &str = "performance.getEntriesByType('resource').filter(e => e.name.includes('/api/')).reduce((n, e) => n + (e.transferSize || 0), 0)";
+
+/// An async script (its last argument the callback) that waits, frame by frame, until
+/// `usable` (a JavaScript expression) holds, then answers the time after the next frame
+/// (`performance.now()`, from the navigation) and the API bytes read by then.
+fn until(usable: &str) -> String {
+    format!(
+        r#"
+const done = arguments[arguments.length - 1];
+const started = performance.now();
+const check = () => {{
+  let ok = false;
+  try {{ ok = !!({usable}); }} catch (_) {{}}
+  if (ok) {{
+    requestAnimationFrame(() => done({{ at: performance.now(), bytes: {API_BYTES} }}));
+  }} else if (performance.now() - started > 60000) {{
+    done({{ error: "not usable within 60 s", at: performance.now() }});
+  }} else {{
+    requestAnimationFrame(check);
+  }}
+}};
+check();
+"#
+    )
+}
+
+/// A CSS selector for a test id.
+fn tid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+/// One screen: where it is, and when it is usable.
+struct Screen {
+    name: &'static str,
+    /// The path on each backend (`{deployment}` and `{rollout}` replaced).
+    path: &'static str,
+    /// A JavaScript expression true once the screen can be used.
+    usable: String,
+    /// Clicked after the page is usable; then timed from the click (the Update dialog).
+    click: Option<&'static str>,
+}
+
+fn screens() -> Vec<Screen> {
+    vec![
+        Screen {
+            name: "Deployments list",
+            path: "/deployments",
+            usable: format!(
+                "document.querySelector('{}') && !document.querySelector('{}')",
+                tid(ids::DEPLOYMENT_ROW),
+                tid(ids::PENDING_ROW)
+            ),
+            click: None,
+        },
+        Screen {
+            name: "Deploy form (device package)",
+            path: "/catalog/pkg-amr-navigation/deploy",
+            usable: format!(
+                "document.querySelector('{} input[type=radio]:not([disabled])') && !document.querySelector('{}').textContent.includes('Finding')",
+                tid(ids::DEVICE_OPTIONS),
+                tid(ids::DEVICES_NOTE)
+            ),
+            click: None,
+        },
+        Screen {
+            name: "Deployment page",
+            path: "/deployments/{deployment}",
+            usable: format!(
+                "document.querySelector('{}') && [...document.querySelectorAll('{} tbody td:nth-child(3)')].some(td => td.textContent.startsWith('amr-'))",
+                tid(ids::DEPLOYMENT_PHASE),
+                tid(ids::COMPONENTS_TABLE)
+            ),
+            click: None,
+        },
+        Screen {
+            name: "Update dialog (click → choices)",
+            path: "/deployments/{deployment}",
+            usable: format!(
+                "(() => {{ const d = document.querySelector('{}'); return d && d.open && d.querySelector('.update-choices input[type=checkbox]') && !d.textContent.includes('Checking'); }})()",
+                tid(ids::UPDATE_DIALOG)
+            ),
+            click: Some(ids::UPDATE_DEPLOYMENT),
+        },
+        Screen {
+            name: "Rollout page (a rollout of the robots at one site)",
+            path: "/rollouts/{rollout}",
+            usable: format!(
+                "document.querySelector('{}') && /^Targets 1/.test(document.querySelector('{}').textContent)",
+                tid(ids::TARGET_ROW),
+                tid(ids::TARGETS_FOOT)
+            ),
+            click: None,
+        },
+        Screen {
+            name: "Fleet preview (`site:tokyo`)",
+            path: "/catalog/pkg-amr-navigation/rollout?selector=site:tokyo",
+            usable: format!(
+                "(() => {{ const s = document.querySelector('{} .preview-summary'); return s && /match/.test(s.textContent) && document.querySelector('{}'); }})()",
+                tid(ids::FLEET_PREVIEW),
+                tid(ids::PREVIEW_ROW)
+            ),
+            click: None,
+        },
+        Screen {
+            name: "Catalog",
+            path: "/catalog",
+            usable: format!(
+                "document.querySelector('{} tbody tr a')",
+                tid(ids::CATALOG_TABLE)
+            ),
+            click: None,
+        },
+    ]
+}
+
+/// A screen's figures on one backend: the median time, the median API bytes.
+#[derive(Debug, Clone, Copy)]
+struct Figures {
+    ms: f64,
+    bytes: f64,
+}
+
+/// What each backend holds that the screens name.
+#[derive(Debug, Clone, Default)]
+struct Named {
+    deployment: String,
+    rollout: String,
+    targets: u64,
+}
+
+impl Bench {
+    /// The fleet screens, 100,000 deployments on 20,000 robots against 50 and 50.
+    pub async fn screens(&mut self) {
+        eprintln!("bench: the fleet screens");
+        if !self.fleet_backends("Fleet screens").await {
+            return;
+        }
+        let mut named = [Named::default(), Named::default()];
+        for (slot, big) in [(0, true), (1, false)] {
+            match self.name_things(big).await {
+                Ok(found) => named[slot] = found,
+                Err(problem) => {
+                    self.report.rows.push(Row::alone(
+                        "Fleet screens",
+                        "not measured".into(),
+                        "—",
+                        Met::No,
+                    ));
+                    self.report
+                        .notes
+                        .push(format!("- Fleet screens: not measured: {problem}"));
+                    return;
+                }
+            }
+        }
+        for screen in screens() {
+            let mut figures = Vec::new();
+            for (big, things) in [(true, &named[0]), (false, &named[1])] {
+                figures.push(self.screen_figures(&screen, big, things).await);
+            }
+            let (fleet, small) = (figures[0], figures[1]);
+            let time = fleet.ms / small.ms;
+            let bytes = fleet.bytes / small.bytes.max(1.0);
+            self.report.rows.push(Row {
+                measure: format!(
+                    "Fleet screen: {} (100,000 deployments / 20,000 robots against 50 / 50)",
+                    screen.name
+                ),
+                console: format!("{}, {}", ms(fleet.ms), kb(fleet.bytes)),
+                baseline: format!("{}, {}", ms(small.ms), kb(small.bytes)),
+                ratio: format!("{time:.2}× time, {bytes:.2}× bytes"),
+                target: "≤ 1.5× time, ≤ 2× bytes".into(),
+                met: Met::when(time <= 1.5 && bytes <= 2.0),
+            });
+        }
+        self.report.notes.push(format!(
+            "- Fleet screens: each screen opened by a fresh page load ({RUNS} runs per backend, \
+             the two alternating, medians), timed from the navigation (the Update dialog: from \
+             the click on Update Deployment) to the frame after it became usable (its rows, \
+             choices or counts on screen, device names in place of IDs); bytes are every API \
+             answer the page read by then (`transferSize`: headers included, 304s counted). The \
+             rollout is made for the bench at one site (targets: {} and {}).",
+            named[0].targets, named[1].targets
+        ));
+        self.rollout_polls(&named[0]).await;
+        self.far_jump().await;
+    }
+
+    /// A deployment on a robot (Succeeded, so it can be updated) and a running rollout of the
+    /// robots at one site, on the big (or the small) backend.
+    async fn name_things(&self, big: bool) -> Result<Named, String> {
+        let url = |path: &str| self.fleet_url(big, path);
+        let list = crate::get_json(&url(
+            "/api/v1/deployments?packageId=pkg-amr-navigation&phase=Succeeded&limit=1",
+        ))
+        .await;
+        let deployment = list["items"][0]["deploymentId"]
+            .as_str()
+            .ok_or_else(|| format!("no Succeeded robot deployment: {list}"))?
+            .to_string();
+        let rollout = json!({
+            "packageId": "pkg-amr-navigation", "planId": "plan-amr-navigation",
+            "componentId": "comp-amr-nav", "name": "bench-{device}",
+            "selector": [{"key": "site", "value": "tokyo"}],
+            "routedNetworks": [{"guid": "net-robot-lan"}],
+            "waves": [1, "100%"], "maxFailures": 1000
+        });
+        let (status, made) =
+            crate::http("POST", &url("/api/v1/rollouts"), Some(&rollout.to_string())).await;
+        let made: Value = serde_json::from_str(&made).unwrap_or(Value::Null);
+        let id = made["rolloutId"]
+            .as_str()
+            .ok_or_else(|| format!("the rollout was not made ({status}): {made}"))?
+            .to_string();
+        // Wave 2 starts once the canary succeeds; then one of its robots goes offline, so its
+        // deployment fails and the rollout stays running with nothing more to change.
+        let mut victim = None;
+        for _ in 0..600 {
+            let page = crate::get_json(&url(&format!(
+                "/api/v1/rollouts/{id}/targets?wave=2&limit=1"
+            )))
+            .await;
+            if let Some(device) = page["items"][0]
+                .get("deploymentId")
+                .and(page["items"][0]["deviceId"].as_str())
+            {
+                victim = Some(device.to_string());
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let victim = victim.ok_or("wave 2 never started")?;
+        crate::http(
+            "POST",
+            &url(&format!("/__control/devices/{victim}/offline")),
+            None,
+        )
+        .await;
+        let mut targets = 0;
+        for _ in 0..1_200 {
+            let summary = crate::get_json(&url(&format!("/api/v1/rollouts/{id}"))).await;
+            let counts = &summary["counts"];
+            let total: u64 = counts
+                .as_object()
+                .map(|c| c.values().filter_map(Value::as_u64).sum())
+                .unwrap_or(0);
+            let settled = counts["Succeeded"].as_u64().unwrap_or(0)
+                + counts["Failed to start"].as_u64().unwrap_or(0);
+            if total > 0 && settled == total {
+                targets = total;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        if targets == 0 {
+            return Err("the rollout never settled".into());
+        }
+        Ok(Named {
+            deployment,
+            rollout: id,
+            targets,
+        })
+    }
+
+    /// The median time and bytes of `screen` on the big (or the small) backend.
+    async fn screen_figures(&self, screen: &Screen, big: bool, named: &Named) -> Figures {
+        let path = screen
+            .path
+            .replace("{deployment}", &named.deployment)
+            .replace("{rollout}", &named.rollout);
+        let mut times = Vec::new();
+        let mut bytes = Vec::new();
+        for run in 0..=RUNS {
+            self.browser.goto(&self.fleet_url(big, &path)).await;
+            let script = match screen.click {
+                None => until(&screen.usable),
+                Some(button) => {
+                    let ready = self
+                        .exec_async(
+                            &until(&format!(
+                                "document.querySelector('{}:not([disabled])')",
+                                tid(button)
+                            )),
+                            vec![],
+                        )
+                        .await;
+                    let before = ready["bytes"].as_f64().unwrap_or(0.0);
+                    let clicked = self
+                        .exec(
+                            &format!(
+                                "const at = performance.now(); document.querySelector('{}').click(); return at",
+                                tid(button)
+                            ),
+                            vec![],
+                        )
+                        .await
+                        .as_f64()
+                        .unwrap_or(0.0);
+                    let result = self.exec_async(&until(&screen.usable), vec![]).await;
+                    if run > 0 {
+                        times.push(result["at"].as_f64().unwrap_or(f64::NAN) - clicked);
+                        bytes.push(result["bytes"].as_f64().unwrap_or(f64::NAN) - before);
+                    }
+                    continue;
+                }
+            };
+            let result = self.exec_async(&script, vec![]).await;
+            if let Some(error) = result["error"].as_str() {
+                eprintln!(
+                    "bench: {} ({}): {error}",
+                    screen.name,
+                    if big { "fleet" } else { "small" }
+                );
+            }
+            // The first run warms the browser's cache of the console's files.
+            if run > 0 {
+                times.push(result["at"].as_f64().unwrap_or(f64::NAN));
+                bytes.push(result["bytes"].as_f64().unwrap_or(f64::NAN));
+            }
+        }
+        Figures {
+            ms: median(&times),
+            bytes: median(&bytes),
+        }
+    }
+
+    /// The rollout page left open on a running rollout whose targets no longer change: the
+    /// bytes of each poll (the summary and the targets' changes).
+    async fn rollout_polls(&mut self, named: &Named) {
+        let path = format!("/rollouts/{}", named.rollout);
+        self.browser.goto(&self.fleet_url(true, &path)).await;
+        let screen = screens()
+            .into_iter()
+            .find(|s| s.path == "/rollouts/{rollout}");
+        if let Some(screen) = screen {
+            self.exec_async(&until(&screen.usable), vec![]).await;
+        }
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        self.exec("performance.clearResourceTimings(); return null", vec![])
+            .await;
+        tokio::time::sleep(POLL_WATCH).await;
+        let entries = self
+            .exec(
+                "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/')).map(e => [e.name, e.transferSize || 0, e.startTime])",
+                vec![],
+            )
+            .await;
+        // A poll: one read of the summary, and the read of the targets' changes after it.
+        let mut polls: Vec<f64> = Vec::new();
+        for entry in entries.as_array().into_iter().flatten() {
+            let name = entry[0].as_str().unwrap_or_default();
+            let size = entry[1].as_f64().unwrap_or(0.0);
+            if name.contains("/targets") {
+                if let Some(last) = polls.last_mut() {
+                    *last += size;
+                }
+            } else if name.contains("/rollouts/") {
+                polls.push(size);
+            }
+        }
+        let largest = polls.iter().copied().fold(0.0, f64::max);
+        self.report.rows.push(Row::alone(
+            "Rollout page polling a running rollout whose targets do not change: bytes per poll \
+             (median / largest)",
+            format!(
+                "{} / {} ({} polls in {} s)",
+                kb(median(&polls)),
+                kb(largest),
+                polls.len(),
+                POLL_WATCH.as_secs()
+            ),
+            "≤ 10 KB",
+            Met::when(!polls.is_empty() && largest <= 10_000.0),
+        ));
+    }
+
+    /// The list of 100,000 scrolled at once to row 50,000: requests until its rows are shown,
+    /// and how long.
+    async fn far_jump(&mut self) {
+        self.browser
+            .goto(&self.fleet_url(true, "/deployments"))
+            .await;
+        let screen = screens().into_iter().find(|s| s.path == "/deployments");
+        if let Some(screen) = screen {
+            self.exec_async(&until(&screen.usable), vec![]).await;
+        }
+        let script = format!(
+            r#"
+const done = arguments[arguments.length - 1];
+const scroller = document.querySelector('{table}').closest('.table-scroll');
+const asked = window.__bench.fetches.length;
+const started = performance.now();
+scroller.scrollTop = 50000 * 56;
+const check = () => {{
+  const row = document.querySelector('{row}[data-index="50003"]');
+  if (row && !document.querySelector('{pending}')) {{
+    requestAnimationFrame(() => done({{ at: performance.now() - started, requests: window.__bench.fetches.length - asked }}));
+  }} else if (performance.now() - started > 30000) {{
+    done({{ error: "row 50,003 never came", requests: window.__bench.fetches.length - asked }});
+  }} else {{
+    requestAnimationFrame(check);
+  }}
+}};
+requestAnimationFrame(check);
+"#,
+            table = tid(ids::DEPLOYMENTS_TABLE),
+            row = tid(ids::DEPLOYMENT_ROW),
+            pending = tid(ids::PENDING_ROW),
+        );
+        let result = self.exec_async(&script, vec![]).await;
+        let requests = result["requests"].as_u64().unwrap_or(u64::MAX);
+        let at = result["at"].as_f64().unwrap_or(f64::NAN);
+        self.report.rows.push(Row::alone(
+            "Jump to row 50,000 of 100,000 (scrollTop set at once): requests and time until its \
+             rows are painted",
+            format!("{requests} request(s), {}", ms(at)),
+            "≤ 2 requests, ≤ 1 s",
+            Met::when(requests <= 2 && at <= 1_000.0),
+        ));
+        if let Some(error) = result["error"].as_str() {
+            self.report
+                .notes
+                .push(format!("- Jump to row 50,000: {error}"));
+        }
+    }
+
+    /// Demo mode left idle for a window with the deployments list open: the list requests its
+    /// worker answered (none is the target).
+    pub async fn demo_idle(&mut self) {
+        eprintln!("bench: demo mode idle");
+        self.open("/deployments?demo=1").await;
+        let screen = screens().into_iter().find(|s| s.path == "/deployments");
+        if let Some(screen) = screen {
+            self.exec_async(&until(&screen.usable), vec![]).await;
+        }
+        // Whatever was moving in the demo's seed settles first.
+        tokio::time::sleep(Duration::from_secs(20)).await;
+        let before = self
+            .exec("return window.__bench.workerRequests.length", vec![])
+            .await
+            .as_u64()
+            .unwrap_or(0);
+        tokio::time::sleep(self.settings.window).await;
+        let requests = self
+            .exec(
+                "return window.__bench.workerRequests.slice(arguments[0]).filter(r => r.path.startsWith('/deployments')).length",
+                vec![json!(before)],
+            )
+            .await
+            .as_u64()
+            .unwrap_or(u64::MAX);
+        let per_minute = self.settings.per_minute(requests as usize);
+        self.report.rows.push(Row::alone(
+            "Demo mode idle with the deployments list open: list requests per minute",
+            format!("{per_minute:.0}"),
+            "0",
+            Met::when(requests == 0),
+        ));
+    }
+}
+
+/// Bytes as kilobytes (1,000 bytes), one decimal.
+fn kb(bytes: f64) -> String {
+    if bytes.is_finite() {
+        format!("{:.1} KB", bytes / 1_000.0)
+    } else {
+        "—".into()
+    }
+}
