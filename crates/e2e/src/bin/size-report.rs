@@ -3,16 +3,17 @@
 //! when the first load's gzip total passes the guard (an accident guard, not the performance
 //! budget).
 //!
-//! Usage: `size-report [DIST] [--max-gzip BYTES]` (defaults: `dist/`, 687 000 bytes).
+//! Usage: `size-report [DIST] [--max-gzip BYTES]` (defaults: `dist/`, 746 000 bytes).
 
 use std::{path::Path, process::ExitCode};
 
 use rio_e2e::size::{FileSize, demo_worker_files, initial_files, line, measure, report, totals};
 
-/// Gzip bytes of the first load: the build's 654,080 with the fleet screens (rollouts, bulk
-/// actions; 565,750 before them), plus 5 %, so growth shows at once (the bench judges the
-/// 400 KB gzip / 300 KB brotli target).
-const DEFAULT_MAX_GZIP: usize = 687_000;
+/// Gzip bytes of the first load: the build's 710,322 once every screen reads what it shows
+/// (the device and deployment searches, paged targets, history and preview; 654,080 before,
+/// 565,750 before the fleet screens), plus 5 %, so growth shows at once (the bench judges the
+/// 400 KB gzip / 300 KB brotli target; pages loaded when opened are the way down).
+const DEFAULT_MAX_GZIP: usize = 746_000;
 
 fn main() -> ExitCode {
     let mut dist = rio_e2e::dist_dir();

@@ -37,7 +37,7 @@ pub fn DependencyPicker() -> impl IntoView {
                             label=format!("Dependency {}", i + 1)
                             path=path
                             pick=Pick::Dependency
-                            volume_package=Signal::stored(String::new())
+                            volume_package=Signal::stored(None::<String>)
                             value=value
                             choose=choose
                         />

@@ -39,9 +39,10 @@ pub fn DeploymentSearch(
     path: String,
     /// What may be picked.
     pick: Pick,
-    /// The storage package's ID (volumes; empty while unknown).
+    /// The storage package's ID (volumes): `None` while it is looked up, an empty ID when the
+    /// catalog has none.
     #[prop(into)]
-    volume_package: Signal<String>,
+    volume_package: Signal<Option<String>>,
     /// The deployment chosen now (its ID; empty for none).
     #[prop(into)]
     value: Signal<String>,
@@ -84,7 +85,7 @@ pub fn DeploymentSearch(
     });
 
     let search = move |query_text: String| {
-        let package = volume_package.get_untracked();
+        let package = volume_package.get_untracked().unwrap_or_default();
         if pick == Pick::Volume && package.is_empty() {
             return;
         }
@@ -233,8 +234,17 @@ pub fn DeploymentSearch(
             .collect_view()
     };
     let note = move || {
-        if pick == Pick::Volume && volume_package.with(String::is_empty) {
-            return Some("Looking for the storage package…".to_string());
+        if pick == Pick::Volume {
+            match volume_package.get() {
+                None => return Some("Looking for the storage package…".to_string()),
+                Some(id) if id.is_empty() => {
+                    return Some(format!(
+                        "The catalog has no storage package ({}), so there is no volume to mount.",
+                        platform::rules::VOLUME_PACKAGE_NAME
+                    ));
+                }
+                Some(_) => {}
+            }
         }
         if let Some(e) = error.get() {
             return Some(format!("The search failed: {e}"));

@@ -1,6 +1,7 @@
 //! A rollout's targets in a windowed table fed by the targets API (docs/api.md §9): only the
-//! rows in view (and a margin) exist, read a chunk at a time by offset, so a rollout over
-//! thousands of robots costs what it shows and a jump anywhere is one request. After each poll
+//! rows in view (and a margin) exist, read by offset where the view is: a first visit reads the
+//! rows in view, scrolling reads the margin and some rows ahead, a jump anywhere is one
+//! request, so a rollout over thousands of robots costs what it shows. After each poll
 //! of the rollout, only what changed in its targets is asked for and applied in place. Each
 //! row: the device, its wave, its deployment (a link) or why there is none, its phase and its
 //! status with codes. A search finds devices by name.
@@ -13,7 +14,7 @@ use leptos_router::components::A;
 use platform::list::fold;
 use platform::rollout::{RolloutTarget, TargetQuery};
 
-use self::store::{CHUNK, TargetStore};
+use self::store::{READ_AHEAD, TargetStore};
 use crate::api::{ApiError, use_backend};
 use crate::components::status::{PhaseChip, StatusChip};
 use crate::components::window::{MARGIN, Window, px};
@@ -23,6 +24,18 @@ use crate::pages::deployments::deployment_path;
 
 /// The table's height before it is measured (eight rows).
 const FIRST_VIEW: f64 = 448.0;
+
+/// The rows the table's scrolling area can show in this window (its largest height is the
+/// window's less 330 px, as the stylesheet says, less the header row): what a first visit
+/// reads before the list's length is known.
+fn first_view_rows() -> usize {
+    let height = window()
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .map_or(FIRST_VIEW, |h| (h - 330.0 - 40.0).max(FIRST_VIEW / 2.0));
+    (height / crate::components::window::ROW_HEIGHT).ceil() as usize
+}
 /// Quiet time after typing before the search goes out.
 const SEARCH_DELAY_MS: u64 = 250;
 
@@ -74,14 +87,16 @@ pub fn TargetsTable(
         Memo::new(move |_| Window::of(scroll_top.get(), viewport.get(), total.get(), MARGIN));
     let spacers = Memo::new(move |_| window.get().spacers(total.get()));
 
-    // A new search: the rows go, and the first chunk is read.
-    Effect::new(move |_| {
+    // Once the reader scrolls, the margin and some rows ahead are read too.
+    let scrolled = RwSignal::new(false);
+    // A new search: the rows go, and the rows in view are read again.
+    Effect::new(move |previous: Option<()>| {
         query.track();
-        store.update_value(|s| {
-            s.reset();
-        });
-        error.set(None);
-        relayout();
+        if previous.is_some() {
+            store.update_value(TargetStore::reset);
+            error.set(None);
+            relayout();
+        }
     });
     // The rows the view needs and the store lacks: one chunk at a time.
     let id = StoredValue::new(rollout_id);
@@ -89,9 +104,12 @@ pub fn TargetsTable(
         let backend = backend.clone();
         Effect::new(move |_| {
             layout.track();
-            let range = window.with(|w| w.start..w.end);
-            let wanted = store.with_value(|s| s.wanted(range.clone()));
-            let Some(offset) = wanted else { return };
+            let (range, ahead) = match (scrolled.get(), window.get()) {
+                (true, w) => (w.start..w.end, READ_AHEAD),
+                (false, w) => (w.first_seen..w.end_seen.max(first_view_rows()), 0),
+            };
+            let wanted = store.with_value(|s| s.wanted(range.clone(), ahead));
+            let Some(read) = wanted else { return };
             if in_flight.get_value() || error.with_untracked(Option::is_some) {
                 return;
             }
@@ -100,7 +118,7 @@ pub fn TargetsTable(
             let (backend, query) = (backend.clone(), query.get_untracked());
             spawn_local(async move {
                 let page = backend
-                    .rollout_targets(&id.get_value(), &query, CHUNK, offset)
+                    .rollout_targets(&id.get_value(), &query, read.limit, read.offset)
                     .await;
                 if in_flight.try_set_value(false).is_some() {
                     return;
@@ -108,7 +126,7 @@ pub fn TargetsTable(
                 match page {
                     Ok(page) => {
                         store.update_value(|s| {
-                            s.apply_page(generation, offset, page, range.start);
+                            s.apply_page(generation, read.offset, page, range.start);
                         });
                         relayout();
                     }
@@ -217,7 +235,10 @@ pub fn TargetsTable(
                     <button type="button" class="button button-small" on:click=move |_| { error.set(None); relayout(); }>"Try again"</button>
                 </div>
             })}
-            <div class="table-scroll" node_ref=scroller on:scroll=move |_| measure()>
+            <div class="table-scroll" node_ref=scroller on:scroll=move |_| {
+                scrolled.set(true);
+                measure();
+            }>
                 <table class="data-table targets-table" data-testid=ids::TARGETS_TABLE aria-rowcount=move || (total.get() + 1).to_string()>
                     <thead node_ref=head>
                         <tr>

@@ -17,9 +17,9 @@ const RUNS: usize = 5;
 /// How long the rollout page is watched while nothing changes.
 const POLL_WATCH: Duration = Duration::from_secs(20);
 
-/// The API bytes the page read so far (`transferSize` of its API resources: headers and body
-/// as they came over the wire, 304s included).
-const API_BYTES: &str = "performance.getEntriesByType('resource').filter(e => e.name.includes('/api/')).reduce((n, e) => n + (e.transferSize || 0), 0)";
+/// The API bytes the page read so far: the bodies of its API answers as sent (a body the
+/// browser's cache revalidated, a 304, counts as the body it reused).
+const API_BYTES: &str = "performance.getEntriesByType('resource').filter(e => e.name.includes('/api/')).reduce((n, e) => n + (e.encodedBodySize || 0), 0)";
 
 /// An async script (its last argument the callback) that waits, frame by frame, until
 /// `usable` (a JavaScript expression) holds, then answers the time after the next frame
@@ -198,9 +198,10 @@ impl Bench {
             "- Fleet screens: each screen opened by a fresh page load ({RUNS} runs per backend, \
              the two alternating, medians), timed from the navigation (the Update dialog: from \
              the click on Update Deployment) to the frame after it became usable (its rows, \
-             choices or counts on screen, device names in place of IDs); bytes are every API \
-             answer the page read by then (`transferSize`: headers included, 304s counted). The \
-             rollout is made for the bench at one site (targets: {} and {}).",
+             choices or counts on screen, device names in place of IDs); bytes are the bodies of \
+             every API answer the page read by then (`encodedBodySize`; a body revalidated from \
+             the browser's cache counts in full). The rollout is made for the bench at one site \
+             (targets: {} and {}).",
             named[0].targets, named[1].targets
         ));
         self.rollout_polls(&named[0]).await;
@@ -233,24 +234,17 @@ impl Bench {
             .as_str()
             .ok_or_else(|| format!("the rollout was not made ({status}): {made}"))?
             .to_string();
-        // Wave 2 starts once the canary succeeds; then one of its robots goes offline, so its
-        // deployment fails and the rollout stays running with nothing more to change.
-        let mut victim = None;
-        for _ in 0..600 {
-            let page = crate::get_json(&url(&format!(
-                "/api/v1/rollouts/{id}/targets?wave=2&limit=1"
-            )))
-            .await;
-            if let Some(device) = page["items"][0]
-                .get("deploymentId")
-                .and(page["items"][0]["deviceId"].as_str())
-            {
-                victim = Some(device.to_string());
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let victim = victim.ok_or("wave 2 never started")?;
+        // One robot of wave 2 goes offline before its wave starts: its deployment is refused
+        // then, a failure under the threshold, so the rollout keeps running once every other
+        // robot has Succeeded, with nothing left to change.
+        let page = crate::get_json(&url(&format!(
+            "/api/v1/rollouts/{id}/targets?wave=2&limit=1"
+        )))
+        .await;
+        let victim = page["items"][0]["deviceId"]
+            .as_str()
+            .ok_or_else(|| format!("no target in wave 2: {page}"))?
+            .to_string();
         crate::http(
             "POST",
             &url(&format!("/__control/devices/{victim}/offline")),
@@ -265,9 +259,9 @@ impl Bench {
                 .as_object()
                 .map(|c| c.values().filter_map(Value::as_u64).sum())
                 .unwrap_or(0);
-            let settled = counts["Succeeded"].as_u64().unwrap_or(0)
-                + counts["Failed to start"].as_u64().unwrap_or(0);
-            if total > 0 && settled == total {
+            let settled =
+                counts["Succeeded"].as_u64().unwrap_or(0) + counts["refused"].as_u64().unwrap_or(0);
+            if total > 0 && settled == total && summary["state"] == "running" {
                 targets = total;
                 break;
             }
@@ -362,10 +356,16 @@ impl Bench {
         tokio::time::sleep(POLL_WATCH).await;
         let entries = self
             .exec(
-                "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/')).map(e => [e.name, e.transferSize || 0, e.startTime])",
+                "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/')).map(e => [e.name, e.encodedBodySize || 0, e.transferSize || 0])",
                 vec![],
             )
             .await;
+        let wire: f64 = entries
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e[2].as_f64())
+            .sum();
         // A poll: one read of the summary, and the read of the targets' changes after it.
         let mut polls: Vec<f64> = Vec::new();
         for entry in entries.as_array().into_iter().flatten() {
@@ -380,6 +380,19 @@ impl Bench {
             }
         }
         let largest = polls.iter().copied().fold(0.0, f64::max);
+        let summary =
+            crate::get_json(&self.fleet_url(true, &format!("/api/v1/rollouts/{}", named.rollout)))
+                .await;
+        self.report.notes.push(format!(
+            "- Rollout polls: the page open on rollout {} (state {}, counts {}) for {} s; a poll is a \
+             read of its summary and the read of its targets' changes after it; bytes as above, \
+             with `transferSize` (on the wire, a 304 counts its headers) {} in all.",
+            named.rollout,
+            summary["state"],
+            summary["counts"],
+            POLL_WATCH.as_secs(),
+            kb(wire),
+        ));
         self.report.rows.push(Row::alone(
             "Rollout page polling a running rollout whose targets do not change: bytes per poll \
              (median / largest)",
