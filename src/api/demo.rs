@@ -65,6 +65,10 @@ impl DemoBackend {
                     }
                     not_kept.try_set(!kept);
                 }),
+                forget: Box::new(move || {
+                    forget(STORAGE_KEY);
+                    not_kept.try_set(true);
+                }),
             },
         );
         DemoBackend {

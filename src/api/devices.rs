@@ -3,8 +3,8 @@
 //! devices a screen names, by ID. A backend that ignores the query and answers every device
 //! (no `total`) is read with the same rules here.
 
-use platform::list::{DevicePage, DeviceQuery, MAX_DEVICE_IDS};
-use platform::rules::compat::{DeviceProfile, FitSummary};
+use platform::list::{DeviceListRequest, DevicePage, DeviceQuery, MAX_DEVICE_IDS, select_page};
+use platform::rules::compat::FitSummary;
 use platform::wire::{Device, Package};
 use serde::Deserialize;
 
@@ -82,25 +82,13 @@ fn whole(
         .as_ref()
         .zip(package)
         .and_then(|(fit, package)| fit.component(package).ok());
-    let matching: Vec<(Device, DeviceProfile)> = all
-        .into_iter()
-        .filter(|d| query.matches(d))
-        .map(|d| {
-            let profile = DeviceProfile::of(&d);
-            (d, profile)
-        })
-        .collect();
-    let fit =
-        component.map(|component| FitSummary::of(component, matching.iter().map(|(_, p)| (p, 1))));
-    let listed: Vec<Device> = matching
-        .into_iter()
-        .filter(|(_, profile)| query.fits(component, profile))
-        .map(|(d, _)| d)
-        .collect();
-    DevicePage {
-        total: listed.len() as u64,
-        items: listed.into_iter().take(limit).collect(),
-        next: None,
-        fit,
-    }
+    let request = DeviceListRequest {
+        query: query.clone(),
+        limit: Some(limit),
+        after: None,
+    };
+    let mut page = select_page((1u64..).zip(all.iter()), &request, component);
+    // This backend cannot continue from a token of ours: the first page is all there is.
+    page.next = None;
+    page
 }

@@ -21,6 +21,8 @@ pub struct Reports {
     pub changed: Box<dyn Fn()>,
     /// Keep this state for the next visit.
     pub save: Box<dyn Fn(String)>,
+    /// Forget the state kept (the demo grew too big to keep).
+    pub forget: Box<dyn Fn()>,
 }
 
 #[derive(Default)]
@@ -94,6 +96,7 @@ impl WorkerLink {
                     }
                     Ok(FromWorker::Changed) => (reports.changed)(),
                     Ok(FromWorker::Save { state }) => (reports.save)(state),
+                    Ok(FromWorker::Forget) => (reports.forget)(),
                     Err(_) => {}
                 }
             })

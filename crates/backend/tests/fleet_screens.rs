@@ -130,6 +130,21 @@ on_both_stores! {
         let after = ok(&server, &format!("{base}&compatible=true")).await;
         assert_eq!(after["fit"]["compatible"].as_u64(), Some(can.len() as u64 - 1));
         assert_eq!(after["fit"]["incompatible"].as_u64(), Some(cannot.len() as u64 + 1));
+        // The counts kept per label (one label: no device is counted) agree with the rule over
+        // that label's devices, the robot that went offline included.
+        let now: Vec<Device> =
+            serde_json::from_value(ok(&server, "/api/v1/devices").await["items"].clone()).unwrap();
+        let site = now
+            .iter()
+            .find(|d| &d.uuid == robot)
+            .and_then(|d| d.labels.iter().find(|l| l.key == "site").cloned())
+            .unwrap();
+        let at_site: Vec<Device> = now.into_iter().filter(|d| site.is_in(&d.labels)).collect();
+        let (can_there, cannot_there) = judge(&at_site);
+        let there = ok(&server, &format!("{base}&label=site:{}", site.value)).await;
+        assert_eq!(there["fit"]["compatible"].as_u64(), Some(can_there.len() as u64), "{there}");
+        assert_eq!(there["fit"]["incompatible"].as_u64(), Some(cannot_there.len() as u64));
+        assert_eq!(there["total"].as_u64(), Some(at_site.len() as u64));
 
         for bad in ["compatible=maybe&packageId=p&componentId=c", "componentId=c", "compatible=true"] {
             let (status, body) = server.get(&format!("/api/v1/devices?{bad}")).await;

@@ -3,7 +3,7 @@
 
 use std::{cell::RefCell, rc::Rc};
 
-use platform::sim::demo::{Demo, Effects, FromWorker, ToWorker};
+use platform::sim::demo::{Demo, Effects, FromWorker, Save, ToWorker};
 use platform::sim::serve::Request;
 use platform::time::Millis;
 use wasm_bindgen::{JsCast, closure::Closure};
@@ -25,10 +25,12 @@ fn post(scope: &DedicatedWorkerGlobalScope, message: &FromWorker) {
 
 /// Tells the console what `effects` ask for.
 fn follow(scope: &DedicatedWorkerGlobalScope, demo: &mut Demo, effects: Effects) {
-    if effects.save
-        && let Some(state) = demo.state_to_save()
-    {
-        post(scope, &FromWorker::Save { state });
+    if effects.save {
+        match demo.save() {
+            Some(Save::Keep(state)) => post(scope, &FromWorker::Save { state }),
+            Some(Save::Forget) => post(scope, &FromWorker::Forget),
+            None => {}
+        }
     }
     if effects.changed {
         post(scope, &FromWorker::Changed);

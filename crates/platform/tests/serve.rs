@@ -7,8 +7,8 @@
 use platform::ApiErrorBody;
 use platform::list::{Changes, DevicePage, Page};
 use platform::sim::demo::{
-    DEMO_LOG_LINES, Demo, FromWorker, GROWN_FLEET, SAVE_LIMIT, SimulationStatus, ToWorker,
-    config_at,
+    DEMO_LOG_LINES, Demo, FromWorker, GROWN_FLEET, SAVE_EVERY_TICKS, SAVE_LIMIT, Save,
+    SimulationStatus, ToWorker, config_at,
 };
 use platform::sim::serve::{Answer, Request, answer};
 use platform::sim::{Platform, SimConfig, seed};
@@ -217,12 +217,10 @@ fn control<'a>(method: &'a str, path: &'a str, body: Option<&'a str>) -> Request
 #[test]
 fn a_demo_starts_from_its_saved_state_or_a_new_seed() {
     let mut fresh = Demo::start(None, 2.0, 5, T0);
-    let saved = fresh.state_to_save().expect("a seeded demo is saved");
-    assert_eq!(
-        fresh.state_to_save(),
-        None,
-        "an unchanged demo is not saved again"
-    );
+    let Some(Save::Keep(saved)) = fresh.save() else {
+        panic!("a seeded demo is saved");
+    };
+    assert_eq!(fresh.save(), None, "an unchanged demo is not saved again");
     let restored = Demo::start(Some(&saved), 1.0, 99, T0);
     assert_eq!(
         restored.platform().records().len(),
@@ -284,11 +282,16 @@ fn a_grown_demo_is_not_saved_and_a_reset_makes_old_lists_read_again() {
     let grown: SimulationStatus = ok(&answer, 200);
     assert!(grown.added > 0 && grown.beyond_saving);
     assert_eq!(demo.platform().records().len(), GROWN_FLEET);
-    assert_eq!(demo.state_to_save(), None);
+    assert_eq!(
+        demo.save(),
+        Some(Save::Forget),
+        "the state kept before is forgotten"
+    );
+    assert_eq!(demo.save(), None, "and nothing is saved after");
 
     let (answer, effects) = demo.answer(&control("POST", "/__control/reset", None), T0);
     assert!(!ok::<SimulationStatus>(&answer, 200).beyond_saving);
-    assert!(effects.save && demo.state_to_save().is_some());
+    assert!(effects.save && matches!(demo.save(), Some(Save::Keep(_))));
     let path = format!("/deployments?since={since}");
     let (answer, _) = demo.answer(&get(&path), T0);
     refused(&answer, 410, "expired");
@@ -298,22 +301,32 @@ fn a_grown_demo_is_not_saved_and_a_reset_makes_old_lists_read_again() {
 fn ticks_announce_and_save_only_what_moved() {
     let mut demo = Demo::start(None, 1.0, 5, T0);
     assert!(
-        demo.state_to_save().is_some(),
+        matches!(demo.save(), Some(Save::Keep(_))),
         "a new demo is saved at once"
     );
-    // The seeded demo has deployments on their way: an hour later they have all arrived.
+    // The seeded demo has deployments on their way: an hour later they have all arrived,
+    // which the views hear at once and storage within SAVE_EVERY_TICKS ticks.
     let moved = demo.tick(T0.plus(Millis::HOUR));
-    assert!(moved.changed && moved.save);
-    assert!(demo.state_to_save().is_some());
-    // Idle: a minute of ticks reports nothing and saves nothing.
+    assert!(moved.changed && !moved.save);
+    let mut saves = 0;
     for second in 1..=60 {
         let idle = demo.tick(T0.plus(Millis::HOUR + second * 1_000));
-        assert!(!idle.changed && !idle.save, "tick {second}");
-        assert_eq!(demo.state_to_save(), None);
+        assert!(!idle.changed, "tick {second}");
+        if idle.save {
+            assert_eq!(
+                second as u64,
+                SAVE_EVERY_TICKS - 1,
+                "the move is saved on time"
+            );
+            assert!(matches!(demo.save(), Some(Save::Keep(_))));
+            saves += 1;
+        }
     }
+    assert_eq!(saves, 1, "an idle demo saves nothing more");
+    assert_eq!(demo.save(), None);
     // A read that moves nothing tells nobody; a change the user asks for is told and saved.
     let (_, read) = demo.answer(&get("/deployments?limit=5"), T0.plus(Millis::HOUR + 61_000));
-    assert!(!read.changed);
+    assert!(!read.changed && !read.save);
     let uuid = demo.platform().devices(None, None)[0].uuid.clone();
     let path = format!("/__control/devices/{uuid}/offline");
     let (_, changed) = demo.answer(
@@ -321,7 +334,7 @@ fn ticks_announce_and_save_only_what_moved() {
         T0.plus(Millis::HOUR + 62_000),
     );
     assert!(changed.changed && changed.save);
-    assert!(demo.state_to_save().is_some());
+    assert!(matches!(demo.save(), Some(Save::Keep(_))));
 }
 
 #[test]
@@ -377,12 +390,16 @@ fn a_demo_too_big_for_local_storage_says_so_and_is_not_saved() {
         demo.platform().records().len() < 2_000,
         "well under the old count limit"
     );
-    assert_eq!(demo.state_to_save(), None, "too big to keep");
+    assert_eq!(demo.save(), Some(Save::Forget), "too big to keep");
+    assert_eq!(demo.save(), None);
     let (answer, _) = demo.answer(&control("GET", "/__control/simulation", None), T0);
     assert!(ok::<SimulationStatus>(&answer, 200).beyond_saving);
     let (answer, _) = demo.answer(&control("POST", "/__control/reset", None), T0);
     assert!(!ok::<SimulationStatus>(&answer, 200).beyond_saving);
-    assert!(demo.state_to_save().is_some(), "a reset demo is kept again");
+    assert!(
+        matches!(demo.save(), Some(Save::Keep(_))),
+        "a reset demo is kept again"
+    );
 }
 
 #[test]
@@ -407,6 +424,7 @@ fn the_worker_messages_are_tagged_json() {
             body: "{}".into(),
         },
         FromWorker::Save { state: "{}".into() },
+        FromWorker::Forget,
     ] {
         let text = serde_json::to_string(&message).unwrap();
         assert_eq!(serde_json::from_str::<FromWorker>(&text).unwrap(), message);

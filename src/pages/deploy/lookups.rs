@@ -10,6 +10,8 @@ use crate::api::{ApiError, Backend};
 
 /// Starts looking up what `form`'s draft names, through `backend`.
 pub fn look_up_choices(form: FormState, backend: Backend) {
+    // Bumped by each Refresh: an answer to an earlier round does not replace a later one's.
+    let round = StoredValue::new(0u64);
     let b = backend.clone();
     Effect::new(move |_| {
         let (devices, deployments) = form.draft.with(|d| d.chosen_ids());
@@ -25,37 +27,58 @@ pub fn look_up_choices(form: FormState, backend: Backend) {
                 .filter(|id| !m.contains_key(id))
                 .collect()
         });
-        form.chosen.devices.update(|m| {
-            for id in &devices {
-                m.insert(id.clone(), Lookup::Pending);
-            }
-        });
-        form.chosen.deployments.update(|m| {
-            for id in &deployments {
-                m.insert(id.clone(), Lookup::Pending);
-            }
-        });
-        fetch(form, b.clone(), devices, deployments);
+        if !devices.is_empty() {
+            form.chosen.devices.update(|m| {
+                for id in &devices {
+                    m.insert(id.clone(), Lookup::Pending);
+                }
+            });
+        }
+        if !deployments.is_empty() {
+            form.chosen.deployments.update(|m| {
+                for id in &deployments {
+                    m.insert(id.clone(), Lookup::Pending);
+                }
+            });
+        }
+        fetch(form, b.clone(), round, devices, deployments);
     });
     Effect::new(move |previous: Option<()>| {
         form.refresh.track();
         if previous.is_some() {
+            round.update_value(|n| *n += 1);
             let (devices, deployments) = form.draft.with_untracked(|d| d.chosen_ids());
-            fetch(form, backend.clone(), devices, deployments);
+            fetch(form, backend.clone(), round, devices, deployments);
         }
     });
 }
 
+/// Whether an answer of `asked` (a round) may replace `held`: the latest round's always, an
+/// earlier one's only where nothing is known yet.
+fn takes<T>(asked: u64, round: StoredValue<u64>, held: Option<&Lookup<T>>) -> bool {
+    round.try_get_value() == Some(asked) || matches!(held, None | Some(Lookup::Pending))
+}
+
 /// Reads `devices` (one request) and `deployments` (one each) and records what came back.
-fn fetch(form: FormState, backend: Backend, devices: Vec<String>, deployments: Vec<String>) {
+fn fetch(
+    form: FormState,
+    backend: Backend,
+    round: StoredValue<u64>,
+    devices: Vec<String>,
+    deployments: Vec<String>,
+) {
     if devices.is_empty() && deployments.is_empty() {
         return;
     }
+    let asked = round.get_value();
     spawn_local(async move {
         if !devices.is_empty() {
             let found = backend.devices_by_id(&devices).await;
             form.chosen.devices.try_update(|m| {
                 for id in &devices {
+                    if !takes(asked, round, m.get(id)) {
+                        continue;
+                    }
                     let lookup = match &found {
                         Ok(found) => found
                             .iter()
@@ -73,9 +96,11 @@ fn fetch(form: FormState, backend: Backend, devices: Vec<String>, deployments: V
                 Err(ApiError::NotFound(_)) => Lookup::Missing,
                 Err(error) => Lookup::Failed(error.to_string()),
             };
-            form.chosen
-                .deployments
-                .try_update(|m| drop(m.insert(id, lookup)));
+            form.chosen.deployments.try_update(|m| {
+                if takes(asked, round, m.get(&id)) {
+                    m.insert(id, lookup);
+                }
+            });
         }
     });
 }

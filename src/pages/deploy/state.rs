@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use leptos::prelude::*;
-use platform::rules::{World, validate::validate_provision};
+use platform::rules::World;
+use platform::rules::validate::{Reference, references, validate_provision};
 use platform::wire::{Deployment, Device, Package, RoutedNetwork};
 
 use super::model::{DeployDraft, errors_by_field};
@@ -99,12 +100,6 @@ pub struct FormState {
     pub refresh: RwSignal<u64>,
     /// The key of the submission being confirmed; a new one after any edit.
     pub submit_key: RwSignal<Option<String>>,
-}
-
-/// What a field path refers to by ID.
-enum Reference {
-    Device(String),
-    Deployment(String),
 }
 
 impl FormState {
@@ -220,37 +215,6 @@ fn lookup_state<T>(lookup: &Lookup<T>) -> State {
         Lookup::Found(_) | Lookup::Missing => State::Known,
         Lookup::Failed(reason) => State::Failed(reason.clone()),
     }
-}
-
-/// The field paths of `request` that name an object by ID, with the ID.
-fn references(request: &platform::wire::ProvisionRequest) -> Vec<(String, Reference)> {
-    let mut found = Vec::new();
-    for (component, context) in &request.component_context {
-        if let Some(id) = context.device_id.as_deref().filter(|id| !id.is_empty()) {
-            found.push((
-                format!("componentContext.{component}.deviceId"),
-                Reference::Device(id.to_string()),
-            ));
-        }
-    }
-    for (i, dependency) in request.dependent_deployments.iter().enumerate() {
-        let id = &dependency.dependent_deployment_id;
-        if !id.trim().is_empty() {
-            found.push((
-                format!("dependentDeployments[{i}]"),
-                Reference::Deployment(id.clone()),
-            ));
-        }
-    }
-    for (i, volume) in request.volumes.iter().enumerate() {
-        if !volume.deployment_id.trim().is_empty() {
-            found.push((
-                format!("volumes[{i}].deploymentId"),
-                Reference::Deployment(volume.deployment_id.clone()),
-            ));
-        }
-    }
-    found
 }
 
 /// The form state in context.

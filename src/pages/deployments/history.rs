@@ -50,8 +50,11 @@ pub fn HistoryTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
     });
     // The last answer stays on screen while the next one loads: no flicker on each change.
     let shown = RwSignal::new(None::<Result<Shown, crate::api::ApiError>>);
+    // Bumped whenever a first page lands: an older page asked for before it does not fit.
+    let firsts = StoredValue::new(0u64);
     Effect::new(move |_| match first.get() {
         Some(Ok(Some(page))) => shown.update(|shown| {
+            firsts.update_value(|n| *n += 1);
             // Older pages already read stay below the new first page.
             let oldest = page.items.last().map_or(0, |e| e.generation);
             let (older, next) = match shown {
@@ -86,9 +89,14 @@ pub fn HistoryTab(deployment: Memo<Option<Deployment>>) -> impl IntoView {
         loading_more.set(true);
         more_error.set(None);
         let backend = backend.clone();
+        let asked_after = firsts.get_value();
         leptos::task::spawn_local(async move {
             let page = backend.history(&id, HISTORY_PAGE, Some(&token)).await;
             loading_more.try_set(false);
+            if firsts.try_get_value() != Some(asked_after) {
+                // A newer first page replaced what this page continued.
+                return;
+            }
             match page {
                 Ok(page) => {
                     shown.try_update(|shown| {

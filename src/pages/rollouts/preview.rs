@@ -57,7 +57,7 @@ pub fn PreviewPanel(
                             "{} match: {} can run it, {} cannot.",
                             devices(total),
                             count(found.compatible as usize),
-                            count((total - found.compatible) as usize)
+                            count(total.saturating_sub(found.compatible) as usize)
                         ),
                     };
                     let listed = found.targets.len();

@@ -10,7 +10,7 @@ use super::driver::{Value, col};
 use super::error::StoreError;
 use super::filter::{Filter, name_search, take_page};
 use super::lists::{Raw, raw, raw_column};
-use super::rows::{SqlRows, parse};
+use super::rows::{FLEET_SCOPE, SqlRows, label_scope, parse};
 
 impl SqlRows<'_> {
     /// A page of the devices list. A query naming a component judges the devices by their
@@ -66,21 +66,30 @@ impl SqlRows<'_> {
                 true,
             );
         }
-        // Devices per profile under these filters: the kept counts for the whole fleet.
+        // Devices per profile under these filters: the counts kept for the whole fleet and for
+        // each label when that is all the query asks; counted otherwise.
+        let kept = match (&query.status, &query.architecture, query.labels.as_slice()) {
+            (None, None, []) if query.search.is_empty() && query.ids.is_empty() => {
+                Some(FLEET_SCOPE.to_string())
+            }
+            (None, None, [label]) if query.search.is_empty() && query.ids.is_empty() => {
+                Some(label_scope(&label.key, &label.value))
+            }
+            _ => None,
+        };
         let profiles: Vec<(DeviceProfile, u64)> = {
-            let (sql, params) = if filter.clauses.is_empty() {
-                (
-                    "SELECT profile, n FROM device_profiles WHERE n > 0".to_string(),
-                    Vec::new(),
-                )
-            } else {
-                (
+            let (sql, params) = match kept {
+                Some(scope) => (
+                    "SELECT profile, n FROM device_profiles WHERE scope = $1 AND n > 0".to_string(),
+                    vec![Value::Text(scope)],
+                ),
+                None => (
                     format!(
                         "SELECT d.profile, count(*) FROM devices d{} GROUP BY d.profile",
                         filter.sql()
                     ),
                     filter.params.clone(),
-                )
+                ),
             };
             self.db
                 .query(&sql, &params)?

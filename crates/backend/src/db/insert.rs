@@ -11,7 +11,7 @@ use platform::wire::{Device, Package, RoutedNetwork};
 
 use super::driver::{Dialect, Value};
 use super::error::StoreError;
-use super::rows::{CHUNK, SqlRows, insert_sql, json, rank, scopes};
+use super::rows::{CHUNK, SqlRows, device_scopes, insert_sql, json, rank, scopes};
 
 impl SqlRows<'_> {
     /// Adds deployments, with their labels, links, devices and counts, in multi-row statements.
@@ -156,14 +156,16 @@ impl SqlRows<'_> {
         self.version()?;
         let rows = self.db.query("SELECT max(seq) FROM devices", &[])?;
         let mut seq = rows.first().and_then(|r| r.first()).map_or(0, Value::int);
-        let mut profiles: BTreeMap<String, i64> = BTreeMap::new();
+        let mut profiles: BTreeMap<(String, String), i64> = BTreeMap::new();
         for chunk in devices.chunks(CHUNK) {
             let mut values = Vec::with_capacity(chunk.len() * 7);
             let mut labels = Vec::new();
             for device in chunk {
                 seq += 1;
                 let profile = DeviceProfile::of(device).key();
-                *profiles.entry(profile.clone()).or_default() += 1;
+                for scope in device_scopes(device) {
+                    *profiles.entry((scope, profile.clone())).or_default() += 1;
+                }
                 values.extend([
                     Value::Text(device.uuid.clone()),
                     Value::Int(seq),
@@ -211,17 +213,22 @@ impl SqlRows<'_> {
             }
             self.insert_pairs("device_labels", &["key", "value", "uuid"], labels)?;
         }
-        for (profile, n) in profiles {
-            self.add_profile(&profile, n)?;
+        for ((scope, profile), n) in profiles {
+            self.add_profile(&scope, &profile, n)?;
         }
         Ok(())
     }
 
-    /// Counts `n` more devices (or fewer, when negative) with `profile`.
-    pub(super) fn add_profile(&mut self, profile: &str, n: i64) -> Result<(), StoreError> {
+    /// Counts `n` more devices (or fewer, when negative) with `profile` in `scope`.
+    pub(super) fn add_profile(
+        &mut self,
+        scope: &str,
+        profile: &str,
+        n: i64,
+    ) -> Result<(), StoreError> {
         self.db.execute(
-            "INSERT INTO device_profiles (profile, n) VALUES ($1, $2) ON CONFLICT (profile) DO UPDATE SET n = device_profiles.n + excluded.n",
-            &[profile.into(), n.into()],
+            "INSERT INTO device_profiles (scope, profile, n) VALUES ($1, $2, $3) ON CONFLICT (scope, profile) DO UPDATE SET n = device_profiles.n + excluded.n",
+            &[scope.into(), profile.into(), n.into()],
         )?;
         Ok(())
     }

@@ -9,7 +9,7 @@ use platform::wire::Device;
 
 use super::driver::{Dialect, Driver, Value, col};
 use super::error::StoreError;
-use super::rows::parse;
+use super::rows::{device_scopes, parse};
 
 /// Gives the devices of an older database their folded name and compatibility profile (what
 /// `search` and the component filters of the devices list read), counts them per profile and
@@ -46,7 +46,7 @@ fn fill_devices(driver: &mut dyn Driver) -> Result<(), StoreError> {
         "ALTER TABLE devices ADD COLUMN name_fold TEXT NOT NULL DEFAULT '';
          ALTER TABLE devices ADD COLUMN profile TEXT NOT NULL DEFAULT '';",
     )?;
-    let mut profiles: BTreeMap<String, i64> = BTreeMap::new();
+    let mut profiles: BTreeMap<(String, String), i64> = BTreeMap::new();
     let rows = driver.query("SELECT uuid, body FROM devices", &[])?;
     let count = rows.len();
     for row in rows {
@@ -60,12 +60,14 @@ fn fill_devices(driver: &mut dyn Driver) -> Result<(), StoreError> {
                 col(&row, 0).clone(),
             ],
         )?;
-        *profiles.entry(profile).or_default() += 1;
+        for scope in device_scopes(&device) {
+            *profiles.entry((scope, profile.clone())).or_default() += 1;
+        }
     }
-    for (profile, n) in profiles {
+    for ((scope, profile), n) in profiles {
         driver.execute(
-            "INSERT INTO device_profiles (profile, n) VALUES ($1, $2)",
-            &[profile.into(), Value::Int(n)],
+            "INSERT INTO device_profiles (scope, profile, n) VALUES ($1, $2, $3)",
+            &[scope.into(), profile.into(), Value::Int(n)],
         )?;
     }
     if dialect == Dialect::Sqlite {

@@ -14,7 +14,7 @@ use platform::wire::{Deployment, Device, Label, Package, RoutedNetwork};
 
 use super::driver::{Value, col};
 use super::error::StoreError;
-use super::rows::{SqlRows, json, parse, rank, scopes};
+use super::rows::{SqlRows, device_scopes, json, parse, rank, scopes};
 
 impl Rows for SqlRows<'_> {
     type Error = StoreError;
@@ -47,9 +47,12 @@ impl Rows for SqlRows<'_> {
                 uuid.into(),
             ],
         )?;
+        // A device's labels never change (only its status does), so its scopes stay.
         if old != profile {
-            self.add_profile(&old, -1)?;
-            self.add_profile(&profile, 1)?;
+            for scope in device_scopes(device) {
+                self.add_profile(&scope, &old, -1)?;
+                self.add_profile(&scope, &profile, 1)?;
+            }
         }
         Ok(())
     }

@@ -50,6 +50,17 @@ pub(super) fn scopes(deployment: &Deployment) -> BTreeSet<String> {
     scopes
 }
 
+/// Every `device_profiles` scope `device` is counted in: the fleet and each of its labels.
+pub(super) fn device_scopes(device: &platform::wire::Device) -> BTreeSet<String> {
+    let mut scopes: BTreeSet<String> = device
+        .labels
+        .iter()
+        .map(|l| label_scope(&l.key, &l.value))
+        .collect();
+    scopes.insert(FLEET_SCOPE.into());
+    scopes
+}
+
 /// The rank a phase is stored with (unknown phases, which the simulator never makes, last).
 pub(super) fn rank(deployment: &Deployment) -> i64 {
     platform::list::phase_sort_rank(&deployment.phase)

@@ -14,7 +14,8 @@
 //!   the same transaction as every change, so the common lists never count rows.
 //! - `packages`, `devices` (+ `device_labels`; each device's folded name for `search` and its
 //!   compatibility profile, `platform::rules::compat::DeviceProfile`, as columns),
-//!   `device_profiles` (devices per profile, kept with every change), `networks`,
+//!   `device_profiles` (devices per profile for the whole fleet and each label, kept with every
+//!   change, as `counts` are for deployments), `networks`,
 //!   `unpullable`, `idempotency`, `update_failures`.
 //! - `rollouts`: each rollout as JSON (its request and targets), with its creation order
 //!   (`seq`, which lists page on) and `rv` (a change is saved only over the version read).
@@ -74,7 +75,10 @@ CREATE TABLE IF NOT EXISTS devices (
     name_fold TEXT NOT NULL DEFAULT '',
     profile TEXT NOT NULL DEFAULT ''
 );
-CREATE TABLE IF NOT EXISTS device_profiles (profile TEXT {c} PRIMARY KEY, n {int} NOT NULL);
+CREATE TABLE IF NOT EXISTS device_profiles (
+    scope TEXT {c} NOT NULL, profile TEXT {c} NOT NULL, n {int} NOT NULL,
+    PRIMARY KEY (scope, profile)
+);
 CREATE TABLE IF NOT EXISTS device_labels (
     key TEXT {c} NOT NULL, value TEXT {c} NOT NULL, uuid TEXT {c} NOT NULL,
     PRIMARY KEY (key, value, uuid)

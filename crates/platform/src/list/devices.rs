@@ -238,6 +238,51 @@ fn fit_filter(pairs: &[(String, String)]) -> Result<Option<FitFilter>, PlatformE
     }
 }
 
+/// The page `request` asks for among `devices` (each with its place in the order devices were
+/// registered, from 1, in that order), judged against `component` (the one the query names,
+/// if it names one): the rules a store that holds every device applies (the simulator, and a
+/// console facing a backend that answers every device).
+pub fn select_page<'a>(
+    devices: impl IntoIterator<Item = (u64, &'a Device)>,
+    request: &DeviceListRequest,
+    component: Option<&Component>,
+) -> DevicePage<Device> {
+    let query = &request.query;
+    let after = request.after.unwrap_or(0);
+    let candidates: Vec<(u64, &Device, DeviceProfile)> = devices
+        .into_iter()
+        .filter(|(_, d)| query.matches(d))
+        .map(|(position, d)| (position, d, DeviceProfile::of(d)))
+        .collect();
+    let fit = component
+        .map(|component| FitSummary::of(component, candidates.iter().map(|(_, _, p)| (p, 1))));
+    let listed: Vec<&(u64, &Device, DeviceProfile)> = candidates
+        .iter()
+        .filter(|(_, _, profile)| query.fits(component, profile))
+        .collect();
+    let total = listed.len() as u64;
+    let mut items: Vec<(u64, Device)> = listed
+        .into_iter()
+        .filter(|(position, _, _)| *position > after)
+        .take(request.limit.map_or(usize::MAX, |l| l.saturating_add(1)))
+        .map(|(position, d, _)| (*position, (*d).clone()))
+        .collect();
+    let more = request.limit.is_some_and(|limit| items.len() > limit);
+    if let Some(limit) = request.limit {
+        items.truncate(limit);
+    }
+    let next = items
+        .last()
+        .filter(|_| more)
+        .map(|(position, _)| request.continue_token(*position));
+    DevicePage {
+        items: items.into_iter().map(|(_, d)| d).collect(),
+        next,
+        total,
+        fit,
+    }
+}
+
 /// One page of devices.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DevicePage<T> {

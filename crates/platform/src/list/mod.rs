@@ -25,7 +25,9 @@ use crate::phase::Phase;
 use crate::time::Millis;
 use crate::wire::{Deployment, Label};
 
-pub use devices::{DeviceListRequest, DevicePage, DeviceQuery, FitFilter, MAX_DEVICE_IDS};
+pub use devices::{
+    DeviceListRequest, DevicePage, DeviceQuery, FitFilter, MAX_DEVICE_IDS, select_page,
+};
 pub use history::{HistoryPage, HistoryRequest};
 pub use request::{ListRequest, parse_limit};
 pub(crate) use request::{bad, first, labels, values};
@@ -371,7 +373,7 @@ pub fn check_since(
     }
     if changed > MAX_CHANGES {
         return Err(PlatformError::Expired(format!(
-            "More than {MAX_CHANGES} deployments changed since resourceVersion {since}; list again."
+            "More than {MAX_CHANGES} items of this list changed since resourceVersion {since}; list again."
         )));
     }
     Ok(())

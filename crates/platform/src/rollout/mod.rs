@@ -127,24 +127,38 @@ pub const FAILED_SHOWN: usize = 20;
 
 impl Rollout {
     /// As the API answers it: its counts overall and per wave, and the failed targets, without
-    /// the other targets (their pages are read apart).
+    /// the other targets (their pages are read apart). One pass over the targets.
     pub fn summary(&self) -> Rollout {
-        let waves = self.targets.iter().map(|t| t.wave).max().unwrap_or(0);
-        let wave_counts = (1..=waves)
-            .map(|wave| counts(self.targets.iter().filter(|t| t.wave == wave)))
-            .collect();
-        let failed_targets = self
-            .targets
-            .iter()
-            .filter(|t| t.target_phase().failed())
-            .take(FAILED_SHOWN)
-            .cloned()
-            .collect();
+        let mut wave_counts: Vec<BTreeMap<String, u64>> = Vec::new();
+        let mut failed_targets = Vec::new();
+        for target in &self.targets {
+            let wave = usize::try_from(target.wave.max(1) - 1).unwrap_or(0);
+            if wave_counts.len() <= wave {
+                wave_counts.resize_with(wave + 1, BTreeMap::new);
+            }
+            if let Some(counts) = wave_counts.get_mut(wave) {
+                *counts.entry(target.state_word().to_string()).or_insert(0) += 1;
+            }
+            if failed_targets.len() < FAILED_SHOWN && target.target_phase().failed() {
+                failed_targets.push(target.clone());
+            }
+        }
         Rollout {
+            rollout_id: self.rollout_id.clone(),
+            package_id: self.package_id.clone(),
+            package_name: self.package_name.clone(),
+            package_version: self.package_version.clone(),
+            state: self.state,
+            halt_reason: self.halt_reason.clone(),
+            creator: self.creator.clone(),
+            created_at: self.created_at.clone(),
+            wave: self.wave,
+            waves: self.waves.clone(),
+            max_failures: self.max_failures,
+            counts: self.counts.clone(),
             wave_counts,
             failed_targets,
             targets: Vec::new(),
-            ..self.clone()
         }
     }
 }

@@ -177,9 +177,15 @@ impl TargetListRequest {
             check_since(since, epoch, version, changed.len().min(MAX_CHANGES + 1))?;
             let (items, gone): (Vec<&RolloutTarget>, Vec<&RolloutTarget>) =
                 changed.into_iter().partition(|t| self.query.matches(t));
+            // A target's wave and names never change: only a state filter lets one leave.
+            let deleted = if self.query.states.is_empty() {
+                Vec::new()
+            } else {
+                gone.into_iter().map(|t| t.device_id.clone()).collect()
+            };
             return Ok(TargetAnswer::Changes(TargetChanges {
                 items: items.into_iter().cloned().collect(),
-                deleted: gone.into_iter().map(|t| t.device_id.clone()).collect(),
+                deleted,
                 resource_version: version.to_string(),
             }));
         }
@@ -238,7 +244,8 @@ pub struct TargetPage {
 pub struct TargetChanges {
     /// Changed targets the query lists.
     pub items: Vec<RolloutTarget>,
-    /// Device IDs of changed targets the query does not list (any more).
+    /// Device IDs of changed targets the query's state filter no longer lists (without one,
+    /// none: a target never leaves a wave or changes its names).
     pub deleted: Vec<String>,
     /// The version these changes bring the client to.
     pub resource_version: String,

@@ -475,13 +475,15 @@ impl Pick {
         )
     }
 
-    /// Why the other deployments that match cannot be picked, from the counts per phase of
-    /// every match (a list page's `counts`); `None` when every match can be.
+    /// Why the other live deployments that match cannot be picked, from the counts per phase
+    /// of every match (a list page's `counts`; stopped ones are not counted, as no one looks
+    /// for them); `None` when every live match can be.
     pub fn others(self, counts: &std::collections::BTreeMap<String, u64>) -> Option<String> {
         let others: Vec<(String, u64)> = counts
             .iter()
-            .filter(|(phase, n)| **n > 0 && Phase::parse(phase) != Phase::Succeeded)
-            .map(|(phase, n)| (Phase::parse(phase).label(), *n))
+            .map(|(phase, n)| (Phase::parse(phase), *n))
+            .filter(|(phase, n)| *n > 0 && phase.is_live() && *phase != Phase::Succeeded)
+            .map(|(phase, n)| (phase.label(), n))
             .collect();
         let total: u64 = others.iter().map(|(_, n)| n).sum();
         if total == 0 {

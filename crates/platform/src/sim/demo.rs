@@ -26,6 +26,10 @@ pub const SAVED_UP_TO: usize = 2_000;
 pub const SAVE_LIMIT: usize = 4_500_000;
 /// Log lines kept per deployment in the browser (local storage is small).
 pub const DEMO_LOG_LINES: usize = 150;
+/// Ticks between saves while the simulation moves by itself (a change the user asked for is
+/// saved at once; phases replay from a saved state at the same times, so a later save loses
+/// nothing but a few seconds of progress).
+pub const SAVE_EVERY_TICKS: u64 = 10;
 /// Who changes things in demo mode.
 pub const DEMO_USER: &str = "demo@rio.dev";
 
@@ -79,6 +83,18 @@ pub enum FromWorker {
         /// The state, as [`Platform::from_json`] reads it.
         state: String,
     },
+    /// The demo grew too big to keep: forget the state kept, so a reload does not bring back
+    /// an older one.
+    Forget,
+}
+
+/// What to do with the storage of the demo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Save {
+    /// Keep this state.
+    Keep(String),
+    /// Forget the state kept (the demo grew too big to keep).
+    Forget,
 }
 
 /// What the simulation panel shows (`GET /__control/simulation`, and every control's answer).
@@ -122,6 +138,8 @@ pub struct Demo {
     reported: u64,
     /// The state grew past what local storage keeps; nothing is saved until a reset.
     too_big: bool,
+    /// Ticks since the state was last saved.
+    ticks_unsaved: u64,
 }
 
 /// What an answer did besides answering.
@@ -153,6 +171,7 @@ impl Demo {
             seed,
             saved: None,
             too_big: false,
+            ticks_unsaved: 0,
         }
     }
 
@@ -161,43 +180,54 @@ impl Demo {
         &self.platform
     }
 
-    /// Moves the simulation to `now`: changed (and to be saved) only when something moved.
-    /// Log lines are made from the time, so an idle demo neither reports nor saves anything.
+    /// Moves the simulation to `now`: a change to tell the views only when something moved
+    /// (log lines are made from the time), and a save every [`SAVE_EVERY_TICKS`] ticks while
+    /// something moved since the last one. An idle demo neither reports nor saves anything.
     pub fn tick(&mut self, now: Millis) -> Effects {
         self.platform.advance(now);
-        self.effects(false)
+        self.ticks_unsaved += 1;
+        let mut effects = self.effects(false);
+        effects.save = self.ticks_unsaved >= SAVE_EVERY_TICKS && self.unsaved();
+        effects
     }
 
     /// What to tell the console: a change when `asked` (a change the user asked for, even a
-    /// refused one) or when the platform moved since the views were last told.
+    /// refused one, which is saved at once) or when the platform moved since the views were
+    /// last told.
     fn effects(&mut self, asked: bool) -> Effects {
         let revision = self.platform.revision();
         let changed = asked || revision != self.reported;
         self.reported = revision;
         Effects {
             changed,
-            save: changed,
+            save: asked,
         }
     }
 
-    /// The state to keep, when it changed since the last one kept and is not too big for
-    /// local storage (once it is, nothing is saved until a reset).
-    pub fn state_to_save(&mut self) -> Option<String> {
-        let revision = self.platform.revision();
-        if self.saved == Some(revision) || self.too_big {
+    /// Whether the platform moved since the state was last saved.
+    fn unsaved(&self) -> bool {
+        self.saved != Some(self.platform.revision())
+    }
+
+    /// What to do with the saved state: keep this one when it changed since the last one kept
+    /// and fits local storage; forget the one kept when the demo just grew too big (nothing is
+    /// saved then until a reset); nothing otherwise.
+    pub fn save(&mut self) -> Option<Save> {
+        if !self.unsaved() || self.too_big {
             return None;
         }
-        self.saved = Some(revision);
+        self.saved = Some(self.platform.revision());
+        self.ticks_unsaved = 0;
         if self.platform.records().len() > SAVED_UP_TO {
             self.too_big = true;
-            return None;
+            return Some(Save::Forget);
         }
         let state = self.platform.to_json();
         if state.len() > SAVE_LIMIT {
             self.too_big = true;
-            return None;
+            return Some(Save::Forget);
         }
-        Some(state)
+        Some(Save::Keep(state))
     }
 
     /// Whether the demo grew too big to be kept across a reload.

@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::errors::PlatformError;
 use crate::list::{self, DeploymentQuery};
 use crate::phase::Phase;
-use crate::rules::compat::{DeviceProfile, FitSummary};
 use crate::sim::{IdempotencyEntry, Platform, Record, logs, memory};
 use crate::wire::{
     Architecture, CatalogFilter, Deployment, Device, DeviceStatus, HistoryEntry, LogPage, Package,
@@ -42,12 +41,12 @@ impl Platform {
         }
     }
 
-    /// `GET /rollouts/{id}`: a rollout with its targets.
-    pub fn rollout(&self, id: &str) -> Result<crate::rollout::Rollout, PlatformError> {
+    /// A rollout with its targets (`GET /rollouts/{id}` answers its summary).
+    pub fn rollout(&self, id: &str) -> Result<&crate::rollout::Rollout, PlatformError> {
         self.rollouts
             .iter()
             .find(|r| r.rollout.rollout_id == id)
-            .map(|r| r.rollout.clone())
+            .map(|r| &r.rollout)
             .ok_or_else(|| PlatformError::not_found("rollout", id))
     }
 
@@ -105,43 +104,11 @@ impl Platform {
             (Some(fit), Some(package)) => Some(fit.component(package)?),
             _ => None,
         };
-        let after = request.after.unwrap_or(0);
-        let candidates: Vec<(u64, &Device, DeviceProfile)> = self
-            .devices
-            .iter()
-            .zip(1u64..)
-            .filter(|(d, _)| query.matches(d))
-            .map(|(d, position)| (position, d, DeviceProfile::of(d)))
-            .collect();
-        let fit = component.map(|component| {
-            FitSummary::of(
-                component,
-                candidates.iter().map(|(_, _, profile)| (profile, 1)),
-            )
-        });
-        let matching = candidates
-            .iter()
-            .filter(|(_, _, profile)| query.fits(component, profile));
-        let total = matching.clone().count() as u64;
-        let mut items: Vec<(u64, Device)> = matching
-            .filter(|(position, _, _)| *position > after)
-            .take(request.limit.map_or(usize::MAX, |l| l.saturating_add(1)))
-            .map(|(position, d, _)| (*position, (*d).clone()))
-            .collect();
-        let more = request.limit.is_some_and(|limit| items.len() > limit);
-        if let Some(limit) = request.limit {
-            items.truncate(limit);
-        }
-        let next = items
-            .last()
-            .filter(|_| more)
-            .map(|(position, _)| request.continue_token(*position));
-        Ok(list::DevicePage {
-            items: items.into_iter().map(|(_, d)| d).collect(),
-            next,
-            total,
-            fit,
-        })
+        Ok(list::select_page(
+            (1u64..).zip(self.devices.iter()),
+            request,
+            component,
+        ))
     }
 
     /// Routed networks.

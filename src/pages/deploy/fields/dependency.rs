@@ -37,7 +37,7 @@ pub fn DependencyPicker() -> impl IntoView {
                             label=format!("Dependency {}", i + 1)
                             path=path
                             pick=Pick::Dependency
-                            volume_package=Signal::stored(None::<String>)
+                            volume_packages=Signal::stored(None::<Vec<String>>)
                             value=value
                             choose=choose
                         />

@@ -39,10 +39,10 @@ pub fn DeploymentSearch(
     path: String,
     /// What may be picked.
     pick: Pick,
-    /// The storage package's ID (volumes): `None` while it is looked up, an empty ID when the
-    /// catalog has none.
+    /// The storage package's IDs, one per version (volumes): `None` while they are looked up,
+    /// empty when the catalog has none.
     #[prop(into)]
-    volume_package: Signal<Option<String>>,
+    volume_packages: Signal<Option<Vec<String>>>,
     /// The deployment chosen now (its ID; empty for none).
     #[prop(into)]
     value: Signal<String>,
@@ -85,8 +85,12 @@ pub fn DeploymentSearch(
     });
 
     let search = move |query_text: String| {
-        let package = volume_package.get_untracked().unwrap_or_default();
-        if pick == Pick::Volume && package.is_empty() {
+        // A dependency is searched once; a volume once per version of the storage package.
+        let packages = match pick {
+            Pick::Dependency => vec![String::new()],
+            Pick::Volume => volume_packages.get_untracked().unwrap_or_default(),
+        };
+        if packages.is_empty() {
             return;
         }
         asked.update_value(|n| *n += 1);
@@ -94,8 +98,24 @@ pub fn DeploymentSearch(
         loading.set(true);
         let backend = backend.clone();
         spawn_local(async move {
-            let query = pick.query(&query_text, &package);
-            let answer = backend.find_deployments(&query, FOUND).await;
+            let mut answer = Ok(crate::api::Found::default());
+            for package in &packages {
+                let query = pick.query(&query_text, package);
+                answer = match (answer, backend.find_deployments(&query, FOUND).await) {
+                    (Ok(mut all), Ok(more)) => {
+                        all.items.extend(more.items);
+                        for (phase, n) in more.counts {
+                            *all.counts.entry(phase).or_insert(0) += n;
+                        }
+                        Ok(all)
+                    }
+                    (Err(e), _) | (_, Err(e)) => Err(e),
+                };
+            }
+            if let Ok(all) = &mut answer {
+                all.items.sort_by(|a, b| a.name.cmp(&b.name));
+                all.items.truncate(FOUND);
+            }
             if asked.try_get_value() != Some(mine) {
                 return;
             }
@@ -235,9 +255,9 @@ pub fn DeploymentSearch(
     };
     let note = move || {
         if pick == Pick::Volume {
-            match volume_package.get() {
+            match volume_packages.get() {
                 None => return Some("Looking for the storage package…".to_string()),
-                Some(id) if id.is_empty() => {
+                Some(ids) if ids.is_empty() => {
                     return Some(format!(
                         "The catalog has no storage package ({}), so there is no volume to mount.",
                         platform::rules::VOLUME_PACKAGE_NAME

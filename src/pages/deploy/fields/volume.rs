@@ -23,22 +23,23 @@ pub fn VolumePicker() -> impl IntoView {
             .unwrap_or_default()
     });
     let components = StoredValue::new(components);
-    // The storage package, whose deployments are volumes: looked up once a volume is added.
+    // The storage package (every version), whose deployments are volumes: looked up once a
+    // volume is added.
     let wanted = Memo::new(move |_| form.draft.with(|d| !d.volumes.is_empty()));
     let package = LocalResource::new(move || {
         let (backend, wanted) = (backend.clone(), wanted.get());
         async move {
             if !wanted {
-                return Ok(String::new());
+                return Ok(None);
             }
             backend
                 .packages_named(VOLUME_PACKAGE_NAME)
                 .await
-                .map(|found| found.into_iter().next().map(|p| p.guid).unwrap_or_default())
+                .map(|found| Some(found.into_iter().map(|p| p.guid).collect::<Vec<_>>()))
         }
     });
-    let volume_package =
-        Signal::derive(move || package.get().and_then(Result::ok).unwrap_or_default());
+    // `None` while the storage package is looked up (or could not be: said below).
+    let volume_packages = Signal::derive(move || package.get().and_then(Result::ok).flatten());
     let package_error = move || {
         package
             .get()
@@ -82,7 +83,7 @@ pub fn VolumePicker() -> impl IntoView {
                             label=format!("Volume {}", i + 1)
                             path=volume_path
                             pick=Pick::Volume
-                            volume_package=volume_package
+                            volume_packages=volume_packages
                             value=value
                             choose=choose
                         />

@@ -154,14 +154,14 @@ pub fn TargetsTable(
             if in_flight.try_set_value(false).is_some() {
                 return;
             }
-            let filtered = query != TargetQuery::default();
+            let by_state = !query.states.is_empty();
             store.update_value(|s| {
                 if s.generation != generation {
                     return;
                 }
                 match changes {
                     Ok(changes) => {
-                        if !s.apply_changes(changes, filtered) {
+                        if !s.apply_changes(changes, by_state) {
                             s.forget_rows();
                         }
                     }

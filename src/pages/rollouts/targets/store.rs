@@ -3,7 +3,7 @@
 //! rows in view, no more), updated in place by what changed since the version they were read
 //! at, and read again when the set of rows listed changes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use platform::rollout::{RolloutTarget, TargetChanges, TargetPage};
@@ -119,22 +119,25 @@ impl TargetStore {
     }
 
     /// Applies what changed: rows held update in place. `false` when the rows listed may have
-    /// changed (a target left the query, or one not held changed while a filter is on), so the
-    /// view must be read again.
-    pub fn apply_changes(&mut self, changes: TargetChanges, filtered: bool) -> bool {
+    /// changed, so the view must be read again: a row held left the query, or, under a state
+    /// filter (`by_state`; wave and names never change), a target not held changed and may
+    /// have joined it.
+    pub fn apply_changes(&mut self, changes: TargetChanges, by_state: bool) -> bool {
         self.version = Some(changes.resource_version);
+        let places: HashMap<String, usize> = self
+            .rows
+            .iter()
+            .map(|(i, row)| (row.device_id.clone(), *i))
+            .collect();
         let mut held_all = true;
         for target in changes.items {
-            match self
-                .rows
-                .values_mut()
-                .find(|row| row.device_id == target.device_id)
-            {
-                Some(row) => *row = target,
+            match places.get(&target.device_id) {
+                Some(i) => drop(self.rows.insert(*i, target)),
                 None => held_all = false,
             }
         }
-        changes.deleted.is_empty() && (held_all || !filtered)
+        let left = changes.deleted.iter().any(|id| places.contains_key(id));
+        !left && (held_all || !by_state)
     }
 
     /// Drops every row (kept: the total, so the view keeps its height while they come again).
@@ -237,12 +240,30 @@ mod tests {
         assert!(store.apply_changes(changes, false));
         assert_eq!(store.row(3), Some(&changed));
         assert_eq!(store.version.as_deref(), Some("9"));
+        let elsewhere = TargetChanges {
+            items: vec![target(500)],
+            deleted: vec!["dev-900".into()],
+            resource_version: "10".into(),
+        };
+        assert!(
+            store.apply_changes(elsewhere, false),
+            "rows not held, no state filter"
+        );
+        let joined = TargetChanges {
+            items: vec![target(500)],
+            deleted: Vec::new(),
+            resource_version: "11".into(),
+        };
+        assert!(
+            !store.apply_changes(joined, true),
+            "it may have joined the filter"
+        );
         let gone = TargetChanges {
             items: Vec::new(),
             deleted: vec!["dev-4".into()],
-            resource_version: "10".into(),
+            resource_version: "12".into(),
         };
-        assert!(!store.apply_changes(gone, true));
+        assert!(!store.apply_changes(gone, true), "a row held left");
     }
 
     #[test]

@@ -18,6 +18,52 @@ pub use fields::{
     label_key_error, label_value_error, mount_path_error, name_error, parameter_value_error,
 };
 
+/// What a field of a provision request names by ID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reference {
+    /// A device (a component's `deviceId`).
+    Device(String),
+    /// A deployment (a dependency, or a volume).
+    Deployment(String),
+}
+
+/// The fields of `request` that name an object by ID, each with its request path (as
+/// [`validate_provision`] reports them) and what it names; blank IDs are left out.
+pub fn references(request: &ProvisionRequest) -> Vec<(String, Reference)> {
+    let mut found = Vec::new();
+    for (component, context) in &request.component_context {
+        if let Some(id) = context
+            .device_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+        {
+            found.push((
+                format!("componentContext.{component}.deviceId"),
+                Reference::Device(id.to_string()),
+            ));
+        }
+    }
+    for (i, dependency) in request.dependent_deployments.iter().enumerate() {
+        let id = &dependency.dependent_deployment_id;
+        if !id.trim().is_empty() {
+            found.push((
+                format!("dependentDeployments[{i}]"),
+                Reference::Deployment(id.clone()),
+            ));
+        }
+    }
+    for (i, volume) in request.volumes.iter().enumerate() {
+        if !volume.deployment_id.trim().is_empty() {
+            found.push((
+                format!("volumes[{i}].deploymentId"),
+                Reference::Deployment(volume.deployment_id.clone()),
+            ));
+        }
+    }
+    found
+}
+
 /// Every problem with `request` for `package` in `world` (empty: it can be deployed).
 pub fn validate_provision(
     request: &ProvisionRequest,

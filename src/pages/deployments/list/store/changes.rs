@@ -52,10 +52,9 @@ impl Store {
                 inserted += 1;
             }
         }
-        // Rows came or went above the islands: where they start is not known any more, so
-        // they are read again where the view is.
-        if removed > 0 || inserted > 0 {
-            self.islands.clear();
+        // A row put among the first rows moves every island down by one.
+        for island in &mut self.islands {
+            island.start += inserted;
         }
         let (total, counts) = (self.total, self.counts.clone());
         self.total = (self.total + inserted).saturating_sub(removed);
@@ -136,27 +135,33 @@ impl Store {
         }
     }
 
-    /// Removes the loaded deployments whose ID is `gone`; how many rows went. An island
-    /// that loses a row goes whole (the rows after it moved up).
+    /// Removes the loaded deployments whose ID is `gone`; how many rows went. Islands move up
+    /// by the rows that went above them (from the first rows, and from islands before them).
     fn remove_where(&mut self, gone: impl Fn(&str) -> bool) -> usize {
         let mut removed = 0;
-        for chunk in self.head.iter_mut().chain(self.tail.iter_mut()) {
-            if let Some(rows) = chunk.rows.as_mut() {
-                let before = rows.len();
-                rows.retain(|d| !gone(&d.deployment_id));
-                removed += before - rows.len();
-                chunk.len = rows.len();
+        let mut above = 0;
+        for (end, chunks) in [(End::Head, &mut self.head), (End::Tail, &mut self.tail)] {
+            for chunk in chunks.iter_mut() {
+                if let Some(rows) = chunk.rows.as_mut() {
+                    let before = rows.len();
+                    rows.retain(|d| !gone(&d.deployment_id));
+                    let went = before - rows.len();
+                    removed += went;
+                    if end == End::Head {
+                        above += went;
+                    }
+                    chunk.len = rows.len();
+                }
             }
         }
-        let in_islands = self
-            .islands
-            .iter()
-            .flat_map(|i| i.rows.iter())
-            .filter(|d| gone(&d.deployment_id))
-            .count();
-        if in_islands > 0 {
-            removed += in_islands;
-            self.islands.clear();
+        self.islands.sort_by_key(|i| i.start);
+        for island in &mut self.islands {
+            island.start = island.start.saturating_sub(above);
+            let before = island.rows.len();
+            island.rows.retain(|d| !gone(&d.deployment_id));
+            let went = before - island.rows.len();
+            removed += went;
+            above += went;
         }
         removed
     }

@@ -335,3 +335,38 @@ fn a_new_query_asks_for_no_rows_until_its_first_page_is_in() {
         .unwrap();
     assert!(store.wanted(0..400).is_some());
 }
+
+#[test]
+fn islands_move_with_the_rows_added_and_removed_above_them() {
+    let mut all = fleet(10_000);
+    let q = query(SortKey::Created, Order::Desc);
+    let mut store = listed(&all, &q, 50);
+    fill(&mut store, &all, 5_000..5_030);
+    // Two new deployments at the top: the island moves down by two.
+    let new: Vec<Deployment> = (20_000..20_002)
+        .map(|i| deployment(i, "In progress"))
+        .collect();
+    all.extend(new.iter().cloned());
+    let changes = Changes {
+        items: new,
+        deleted: Vec::new(),
+        resource_version: "8".into(),
+    };
+    store
+        .apply_changes(store.generation, changes, None)
+        .unwrap();
+    assert_eq!(ids(&store, 5_002..5_030), expected(&all, &q, 5_002..5_030));
+    // One of the first rows and one in the island go: the rest of it moves up.
+    let first = ids(&store, 3..4)[0].clone();
+    let inside = ids(&store, 5_010..5_011)[0].clone();
+    all.retain(|d| d.deployment_id != first && d.deployment_id != inside);
+    let changes = Changes {
+        items: Vec::new(),
+        deleted: vec![first, inside],
+        resource_version: "9".into(),
+    };
+    store
+        .apply_changes(store.generation, changes, None)
+        .unwrap();
+    assert_eq!(ids(&store, 5_001..5_025), expected(&all, &q, 5_001..5_025));
+}
