@@ -64,7 +64,8 @@ const painted = (want) => {{
 /// frame after (`paintedAt`), `performance.now()` counting from the start of the navigation.
 pub fn on_new_document() -> String {
     format!(
-        "(() => {{\n{ON_NEW_DOCUMENT}\n{}\n{WATCH_ROWS}\n}})();",
+        "(() => {{\n{ON_NEW_DOCUMENT}\n{}\n{}\n{WATCH_ROWS}\n}})();",
+        fleet::COUNT_WORKER_REQUESTS,
         painted()
     )
 }
@@ -83,20 +84,6 @@ const ON_NEW_DOCUMENT: &str = r#"
     } catch (_) {}
     return fetch.apply(this, arguments);
   };
-  // Demo mode's requests go to its worker: counted by path.
-  bench.workerRequests = [];
-  if (window.Worker) {
-    const post = Worker.prototype.postMessage;
-    Worker.prototype.postMessage = function (message) {
-      try {
-        if (typeof message === "string" && message.includes('"type":"request"')) {
-          const parsed = JSON.parse(message);
-          bench.workerRequests.push({ at: performance.now(), path: String(parsed.path || "") });
-        }
-      } catch (_) {}
-      return post.apply(this, arguments);
-    };
-  }
   // The bench's own reads use `bench.text`, and are not logged.
   const text = Response.prototype.text;
   bench.text = text;

@@ -17,8 +17,7 @@
 //! - [`network`]: requests per minute in each state of the page;
 //! - [`fleet`]: the reference backend with 100,000 deployments: start-up against 50, memory,
 //!   scrolling ([`scroll`]), and a poll with 100 changed ([`poll`]);
-//! - [`screens`]: every screen of the console at 100,000 deployments / 20,000 robots against
-//!   50 / 50, the rollout page's polls, a jump into the list, and demo mode left idle.
+//! - [`screens`]: every screen at 100,000 deployments / 20,000 robots against 50 / 50, and more.
 
 mod fleet;
 mod memory;

@@ -159,3 +159,22 @@ const [from] = arguments;
 const all = window.__bench ? window.__bench.decodes : [];
 return { total: all.length, entries: all.slice(from) };
 "#;
+
+/// Part of [`super::on_new_document`]: demo mode's requests go to its worker, not to `fetch`;
+/// each is counted in `bench.workerRequests` with its path.
+pub(super) const COUNT_WORKER_REQUESTS: &str = r#"
+  // Demo mode's requests go to its worker: counted by path.
+  bench.workerRequests = [];
+  if (window.Worker) {
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (message) {
+      try {
+        if (typeof message === "string" && message.includes('"type":"request"')) {
+          const parsed = JSON.parse(message);
+          bench.workerRequests.push({ at: performance.now(), path: String(parsed.path || "") });
+        }
+      } catch (_) {}
+      return post.apply(this, arguments);
+    };
+  }
+"#;
